@@ -1,0 +1,9 @@
+/** Every CLI command, in the order `epo --help` lists them. One file per command group. */
+import type { Command } from 'commander';
+import { registerEpisodes } from './episodes.js';
+
+export type Register = (program: Command) => void;
+
+export const commands: Register[] = [
+  registerEpisodes,
+];

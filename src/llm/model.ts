@@ -1,0 +1,57 @@
+/**
+ * One interface for every language model the project drives: OpenAI-compatible servers, the built-in model, and
+ * scripted test models. Cross-cutting behaviour (retries, rate limits, caching, accounting, structured output) is
+ * added by wrapping a model with a Middleware, never by branching inside a backend.
+ */
+import type { ChatMessage } from '../core/messages.js';
+
+export interface JsonSchemaSpec {
+  name: string;
+  schema: Record<string, unknown>;
+}
+
+export interface CompletionRequest {
+  messages: ChatMessage[];
+  temperature?: number;
+  topP?: number;
+  maxTokens?: number;
+  stop?: string[];
+  seed?: number;
+  /** Ask for JSON matching this schema (sent as response_format where the server supports it). */
+  jsonSchema?: JsonSchemaSpec;
+  signal?: AbortSignal;
+}
+
+export interface CompletionUsage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface CompletionResult {
+  text: string;
+  usage: CompletionUsage;
+  finishReason: string;
+  /** The model name the server reported. */
+  model?: string;
+  /** True when served from the response cache. */
+  cached?: boolean;
+  /** Filled by the accounting middleware from its price table. */
+  costUsd?: number;
+}
+
+export interface ChatModel {
+  /** The spec string the model was created from (no secrets). */
+  readonly spec: string;
+  complete(req: CompletionRequest): Promise<CompletionResult>;
+  /** Incremental text; backends without streaming may omit it (the server then sends one chunk). */
+  stream?(req: CompletionRequest): AsyncIterable<string>;
+}
+
+export type Middleware = (model: ChatModel) => ChatModel;
+
+/** Apply middlewares so that the first listed is the outermost. */
+export const wrap = (model: ChatModel, ...middlewares: Middleware[]): ChatModel =>
+  middlewares.reduceRight((m, mw) => mw(m), model);
+
+/** Rough token count for backends that report none (≈ 4 characters per token). */
+export const estimateTokens = (text: string): number => Math.ceil(text.length / 4);

@@ -1,0 +1,57 @@
+/**
+ * Model spec strings: one string names a model and how to reach it.
+ *   openai:gpt-4o-mini                          OpenAI's API (key from OPENAI_API_KEY)
+ *   http://127.0.0.1:8000/v1#Qwen2.5-7B-Instruct any OpenAI-compatible server (vLLM, SGLang, Ollama, llama.cpp)
+ *   local:./runs/x/checkpoint                   the built-in model from a checkpoint folder
+ *   scripted:walkthrough                        a named scripted model (tests and offline wiring)
+ * Query parameters after the model name set per-endpoint options: `#model?key_env=MY_KEY&timeout=30`.
+ */
+import { EpoError } from '../core/errors.js';
+
+export type ModelSpec =
+  | { kind: 'openai'; baseURL: string; model: string; keyEnv: string; options: Record<string, string> }
+  | { kind: 'http'; baseURL: string; model: string; keyEnv?: string; options: Record<string, string> }
+  | { kind: 'local'; path: string; options: Record<string, string> }
+  | { kind: 'scripted'; name: string; options: Record<string, string> };
+
+export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+
+function splitOptions(s: string): [string, Record<string, string>] {
+  const q = s.indexOf('?');
+  if (q < 0) return [s, {}];
+  const options: Record<string, string> = {};
+  for (const [k, v] of new URLSearchParams(s.slice(q + 1))) options[k] = v;
+  return [s.slice(0, q), options];
+}
+
+export function parseModelSpec(spec: string, where = 'model spec'): ModelSpec {
+  const s = spec.trim();
+  const bad = (why: string): never => {
+    throw new EpoError('BAD_SPEC', `invalid model spec "${spec}": ${why}. Expected openai:<model>, http(s)://host:port/v1#<model>, local:<checkpoint dir> or scripted:<name>`, { where });
+  };
+  if (!s) bad('it is empty');
+  if (s.startsWith('http://') || s.startsWith('https://')) {
+    const hash = s.indexOf('#');
+    if (hash < 0) bad('an HTTP spec needs "#<model name>" after the base URL');
+    const base = s.slice(0, hash);
+    const [model, options] = splitOptions(s.slice(hash + 1));
+    if (!model) bad('the model name after "#" is empty');
+    try { new URL(base); } catch { bad(`"${base}" is not a valid URL`); }
+    return { kind: 'http', baseURL: base.replace(/\/+$/, ''), model, keyEnv: options.key_env, options };
+  }
+  const colon = s.indexOf(':');
+  if (colon < 0) bad('it has no kind prefix');
+  const kind = s.slice(0, colon);
+  const [rest, options] = splitOptions(s.slice(colon + 1));
+  if (!rest) bad(`nothing follows "${kind}:"`);
+  switch (kind) {
+    case 'openai':
+      return { kind: 'openai', baseURL: options.base_url ?? OPENAI_BASE_URL, model: rest, keyEnv: options.key_env ?? 'OPENAI_API_KEY', options };
+    case 'local':
+      return { kind: 'local', path: rest, options };
+    case 'scripted':
+      return { kind: 'scripted', name: rest, options };
+    default:
+      return bad(`unknown kind "${kind}"`);
+  }
+}

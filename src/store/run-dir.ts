@@ -1,0 +1,33 @@
+/**
+ * The run folder: `runs/<name>/` holds the store (`epo.sqlite`), the resolved config (`config.yaml`), the structured
+ * log (`log.jsonl`) and outputs (summaries, datasets, checkpoints). EPO_RUNS_DIR moves the parent folder.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { EpoError } from '../core/errors.js';
+
+export interface RunDir {
+  name: string;
+  dir: string;
+  store: string;
+  config: string;
+  log: string;
+}
+
+export function runsRoot(): string {
+  return resolve(process.env.EPO_RUNS_DIR ?? 'runs');
+}
+
+export function runDir(name: string, root = runsRoot()): RunDir {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
+    throw new EpoError('BAD_INPUT', `run name "${name}" may only use letters, digits, ".", "_" and "-" (and must not start with a dot)`, { where: '--run' });
+  }
+  const dir = join(root, name);
+  return { name, dir, store: join(dir, 'epo.sqlite'), config: join(dir, 'config.yaml'), log: join(dir, 'log.jsonl') };
+}
+
+export function ensureRunDir(name: string, root?: string): RunDir {
+  const r = runDir(name, root);
+  mkdirSync(r.dir, { recursive: true });
+  return r;
+}
