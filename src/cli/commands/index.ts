@@ -1,9 +1,11 @@
 /** Every CLI command, in the order `epo --help` lists them. One file per command group. */
 import type { Command } from 'commander';
+import { registerData } from './data.js';
 import { registerEpisodes } from './episodes.js';
 
 export type Register = (program: Command) => void;
 
 export const commands: Register[] = [
+  registerData,
   registerEpisodes,
 ];

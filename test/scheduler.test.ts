@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { Episode } from '../src/core/episode.js';
+import { parseShard, runEpisodes, shardItems } from '../src/rollout/scheduler.js';
+import { makeEpisode } from './helpers/episodes.js';
+
+const memorySink = (done: string[] = []) => {
+  const stored: Episode[] = [];
+  return { stored, finishedIds: () => new Set([...done, ...stored.map((e) => e.id)]), putEpisode: (e: Episode) => { stored.push(e); } };
+};
+const items = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `task-${i}#0`, i }));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('scheduler', () => {
+  it('skips finished episodes and runs the rest', async () => {
+    const sink = memorySink(['task-0#0', 'task-2#0']);
+    const ran: string[] = [];
+    const stats = await runEpisodes(items(4), async (it) => { ran.push(it.id); return makeEpisode(it.i); }, sink, { concurrency: 2 });
+    expect(ran.sort()).toEqual(['task-1#0', 'task-3#0']);
+    expect(stats).toMatchObject({ total: 4, skipped: 2, finished: 2, failed: 0 });
+  });
+
+  it('keeps the concurrency bound without a batch barrier', async () => {
+    let inFlight = 0, peak = 0;
+    const order: number[] = [];
+    await runEpisodes(items(6), async (it) => {
+      inFlight++; peak = Math.max(peak, inFlight);
+      await sleep(it.i === 0 ? 60 : 5); // one slow episode must not hold the others back
+      inFlight--; order.push(it.i);
+      return makeEpisode(it.i);
+    }, memorySink(), { concurrency: 3 });
+    expect(peak).toBe(3);
+    expect(order.at(-1)).toBe(0);
+  });
+
+  it('does not store failed episodes and records why', async () => {
+    const sink = memorySink();
+    const stats = await runEpisodes(items(3), async (it) => { if (it.i === 1) throw new Error('endpoint down'); return makeEpisode(it.i); }, sink, { concurrency: 1 });
+    expect(sink.stored.map((e) => e.id)).toEqual(['task-0#0', 'task-2#0']);
+    expect(stats.errors).toEqual([{ id: 'task-1#0', error: 'Error: endpoint down' }]);
+  });
+
+  it('aborts an episode that runs past its timeout', async () => {
+    const stats = await runEpisodes(items(1), (it, signal) => new Promise<Episode>((resolve, reject) => {
+      const t = setTimeout(() => resolve(makeEpisode(it.i)), 5000);
+      signal.addEventListener('abort', () => { clearTimeout(t); reject(signal.reason); });
+    }), memorySink(), { concurrency: 1, timeoutMs: 20 });
+    expect(stats.failed).toBe(1);
+    expect(stats.errors[0].error).toMatch(/timed out after 20 ms/);
+  });
+
+  it('shards by position', () => {
+    expect(parseShard('1/3')).toEqual({ index: 1, count: 3 });
+    expect(() => parseShard('3/3')).toThrow(/0 ≤ i < n/);
+    expect(shardItems([0, 1, 2, 3, 4, 5, 6], parseShard('1/3'))).toEqual([1, 4]);
+  });
+});
