@@ -94,3 +94,23 @@ export function episodeUsage(e: Episode): TokenUsage {
   }
   return u;
 }
+
+/**
+ * The strategist's multi-turn chat for training, rebuilt from an episode. Contract kept by every agent loop: the
+ * strategist's input at turn k extends its input at turn k−1 by exactly [assistant: output_{k−1}, user: …], and the
+ * instructions and one-shot example live in the system/first user message (never as fake assistant turns). So the
+ * chat is the last strategist input plus its output, and its assistant messages are exactly the strategies, in order.
+ * For two-seat environments pass the seat whose strategist is wanted.
+ */
+export function strategistChat(e: Episode, seat?: number): ChatMessage[] {
+  const calls = e.turns.filter((t) => t.strategist && (seat === undefined || t.seat === seat)).map((t) => t.strategist!);
+  if (calls.length === 0) return [];
+  const last = calls[calls.length - 1];
+  const chat: ChatMessage[] = [...last.input, { role: 'assistant', content: last.output }];
+  const strategies = chat.filter((m) => m.role === 'assistant').map((m) => m.content);
+  const expected = calls.map((c) => c.output);
+  if (strategies.length !== expected.length || strategies.some((s, i) => s !== expected[i])) {
+    throw new Error(`episode ${e.id}: the strategist's chat does not extend turn by turn (${strategies.length} assistant messages for ${expected.length} strategies)`);
+  }
+  return chat;
+}

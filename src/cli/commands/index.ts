@@ -2,10 +2,12 @@
 import type { Command } from 'commander';
 import { registerData } from './data.js';
 import { registerEpisodes } from './episodes.js';
+import { registerReplay } from './replay.js';
 
 export type Register = (program: Command) => void;
 
 export const commands: Register[] = [
   registerData,
+  registerReplay,
   registerEpisodes,
 ];
