@@ -86,7 +86,8 @@ export function sampleScene(rng: Rng, stats: AlfworldStats, room: RoomType, need
   if (knobs.distractors === undefined) {
     for (const t of otypes) {
       const have = needs.objects.find((n) => n.type === t)?.count ?? 0;
-      for (let i = have; i < sampleHistogram(rng, rs.objects[t]); i++) wanted.push({ type: t, required: false });
+      const k = sampleHistogram(rng, rs.objects[t]);
+      for (let i = have; i < k; i++) wanted.push({ type: t, required: false });
     }
   } else {
     const means = otypes.map((t) => histogramMean(rs.objects[t]));
@@ -114,7 +115,8 @@ export function sampleScene(rng: Rng, stats: AlfworldStats, room: RoomType, need
       const rs2 = (byType.get(where) ?? []).filter(fits);
       for (const r of rs2) { options.push(r); weights.push(n / rs2.length); }
     }
-    if (!options.length && w.required) for (const r of receptacles.filter(fits)) { options.push(r); weights.push(1); }
+    // None of the usual places is in this scene: any receptacle that can hold it will do (as for a fixture, skip it).
+    if (!options.length && (pickupable || w.required)) for (const r of receptacles.filter(fits)) { options.push(r); weights.push(1); }
     if (!options.length) {
       if (w.required) throw new EpoError('INTERNAL', `no receptacle in this ${room} can hold a ${w.type}`);
       continue;
