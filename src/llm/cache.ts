@@ -113,12 +113,13 @@ export class ResponseCache {
     };
     if (model.stream) {
       const inner = model.stream.bind(model);
-      const self = this;
+      const lookup = (req: CompletionRequest) => (this.enabled && isCacheable(req) ? this.get(cacheKey(model.spec, req)) : undefined);
+      const stats = this.stats;
       // A hit replays the cached text as one chunk; a miss streams live and is not stored (no usage counts).
       wrapped.stream = async function* (req) {
-        const hit = self.enabled && isCacheable(req) ? self.get(cacheKey(model.spec, req)) : undefined;
+        const hit = lookup(req);
         if (hit) {
-          self.stats.hits++;
+          stats.hits++;
           yield hit.text;
           return;
         }

@@ -62,7 +62,7 @@ export async function completeJson<T>(
   let error = '';
   for (let attempt = 1; attempt <= maxRepairs + 1; attempt++) {
     if (attempt > 1 && c) c.repairs++;
-    raw = (await model.complete({ ...req, messages, jsonSchema })).text;
+    raw = (await model.complete({ ...req, messages: [...messages], jsonSchema })).text;
     const found = extractJson(raw);
     if (!found.ok) {
       if (c) c.parseFailures++;
