@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EpoError } from '../../src/core/errors.js';
 import { createBackend, createModel, registerBackend } from '../../src/llm/create.js';
 import { echoModel } from '../../src/llm/named-scripts.js';
-import { harness, type Harness } from './helpers.js';
+import { harness, type Harness, failure } from './helpers.js';
 
 let h: Harness | undefined;
 afterEach(async () => { await h?.server.close(); h = undefined; });
@@ -76,7 +76,7 @@ describe('OpenAI backend against a real server', () => {
   it('maps a 404 to MODEL_HTTP naming the URL and model', async () => {
     h = await harness(['x']);
     const m = createModel(`${h.server.baseURL}#other-model`, { retry: false });
-    const e = await m.complete({ messages: [{ role: 'user', content: 'x' }] }).catch((x: EpoError) => x);
+    const e = await failure(m.complete({ messages: [{ role: 'user', content: 'x' }] }));
     expect(e.code).toBe('MODEL_HTTP');
     expect(e.details?.status).toBe(404);
     expect(e.message).toContain(`${h.server.baseURL}/chat/completions`);

@@ -1,4 +1,5 @@
 /** Shared pieces of the LLM-layer tests: a real server around a recording model, and a sleep that only records. */
+import type { EpoError } from '../../src/core/errors.js';
 import type { IncomingMessage } from 'node:http';
 import { scriptedModel, type Script } from '../../src/llm/scripted.js';
 import { startServer, type FaultHook, type RunningServer } from '../../src/serve/openai-server.js';
@@ -24,4 +25,14 @@ export async function harness(script: Script, o: { faults?: FaultHook; token?: s
 export function recordingSleep(): { sleeps: number[]; sleep: (ms: number) => Promise<void> } {
   const sleeps: number[] = [];
   return { sleeps, sleep: async (ms) => { sleeps.push(ms); } };
+}
+
+/** The EpoError a promise rejects with; fails the test when it resolves instead. */
+export async function failure(p: Promise<unknown>): Promise<EpoError> {
+  try {
+    await p;
+  } catch (e) {
+    return e as EpoError;
+  }
+  throw new Error('expected the call to fail, but it succeeded');
 }

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EpoError } from '../../src/core/errors.js';
 import { createModel } from '../../src/llm/create.js';
 import { parseRetryAfter } from '../../src/llm/retry.js';
-import { harness, recordingSleep, type Harness } from './helpers.js';
+import { harness, recordingSleep, type Harness, failure } from './helpers.js';
 
 let h: Harness | undefined;
 afterEach(async () => { await h?.server.close(); h = undefined; });
@@ -49,7 +48,7 @@ describe('retry middleware over real HTTP', () => {
     h = await harness(['ok'], { faults: () => ({ kind: 'status', status: 502 }) });
     const s = recordingSleep();
     const m = createModel(h.spec('retries=2'), { retry: { sleep: s.sleep, random: () => 1 - 1e-9, baseDelayMs: 100, maxDelayMs: 150 } });
-    const e = await m.complete(ask).catch((x: EpoError) => x);
+    const e = await failure(m.complete(ask));
     expect(e.code).toBe('MODEL_HTTP');
     expect(e.message).toContain('failed after 3 attempts; the last was HTTP 502');
     expect(e.message).toContain(`${h.server.baseURL}/chat/completions`);
@@ -70,7 +69,7 @@ describe('retry middleware over real HTTP', () => {
   it('reports MODEL_TIMEOUT with the URL when retries are off', async () => {
     h = await harness(['ok'], { faults: () => ({ kind: 'delay', ms: 3000 }) });
     const m = createModel(h.spec('timeout=0.2'), { retry: false });
-    const e = await m.complete(ask).catch((x: EpoError) => x);
+    const e = await failure(m.complete(ask));
     expect(e.code).toBe('MODEL_TIMEOUT');
     expect(e.message).toContain('no answer within 0.2 s');
     expect(e.message).toContain(h.server.baseURL);
@@ -88,12 +87,12 @@ describe('retry middleware over real HTTP', () => {
     h = await harness(['ok'], { token: 'right-token-123' });
     const s = recordingSleep();
     const bad = createModel(h.spec('key_env=EPO_T_KEY'), { env: { EPO_T_KEY: 'right-token-123' }, retry: { sleep: s.sleep } });
-    const e = await bad.complete({ ...ask, temperature: 5 }).catch((x: EpoError) => x);
+    const e = await failure(bad.complete({ ...ask, temperature: 5 }));
     expect(e.code).toBe('MODEL_HTTP');
     expect(e.details?.status).toBe(400);
     expect(e.message).toContain('temperature');
     const wrong = createModel(h.spec('key_env=EPO_T_KEY'), { env: { EPO_T_KEY: 'wrong-token-456' }, retry: { sleep: s.sleep } });
-    const e2 = await wrong.complete(ask).catch((x: EpoError) => x);
+    const e2 = await failure(wrong.complete(ask));
     expect(e2.details?.status).toBe(401);
     expect(s.sleeps).toEqual([]);
   });

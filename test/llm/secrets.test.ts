@@ -11,7 +11,7 @@ import { UsageMeter } from '../../src/llm/usage.js';
 import { exportEpisodes } from '../../src/store/jsonl.js';
 import { RunStore } from '../../src/store/run-store.js';
 import { makeEpisode } from '../helpers/episodes.js';
-import { harness, recordingSleep } from './helpers.js';
+import { harness, recordingSleep, failure } from './helpers.js';
 
 const KEY = `sk-test-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}-secret`;
 
@@ -39,7 +39,7 @@ describe('secrets stay secret', () => {
     expect((await model.complete({ messages: [{ role: 'user', content: 'rate' }], temperature: 0 })).cached).toBe(true);
 
     const errors: string[] = [];
-    const failing = await model.complete({ messages: [{ role: 'user', content: 'again' }], temperature: 0 }).catch((e: EpoError) => e);
+    const failing = await failure(model.complete({ messages: [{ role: 'user', content: 'again' }], temperature: 0 }));
     expect(failing).toMatchObject({ code: 'MODEL_HTTP' });
     errors.push((failing as EpoError).message, describeError(failing), JSON.stringify((failing as EpoError).details));
     expect((failing as EpoError).message).toContain('upstream rejected Bearer [REDACTED]');
@@ -47,7 +47,7 @@ describe('secrets stay secret', () => {
     // A wrong key: the 401 path, with retries that would log each attempt.
     process.env.EPO_TEST_WRONG_KEY = `${KEY}-wrong`;
     const wrong = createModel(h.spec('key_env=EPO_TEST_WRONG_KEY'), { logger, retry: { sleep: recordingSleep().sleep } });
-    const unauthorized = await wrong.complete({ messages: [{ role: 'user', content: 'x' }] }).catch((e: EpoError) => e);
+    const unauthorized = await failure(wrong.complete({ messages: [{ role: 'user', content: 'x' }] }));
     delete process.env.EPO_TEST_WRONG_KEY;
     expect((unauthorized as EpoError).details?.status).toBe(401);
     errors.push((unauthorized as EpoError).message);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { failure } from './helpers.js';
 import { z } from 'zod';
-import type { EpoError } from '../../src/core/errors.js';
 import { balancedEnd } from '../../src/llm/json-extract.js';
 import { scriptedModel } from '../../src/llm/scripted.js';
 import { completeJson, extractJson, newStructuredCounters } from '../../src/llm/structured.js';
@@ -56,7 +56,7 @@ describe('completeJson', () => {
   it('gives up after maxRepairs with MODEL_OUTPUT carrying the last raw answer, and counts it', async () => {
     const m = scriptedModel(['nope', 'still nope', '{"score": 11, "reasoning": "x"}']);
     const counters = newStructuredCounters();
-    const e = await completeJson(m, ask, Verdict, { counters, maxRepairs: 2 }).catch((x: EpoError) => x);
+    const e = await failure(completeJson(m, ask, Verdict, { counters, maxRepairs: 2 }));
     expect(e.code).toBe('MODEL_OUTPUT');
     expect(e.message).toContain('after 3 attempts');
     expect(e.message).toContain('score: Too big');
