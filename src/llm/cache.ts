@@ -58,6 +58,8 @@ export class ResponseCache {
   private readonly db: Database.Database;
   private readonly getStmt: Database.Statement;
   private readonly putStmt: Database.Statement;
+  /** Requests being answered now: an identical request waits for that answer instead of asking again. */
+  private readonly inflight = new Map<string, Promise<CompletionResult>>();
 
   constructor(opts: ResponseCacheOptions = {}) {
     this.path = opts.path ?? defaultCachePath();
@@ -101,14 +103,15 @@ export class ResponseCache {
         }
         const key = cacheKey(model.spec, req);
         const hit = this.get(key);
-        if (hit) {
+        const pending = this.inflight.get(key);
+        if (hit || pending) {
           this.stats.hits++;
-          return { ...hit, cached: true };
+          return { ...(hit ?? (await pending!)), cached: true };
         }
         this.stats.misses++;
-        const result = await model.complete(req);
-        this.put(key, model.spec, result);
-        return result;
+        const answer = model.complete(req).then((result) => { this.put(key, model.spec, result); return result; });
+        this.inflight.set(key, answer);
+        try { return await answer; } finally { this.inflight.delete(key); }
       },
     };
     if (model.stream) {

@@ -8,13 +8,23 @@ export class Semaphore {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
 
-  constructor(public max: number) {}
+  constructor(private bound: number) {}
+
+  get max(): number { return this.bound; }
+  /** Change the bound; raising it lets waiting callers in at once. */
+  set max(n: number) {
+    this.bound = n;
+    while (this.active < this.bound && this.waiting.length) {
+      this.active++;
+      this.waiting.shift()!();
+    }
+  }
 
   get inFlight(): number { return this.active; }
   get queued(): number { return this.waiting.length; }
 
   async acquire(signal?: AbortSignal): Promise<() => void> {
-    if (this.active >= this.max) {
+    if (this.active >= this.bound) {
       await new Promise<void>((resolve, reject) => {
         const go = () => { signal?.removeEventListener('abort', abort); resolve(); };
         const abort = () => {
@@ -33,8 +43,8 @@ export class Semaphore {
     return () => {
       if (released) return;
       released = true;
-      const next = this.waiting.shift();
-      // The slot passes straight to the next waiter, so `active` only drops when nobody waits.
+      // The slot passes straight to the next waiter, so `active` only drops when nobody waits (or the bound shrank).
+      const next = this.active <= this.bound ? this.waiting.shift() : undefined;
       if (next) next();
       else this.active--;
     };

@@ -145,3 +145,32 @@ describe('usage and cost accounting', () => {
     expect(costUsd(500_000, 250_000, meter.prices['my-model'])).toBe(1);
   });
 });
+
+describe('response cache: identical requests in flight', () => {
+  it('asks the backend once for concurrent identical deterministic requests', async () => {
+    const cache = new ResponseCache({ path: join(tmp(), 'c.sqlite') });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    const inner = scriptedModel(async (_r, i) => { await gate; return `answer ${i}`; }, { spec: 'http://h/v1#m' });
+    const m = wrap(inner, cache.middleware);
+    const both = Promise.all([m.complete(ask({ temperature: 0 })), m.complete(ask({ temperature: 0 }))]);
+    release();
+    const [a, b] = await both;
+    expect(a).toMatchObject({ text: 'answer 0' });
+    expect(b).toMatchObject({ text: 'answer 0', cached: true });
+    expect(inner.calls).toHaveLength(1);
+    expect(cache.stats).toMatchObject({ hits: 1, misses: 1, writes: 1 });
+    cache.close();
+  });
+  it('raising an endpoint bound lets waiting callers in', async () => {
+    const s = new Semaphore(1);
+    await s.acquire();
+    const waiting = s.acquire();
+    expect(s.queued).toBe(1);
+    s.max = 2;
+    expect(s.queued).toBe(0);
+    expect(s.inFlight).toBe(2);
+    (await waiting)();
+    expect(s.inFlight).toBe(1);
+  });
+});

@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createModel } from '../../src/llm/create.js';
+import type { ChatModel } from '../../src/llm/model.js';
 import { fieldPath } from '../../src/serve/chat-request.js';
 import { servedName, startServer, type RunningServer } from '../../src/serve/openai-server.js';
 import { harness, type Harness } from './helpers.js';
@@ -102,5 +103,24 @@ describe('epo serve: OpenAI chat completions over node:http', () => {
     const r = await post(s.url, { ...valid, model: 'boom' });
     expect(r.status).toBe(500);
     expect((await r.json() as { error: { message: string; type: string } }).error).toMatchObject({ type: 'server_error', message: 'Error: backend exploded' });
+  });
+  it('aborts the model call when the client goes away', async () => {
+    let started!: () => void, abortedWith!: (why: string) => void;
+    const running = new Promise<void>((r) => { started = r; });
+    const aborted = new Promise<string>((r) => { abortedWith = r; });
+    const model: ChatModel = {
+      spec: 'scripted:slow',
+      complete: (req) => new Promise<never>(() => {
+        req.signal?.addEventListener('abort', () => abortedWith((req.signal!.reason as Error).message));
+        started();
+      }),
+    };
+    s = await startServer({ model });
+    const ac = new AbortController();
+    const call = fetch(`${s.url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ ...valid, model: 'slow' }), signal: ac.signal }).catch((e: Error) => e.name);
+    await running;
+    ac.abort();
+    expect(await call).toBe('AbortError');
+    expect(await aborted).toBe('client disconnected');
   });
 });
