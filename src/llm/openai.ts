@@ -22,13 +22,17 @@ export interface OpenAIBackendOptions {
   timeoutMs?: number;
   /** `max_completion_tokens` (OpenAI's current name) instead of `max_tokens` (what most local servers read). */
   maxCompletionTokens?: boolean;
+  /** How a request's jsonSchema is sent: as a json_schema response format (default), as json_object, or not at all. */
+  jsonMode?: JsonMode;
 }
+
+export type JsonMode = 'schema' | 'object' | 'off';
 
 /** Key sent to servers that ignore authentication (the SDK refuses an empty one). */
 export const PLACEHOLDER_KEY = 'none';
 export const DEFAULT_TIMEOUT_S = 120;
 
-const KNOWN_OPTIONS = new Set(['key_env', 'base_url', 'timeout', 'concurrency', 'retries']);
+const KNOWN_OPTIONS = new Set(['key_env', 'base_url', 'timeout', 'concurrency', 'retries', 'json_mode']);
 
 /** Backend options from a parsed `openai:` or `http(s):` spec, reading the key and secret headers from `env`. */
 export function openAIOptionsFromSpec(spec: Extract<ModelSpec, { kind: 'openai' | 'http' }>, specString: string, env: NodeJS.ProcessEnv = process.env): OpenAIBackendOptions {
@@ -56,7 +60,9 @@ export function openAIOptionsFromSpec(spec: Extract<ModelSpec, { kind: 'openai' 
     if (!(t > 0)) throw new EpoError('BAD_SPEC', `timeout must be a positive number of seconds, got "${spec.options.timeout}"`, { where });
     timeoutMs = t * 1000;
   }
-  return { spec: specString, baseURL: spec.baseURL, model: spec.model, apiKey, headers, timeoutMs, maxCompletionTokens: spec.kind === 'openai' };
+  const jsonMode = (spec.options.json_mode ?? 'schema') as JsonMode;
+  if (!['schema', 'object', 'off'].includes(jsonMode)) throw new EpoError('BAD_SPEC', `json_mode must be schema, object or off, got "${jsonMode}"`, { where });
+  return { spec: specString, baseURL: spec.baseURL, model: spec.model, apiKey, headers, timeoutMs, maxCompletionTokens: spec.kind === 'openai', jsonMode };
 }
 
 /** An SDK error as an EpoError whose message names the URL and model and never the key. */
@@ -102,7 +108,8 @@ export function openAIModel(o: OpenAIBackendOptions): ChatModel {
     }
     if (req.stop?.length) p.stop = req.stop;
     if (req.seed !== undefined) p.seed = req.seed;
-    if (req.jsonSchema) {
+    if (req.jsonSchema && o.jsonMode === 'object') p.response_format = { type: 'json_object' };
+    else if (req.jsonSchema && o.jsonMode !== 'off') {
       p.response_format = { type: 'json_schema', json_schema: { name: req.jsonSchema.name, schema: req.jsonSchema.schema, strict: req.jsonSchema.strict ?? false } };
     }
     return p;

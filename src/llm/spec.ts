@@ -14,6 +14,8 @@
  *   header_env.NAME=VAR    an extra header whose value comes from an environment variable (for secret headers)
  *   concurrency=N          at most N requests in flight to this base URL, shared by every model using it (default 8)
  *   retries=N              attempts after the first on 429, 5xx, timeouts and dropped connections (default 4)
+ *   json_mode=schema|object|off  how a JSON schema is sent: response_format json_schema (default), json_object (servers
+ *                          without schema support), or not at all (the prompt must ask for JSON)
  * Keys and header values read from the environment never appear in the spec string, logs, stores or errors.
  */
 import { EpoError } from '../core/errors.js';

@@ -66,6 +66,15 @@ describe('OpenAI backend against a real server', () => {
     // http specs without key_env still send a (placeholder) bearer key.
     expect(h.headers[0].authorization).toBe('Bearer none');
   });
+  it('sends the schema as json_object or not at all when json_mode says so', async () => {
+    h = await harness(['{}']);
+    const req = { messages: [{ role: 'user' as const, content: 'x' }], jsonSchema: { name: 'n', schema: { type: 'object' } } };
+    await createModel(h.spec('json_mode=object')).complete(req);
+    await createModel(h.spec('json_mode=off')).complete(req);
+    expect(h.model.calls[0].jsonSchema).toEqual({ name: 'json_object', schema: { type: 'object' } });
+    expect(h.model.calls[1].jsonSchema).toBeUndefined();
+    expect(fails(() => createBackend(h!.spec('json_mode=strict'))).message).toContain('json_mode must be schema, object or off');
+  });
   it('streams text deltas', async () => {
     h = await harness(['alpha beta gamma']);
     const m = createModel(h.spec());
