@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { failure } from './helpers.js';
+import { createModel } from '../../src/llm/create.js';
+import { failure, harness } from './helpers.js';
 import { z } from 'zod';
 import { balancedEnd } from '../../src/llm/json-extract.js';
 import { scriptedModel } from '../../src/llm/scripted.js';
@@ -69,5 +70,21 @@ describe('completeJson', () => {
     const jsonSchema = { name: 'verdict', schema: { type: 'object' }, strict: true };
     await completeJson(m, ask, Verdict, { jsonSchema, maxRepairs: 0 });
     expect(m.calls[0].jsonSchema).toEqual(jsonSchema);
+  });
+});
+
+describe('completeJson over real HTTP', () => {
+  it('repairs through the OpenAI backend, sending the schema as response_format each time', async () => {
+    const h = await harness(['Here you go: {"score": 7, "reasoning": "ok"', '{"score": 7, "reasoning": "ok"}']);
+    try {
+      const counters = newStructuredCounters();
+      const r = await completeJson(createModel(h.spec()), ask, Verdict, { counters });
+      expect(r).toMatchObject({ value: { score: 7, reasoning: 'ok' }, attempts: 2 });
+      expect(h.model.calls.map((c) => c.jsonSchema?.name)).toEqual(['answer', 'answer']);
+      expect(h.model.calls[1].messages.at(-1)!.content).toContain('the object opened at character 13 is never closed');
+      expect(counters).toMatchObject({ parseFailures: 1, repairs: 1, failures: 0 });
+    } finally {
+      await h.server.close();
+    }
   });
 });
