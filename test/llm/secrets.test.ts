@@ -75,4 +75,17 @@ describe('secrets stay secret', () => {
     expect(meter.totals()[0]).toMatchObject({ role: 'judge', calls: 2, cachedCalls: 1 });
     await h.server.close();
   });
+
+  it('redacts the key in errors even when its variable name does not look secret', async () => {
+    const cred = `cred-${Math.random().toString(36).slice(2)}-0123456789`;
+    const h = await harness(['x'], { token: cred, faults: (_n, req) => ({ kind: 'status', status: 500, message: `token was ${req.headers.authorization!.slice(7)}` }) });
+    try {
+      const m = createModel(h.spec('key_env=EPO_TEST_CRED'), { env: { EPO_TEST_CRED: cred }, retry: false });
+      const e = await failure(m.complete({ messages: [{ role: 'user', content: 'x' }] }));
+      expect(e.message).toMatch(/token was \[REDACTED\] \(at /);
+      expect(e.message).not.toContain(cred);
+    } finally {
+      await h.server.close();
+    }
+  });
 });
