@@ -69,14 +69,17 @@ export function registerAlfworldGenerate(generate: Command): void {
     .option('--receptacles <range>', 'number of receptacles per game, N or MIN-MAX; default: as measured')
     .option('--distractors <n>', 'objects besides the ones the task needs; default: as measured')
     .option('--closed-share <p>', 'probability that an openable receptacle starts closed; default: as measured (1)')
+    .option('--split <name>', 'write under <out>/json_2.1.1/<name>/ (the release layout, so `epo data install alfworld --from <out>` takes it)')
     .option('--grammar <variant>', 'release (move X to Y, as the current games) or epo (put X in/on Y, as the EPO reference)', 'release')
-    .action((o: { count: string; seed: string; out?: string; types?: string; rooms?: string; receptacles?: string; distractors?: string; closedShare?: string; grammar: string }) => {
+    .action((o: { count: string; seed: string; out?: string; types?: string; rooms?: string; receptacles?: string; distractors?: string; closedShare?: string; grammar: string; split?: string }) => {
       const count = intOption(o.count, '--count', 1);
       const seed = intOption(o.seed, '--seed');
       if (o.grammar !== 'release' && o.grammar !== 'epo') throw new EpoError('BAD_INPUT', `grammar must be release or epo, got "${o.grammar}"`, { where: '--grammar' });
       const closedShare = o.closedShare === undefined ? undefined : Number(o.closedShare);
       if (closedShare !== undefined && !(closedShare >= 0 && closedShare <= 1)) throw new EpoError('BAD_INPUT', `expected a probability in [0, 1], got "${o.closedShare}"`, { where: '--closed-share' });
-      const out = resolve(o.out ?? datasetDir('alfworld-generated'));
+      if (o.split !== undefined && !/^[\w.-]+$/.test(o.split)) throw new EpoError('BAD_INPUT', `split must be a plain folder name, got "${o.split}"`, { where: '--split' });
+      const base = resolve(o.out ?? datasetDir('alfworld-generated'));
+      const out = o.split ? join(base, 'json_2.1.1', o.split) : base;
       clearOutput(out);
       const t0 = performance.now();
       const summary = writeSet(out, count, {
