@@ -29,13 +29,13 @@ function bump(h: number[], k: number): void {
 }
 
 export function measureStats(games: OfficialGame[], source: string): AlfworldStats {
-  const rooms = Object.fromEntries(ROOM_TYPES.map((r) => [r, { games: 0, receptacles: {}, objects: {}, placements: {} } as RoomStats])) as Record<RoomType, RoomStats>;
+  const rooms = Object.fromEntries(ROOM_TYPES.map((r) => [r, { games: 0, receptacles: {}, objects: {}, placements: {}, sharedLocations: {} } as RoomStats])) as Record<RoomType, RoomStats>;
   const propCount: Record<string, Record<string, number>> = {};
   const objInstances: Record<string, number> = {};
   const recep: Record<string, { instances: number; openable: number; opened: number }> = {};
   const canContain: Record<string, Set<string>> = {};
   const goals = new Map<string, GoalStats & { task: TaskType }>();
-  const perGame: { room: RoomType; r: Record<string, number>; o: Record<string, number> }[] = [];
+  const perGame: { room: RoomType; r: Record<string, number>; o: Record<string, number>; shared: Record<string, number> }[] = [];
 
   for (const g of games) {
     const folder = g.path.split('/').at(-3) ?? '';
@@ -51,7 +51,8 @@ export function measureStats(games: OfficialGame[], source: string): AlfworldSta
       const re = new RegExp(`\\(${name}${' (\\S+)'.repeat(arity)}\\)`, 'g');
       return [...g.problem.matchAll(re)].map((m) => m.slice(1));
     };
-    const rtypeOf = new Map(facts('receptacleType', 2).map(([r, t]) => [r, stripType(t)]));
+    // Goals mention variables (?r, ?o) in the same predicates; real ids all contain _bar_.
+    const rtypeOf = new Map(facts('receptacleType', 2).filter(([r]) => r.includes('_bar_')).map(([r, t]) => [r, stripType(t)]));
     const otypeOf = new Map(facts('objectType', 2).filter(([o]) => o.includes('_bar_')).map(([o, t]) => [o, stripType(t)]));
     const openable = new Set(facts('openable', 1).map(([r]) => r));
     const opened = new Set(facts('opened', 1).map(([r]) => r));
@@ -83,7 +84,15 @@ export function measureStats(games: OfficialGame[], source: string): AlfworldSta
       }
     }
     for (const [rt, ot] of facts('canContain', 2)) (canContain[stripType(rt)] ??= new Set()).add(stripType(ot));
-    perGame.push({ room, r: rCount, o: oCount });
+    const atLoc = new Map<string, string[]>();
+    for (const [r, l] of facts('receptacleAtLocation', 2)) if (rtypeOf.has(r)) atLoc.set(l, [...(atLoc.get(l) ?? []), rtypeOf.get(r)!]);
+    const shared: Record<string, number> = {};
+    for (const types of atLoc.values()) {
+      if (types.length < 2) continue;
+      const sig = types.sort().join('+');
+      shared[sig] = (shared[sig] ?? 0) + 1;
+    }
+    perGame.push({ room, r: rCount, o: oCount, shared });
 
     const key = `${task}|${room}|${object}|${target}`;
     const goal = goals.get(key) ?? { task: task as TaskType, room, object, target, games: 0 };
@@ -99,6 +108,11 @@ export function measureStats(games: OfficialGame[], source: string): AlfworldSta
     const otypes = [...new Set(mine.flatMap((p) => Object.keys(p.o)))].sort();
     for (const t of rtypes) { const h: number[] = []; for (const p of mine) bump(h, p.r[t] ?? 0); rs.receptacles[t] = h; }
     for (const t of otypes) { const h: number[] = []; for (const p of mine) bump(h, p.o[t] ?? 0); rs.objects[t] = h; }
+    for (const sig of [...new Set(mine.flatMap((p) => Object.keys(p.shared)))].sort()) {
+      const h: number[] = [];
+      for (const p of mine) bump(h, p.shared[sig] ?? 0);
+      rs.sharedLocations[sig] = h;
+    }
     rs.placements = sortKeys(Object.fromEntries(Object.entries(rs.placements).map(([k, v]) => [k, sortKeys(v)])));
   }
   const round = (x: number): number => Math.round(x * 1e4) / 1e4;

@@ -69,4 +69,11 @@ describe('planner', () => {
       'go to diningtable 1', 'move potato 1 to diningtable 1',
     ]);
   });
+
+  it('uses every receptacle at a shared place after one go to, as the official experts do', () => {
+    const s = scene([['CoffeeMachine', false, false], ['CounterTop', false, false], ['Cabinet', true, false]], [['Mug', 0, ['pickupable']]]);
+    s.receptacles[1].loc = s.receptacles[0].loc;
+    const wt = walkthrough(plan(s, task('pick_and_place_simple', 'Mug', 'CounterTop'), any), s.names);
+    expect(wt).toEqual(['go to coffeemachine 1', 'take mug 1 from coffeemachine 1', 'move mug 1 to countertop 1']);
+  });
 });

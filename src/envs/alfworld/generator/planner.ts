@@ -29,8 +29,10 @@ export function plan(scene: Scene, task: TaskSpec, canContain: (rtype: string, o
   const lamps = look ? scene.objects.filter((o) => o.type === task.target && o.in && o.props.includes('toggleable')) : [];
   const keep = new Set<string>([...cands, ...lamps].map((o) => o.in!));
   // Instances of one type are interchangeable when empty of candidates (every move costs one step), so the search
-  // keeps the first open one and the first closed one by display name: the plan stays shortest, the space small.
+  // keeps the first open one and the first closed one by display name, plus any that share a place with a kept
+  // receptacle (one `go to` reaches both): the plan stays shortest, the space small.
   const byName = [...scene.receptacles].sort((a, b) => cmpNames(scene.names.get(a.id)!, scene.names.get(b.id)!));
+  const useful = (r: SceneReceptacle): boolean => (!look && r.type === task.target) || r.type === tool?.receptacle;
   for (const type of [look ? undefined : task.target, tool?.receptacle]) {
     if (!type) continue;
     const of = byName.filter((r) => r.type === type);
@@ -39,9 +41,13 @@ export function plan(scene: Scene, task: TaskSpec, canContain: (rtype: string, o
       if (r) keep.add(r.id);
     }
   }
-  const recs: SceneReceptacle[] = scene.receptacles.filter((r) => keep.has(r.id));
+  const keptLocs = new Set(scene.receptacles.filter((r) => keep.has(r.id)).map((r) => r.loc));
+  for (const r of byName) if (useful(r) && keptLocs.has(r.loc)) keep.add(r.id);
+  const recs: SceneReceptacle[] = byName.filter((r) => keep.has(r.id));
   if (recs.length > 30) throw new EpoError('INTERNAL', 'planner: too many relevant receptacles');
   const ri = new Map(recs.map((r, i) => [r.id, i]));
+  const places = [...new Set(recs.map((r) => r.loc))];
+  const placeOf = recs.map((r) => places.indexOf(r.loc));
   const need = task.type === 'pick_two_obj_and_place' ? 2 : 1;
   const isTarget = recs.map((r) => !look && r.type === task.target && canContain(r.type, task.object));
   const lampAt = lamps.map((l) => ri.get(l.in!)!);
@@ -52,7 +58,7 @@ export function plan(scene: Scene, task: TaskSpec, canContain: (rtype: string, o
   };
   const key = (s: State): string => `${s.at},${s.held},${s.pos.join('.')},${s.open},${s.done},${s.lit}`;
   const won = (s: State): boolean => {
-    if (look) return s.held >= 0 && lampAt.some((r, i) => (s.lit >> i) & 1 && r === s.at);
+    if (look) return s.held >= 0 && lampAt.some((r, i) => (s.lit >> i) & 1 && placeOf[r] === s.at);
     for (let r = 0; r < recs.length; r++) {
       if (!isTarget[r]) continue;
       let n = 0;
@@ -63,30 +69,36 @@ export function plan(scene: Scene, task: TaskSpec, canContain: (rtype: string, o
   };
   const reachable = (r: number, s: State): boolean => !recs[r].openable || ((s.open >> r) & 1) === 1;
 
+  /** `s.at` is a place (several receptacles may share one): every receptacle there can be used after one `go to`. */
   function* moves(s: State): Generator<[Step, State]> {
-    for (let r = 0; r < recs.length; r++) if (r !== s.at) yield [{ kind: 'goto', r: recs[r].id }, { ...s, at: r }];
+    for (let r = 0; r < recs.length; r++) if (placeOf[r] !== s.at) yield [{ kind: 'goto', r: recs[r].id }, { ...s, at: placeOf[r] }];
     if (s.at < 0) return;
-    const here = recs[s.at];
-    if (here.openable && !((s.open >> s.at) & 1)) yield [{ kind: 'open', r: here.id }, { ...s, open: s.open | (1 << s.at) }];
-    if (s.held < 0 && reachable(s.at, s)) {
+    const here = recs.map((_, r) => r).filter((r) => placeOf[r] === s.at);
+    for (const r of here) {
+      if (recs[r].openable && !((s.open >> r) & 1)) yield [{ kind: 'open', r: recs[r].id }, { ...s, open: s.open | (1 << r) }];
+    }
+    if (s.held < 0) {
       for (let c = 0; c < cands.length; c++) {
-        if (s.pos[c] !== s.at) continue;
+        const r = s.pos[c];
+        if (r < 0 || placeOf[r] !== s.at || !reachable(r, s)) continue;
         const pos = s.pos.slice(); pos[c] = HELD;
-        yield [{ kind: 'take', o: cands[c].id, r: here.id }, { ...s, held: c, pos }];
+        yield [{ kind: 'take', o: cands[c].id, r: recs[r].id }, { ...s, held: c, pos }];
       }
     }
     if (s.held >= 0) {
       const c = s.held;
-      if (isTarget[s.at] && reachable(s.at, s) && (!tool || (s.done >> c) & 1)) {
-        const pos = s.pos.slice(); pos[c] = s.at;
-        yield [{ kind: 'put', o: cands[c].id, r: here.id }, { ...s, held: -1, pos }];
-      }
-      if (tool && here.type === tool.receptacle && !((s.done >> c) & 1)) {
-        yield [{ kind: tool.verb, o: cands[c].id, r: here.id }, { ...s, done: s.done | (1 << c) }];
+      for (const r of here) {
+        if (isTarget[r] && reachable(r, s) && (!tool || (s.done >> c) & 1)) {
+          const pos = s.pos.slice(); pos[c] = r;
+          yield [{ kind: 'put', o: cands[c].id, r: recs[r].id }, { ...s, held: -1, pos }];
+        }
+        if (tool && recs[r].type === tool.receptacle && !((s.done >> c) & 1)) {
+          yield [{ kind: tool.verb, o: cands[c].id, r: recs[r].id }, { ...s, done: s.done | (1 << c) }];
+        }
       }
     }
     for (let i = 0; i < lamps.length; i++) {
-      if (lampAt[i] === s.at && !((s.lit >> i) & 1)) yield [{ kind: 'use', o: lamps[i].id }, { ...s, lit: s.lit | (1 << i) }];
+      if (placeOf[lampAt[i]] === s.at && !((s.lit >> i) & 1)) yield [{ kind: 'use', o: lamps[i].id }, { ...s, lit: s.lit | (1 << i) }];
     }
   }
 

@@ -79,6 +79,21 @@ export function sampleScene(rng: Rng, stats: AlfworldStats, room: RoomType, need
     }
   }
 
+  // Places shared by several receptacles (a coffee machine on a countertop, stacked drawers), as often as measured.
+  const alone = new Set(receptacles);
+  for (const [sig, hist] of Object.entries(rs.sharedLocations ?? {})) {
+    for (let k = sampleHistogram(rng, hist); k > 0; k--) {
+      const group: SceneReceptacle[] = [];
+      for (const t of sig.split('+')) {
+        const free = receptacles.filter((r) => r.type === t && alone.has(r) && !group.includes(r));
+        if (!free.length) break;
+        group.push(rng.pick(free));
+      }
+      if (group.length !== sig.split('+').length) continue;
+      for (const r of group) { alone.delete(r); r.loc = group[0].loc; }
+    }
+  }
+
   // 2. Object instances: the task's, then distractors.
   const otypes = Object.keys(rs.objects);
   const wanted: { type: string; required: boolean; force?: ObjectProp[] }[] = [];

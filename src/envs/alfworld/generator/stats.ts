@@ -36,6 +36,8 @@ export interface RoomStats {
   objects: Record<string, Histogram>;
   /** Object type -> receptacle type (or `floor`: in no receptacle) -> number of instances found there. */
   placements: Record<string, Record<string, number>>;
+  /** Receptacle types sharing one location, `CoffeeMachine+CounterTop` (sorted) -> histogram of such places per game. */
+  sharedLocations: Record<string, Histogram>;
 }
 
 export interface GoalStats {
