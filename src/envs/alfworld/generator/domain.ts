@@ -9,8 +9,10 @@ const ACTIONS: [name: string, params: string, pre: string, eff: string][] = [
   ['examineReceptacle', '?a - agent ?r - receptacle',
     '(exists (?l - location) (and (atLocation ?a ?l) (receptacleAtLocation ?r ?l)))', '(checked ?r)'],
   ['examineObject', '?a - agent ?o - object',
+    // The official domain separates these two variables with a comma, which PDDL readers may take differently; the
+    // same spelling gives generated games whatever behaviour the engine gives the official ones.
     `(or
-      (exists (?l - location ?r - receptacle)
+      (exists (?l - location, ?r - receptacle)
         (and (atLocation ?a ?l) (receptacleAtLocation ?r ?l) (inReceptacle ?o ?r) (or (not (openable ?r)) (opened ?r))))
       (holds ?a ?o))`, '(checked ?o)'],
   ['GotoLocation', '?a - agent ?lStart - location ?lEnd - location ?r - receptacle',

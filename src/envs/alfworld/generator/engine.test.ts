@@ -2,11 +2,14 @@
  * Generated games in the project's ALFWorld engine: every file loads, every walkthrough is accepted step by step
  * and wins, and the observations have the official format.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { findData } from '../../../../test/helpers/data.js';
+import { createRng } from '../../../core/random.js';
+import type { GrammarVariant } from './grammar.js';
 import { generateSet, writeSet } from './write.js';
 
 // The engine (src/envs/alfworld/load.ts) is written on another branch; until it is merged these tests skip.
@@ -14,7 +17,7 @@ const loadUrl = new URL('../load.ts', import.meta.url);
 const hasEngine = existsSync(fileURLToPath(loadUrl));
 if (!hasEngine) console.warn('[skip] generated games in the engine: src/envs/alfworld/load.ts is not merged yet');
 
-interface Game { reset(): string; step(c: string): { feedback: string; valid: boolean; won: boolean } }
+interface Game { reset(): string; step(c: string): { feedback: string; valid: boolean; won: boolean }; admissible(): string[] }
 const tasksModule = async (): Promise<{ loadAlfworldTasks(o: { split: string }): { id: string; type: string; gamefile: string }[] }> =>
   import(new URL('../tasks.js', import.meta.url).href);
 const engine = async (): Promise<{ gameFromData(d: unknown, where: string): Game }> => import(loadUrl.href.replace(/\.ts$/, '.js'));
@@ -55,4 +58,48 @@ describe.skipIf(!hasEngine)('generated games in the engine', () => {
     expect(tasks.map((t) => `${t.id}/game.tw-pddl`).sort()).toEqual(summary.games.map((g) => g.path).sort());
     for (const t of tasks) expect(summary.games.find((g) => g.path.startsWith(t.id))!.type).toBe(t.type);
   });
+
+});
+
+/** The official domain and grammar of a release, with a given task sentence. */
+function officialLogic(variant: GrammarVariant): ((sentence: string) => { pddl_domain: string; grammar: string }) | undefined {
+  if (variant === 'epo') {
+    const dir = findData('alfworld', 'logic-epo');
+    if (!dir) return undefined;
+    const domain = readFileSync(join(dir, 'alfred.pddl'), 'utf8'), grammar = readFileSync(join(dir, 'alfred.twl2'), 'utf8');
+    return (sentence) => ({ pddl_domain: domain, grammar: grammar.replace('Your task is to: UNKNOWN GOAL.', `Your task is to: ${sentence}`) });
+  }
+  const seen = findData('alfworld', 'json_2.1.1/valid_seen');
+  if (!seen) return undefined;
+  const folder = readdirSync(seen).sort()[0];
+  const file = join(seen, folder, readdirSync(join(seen, folder)).sort()[0], 'game.tw-pddl');
+  const game = JSON.parse(readFileSync(file, 'utf8')) as { pddl_domain: string; grammar: string };
+  return (sentence) => ({ pddl_domain: game.pddl_domain, grammar: game.grammar.replace(/Your task is to: [^"]*"/, `Your task is to: ${sentence}"`) });
+}
+
+describe.skipIf(!hasEngine)('the project\'s domain and grammar against the official ones', () => {
+  for (const variant of ['release', 'epo'] as const) {
+    const official = officialLogic(variant);
+    it.skipIf(!official)(`${variant}: same admissible commands and the same text at every step of seeded random walks`, async () => {
+      const { gameFromData } = await engine();
+      const diffs: string[] = [];
+      let steps = 0;
+      generateSet(60, { seed: 8, closedShare: 0.5, grammar: variant }, (g) => {
+        const mine = JSON.parse(g.text);
+        const a = gameFromData(mine, g.dir), b = gameFromData({ ...mine, ...official!(g.task.sentence) }, `${g.dir} (official logic)`);
+        if (a.reset() !== b.reset()) diffs.push(`${g.dir}: intro`);
+        const rng = createRng(g.walkthrough.length * 7919 + g.dir.length);
+        for (let i = 0; i < 50 && diffs.length === 0; i++) {
+          const adm = a.admissible().filter((c) => c !== 'help');
+          if (JSON.stringify(adm) !== JSON.stringify(b.admissible().filter((c) => c !== 'help'))) diffs.push(`${g.dir} step ${i}: admissible commands`);
+          const c = i < g.walkthrough.length && rng.next() < 0.5 ? g.walkthrough[i] : rng.pick(adm);
+          const x = a.step(c), y = b.step(c);
+          steps++;
+          if (x.feedback !== y.feedback || x.won !== y.won) diffs.push(`${g.dir} step ${i} "${c}": ${x.feedback} | ${y.feedback}`);
+        }
+      });
+      expect(diffs).toEqual([]);
+      expect(steps).toBe(60 * 50);
+    });
+  }
 });
