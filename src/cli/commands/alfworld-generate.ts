@@ -4,7 +4,9 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EpoError } from '../../core/errors.js';
 import { datasetDir } from '../../data/dir.js';
-import { ROOM_TYPES, TASK_TYPES, writeSet, type RoomType, type TaskType } from '../../envs/alfworld/generator/index.js';
+import {
+  ROOM_TYPES, TASK_TYPES, checkOptions, writeSet, type GenerateOptions, type GrammarVariant, type RoomType, type TaskType,
+} from '../../envs/alfworld/generator/index.js';
 
 /** Short names accepted by --types besides the official ones. */
 const ALIASES: Record<string, TaskType> = {
@@ -74,23 +76,27 @@ export function registerAlfworldGenerate(generate: Command): void {
     .action((o: { count: string; seed: string; out?: string; types?: string; rooms?: string; receptacles?: string; distractors?: string; closedShare?: string; grammar: string; split?: string }) => {
       const count = intOption(o.count, '--count', 1);
       const seed = intOption(o.seed, '--seed');
-      if (o.grammar !== 'release' && o.grammar !== 'epo') throw new EpoError('BAD_INPUT', `grammar must be release or epo, got "${o.grammar}"`, { where: '--grammar' });
+      const grammar = o.grammar as GrammarVariant;
+      if (grammar !== 'release' && grammar !== 'epo') throw new EpoError('BAD_INPUT', `grammar must be release or epo, got "${o.grammar}"`, { where: '--grammar' });
       const closedShare = o.closedShare === undefined ? undefined : Number(o.closedShare);
       if (closedShare !== undefined && !(closedShare >= 0 && closedShare <= 1)) throw new EpoError('BAD_INPUT', `expected a probability in [0, 1], got "${o.closedShare}"`, { where: '--closed-share' });
       if (o.split !== undefined && !/^[\w.-]+$/.test(o.split)) throw new EpoError('BAD_INPUT', `split must be a plain folder name, got "${o.split}"`, { where: '--split' });
       const base = resolve(o.out ?? datasetDir('alfworld-generated'));
       const out = o.split ? join(base, 'json_2.1.1', o.split) : base;
-      clearOutput(out);
-      const t0 = performance.now();
-      const summary = writeSet(out, count, {
+      const options: GenerateOptions = {
         seed,
         types: o.types ? parseTypes(o.types) : undefined,
         rooms: o.rooms ? parseRooms(o.rooms) : undefined,
         receptacles: o.receptacles ? parseRange(o.receptacles) : undefined,
         distractors: o.distractors === undefined ? undefined : intOption(o.distractors, '--distractors'),
         closedShare,
-        grammar: o.grammar,
-      });
+        grammar,
+      };
+      // Check the whole request before touching the folder.
+      checkOptions(options);
+      clearOutput(out);
+      const t0 = performance.now();
+      const summary = writeSet(out, count, options);
       const secs = (performance.now() - t0) / 1000;
       const steps = summary.games.reduce((s, g) => s + g.steps, 0) / count;
       process.stdout.write(`wrote ${count} games to ${out} in ${secs.toFixed(2)} s (seed ${seed}, mean walkthrough ${steps.toFixed(1)} steps)\n`);

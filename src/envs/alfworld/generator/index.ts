@@ -7,4 +7,4 @@ export { problemText } from './problem.js';
 export { grammarText, type GrammarVariant } from './grammar.js';
 export { DOMAIN_PDDL } from './domain.js';
 export { displayNames } from './ids.js';
-export { generateGame, generateSet, writeSet, allocateTypes, officialMix, type GenerateOptions, type GeneratedGame, type GenerateSummary } from './write.js';
+export { checkOptions, generateGame, generateSet, writeSet, allocateTypes, officialMix, type GenerateOptions, type GeneratedGame, type GenerateSummary } from './write.js';

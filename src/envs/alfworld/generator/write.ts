@@ -13,7 +13,7 @@ import { plan, walkthrough } from './planner.js';
 import { problemText } from './problem.js';
 import { sampleScene, type Scene, type SceneKnobs } from './scene.js';
 import { ROOM_TYPES, TASK_TYPES, loadStats, type AlfworldStats, type RoomType, type TaskType } from './stats.js';
-import { folderName, sampleTask, sceneNeeds, type TaskSpec } from './tasks.js';
+import { folderName, goalsFor, sampleTask, sceneNeeds, type TaskSpec } from './tasks.js';
 
 export interface GenerateOptions extends SceneKnobs {
   seed: number;
@@ -88,10 +88,25 @@ export interface GenerateSummary {
   games: { path: string; type: TaskType; room: RoomType; steps: number }[];
 }
 
+/** Refuse impossible requests before anything is written: a task type absent from the chosen rooms, an empty range. */
+export function checkOptions(opts: GenerateOptions): void {
+  const stats = opts.stats ?? loadStats();
+  const rooms = opts.rooms ?? [...ROOM_TYPES];
+  if (!rooms.length) throw new EpoError('BAD_INPUT', 'no room type chosen', { where: '--rooms' });
+  for (const t of TASK_TYPES) {
+    if ((opts.types ? opts.types[t] ?? 0 : 1) > 0 && !goalsFor(stats, t, rooms).length) {
+      throw new EpoError('BAD_INPUT', `task type ${t} never occurs in room types ${rooms.join(', ')} in the official games`, { where: '--rooms / --types' });
+    }
+  }
+  const [lo, hi] = opts.receptacles ?? [1, Infinity];
+  if (!(lo <= hi)) throw new EpoError('BAD_INPUT', `receptacle range ${lo}-${hi} is empty`, { where: '--receptacles' });
+}
+
 /** Generate `count` games; `onGame` receives each (e.g. to write it). */
 export function generateSet(count: number, opts: GenerateOptions, onGame: (g: GeneratedGame) => void = () => {}): GenerateSummary {
   const stats = opts.stats ?? loadStats();
   const o = { ...opts, stats };
+  checkOptions(o);
   const types = allocateTypes(count, opts.types ?? officialMix(stats), createRng(deriveSeed(opts.seed, 'alfworld-types')));
   const summary: GenerateSummary = { count, seed: opts.seed, types: {}, rooms: {}, games: [] };
   types.forEach((type, i) => {
