@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { findData } from '../../../../test/helpers/data.js';
 import { createRng } from '../../../core/random.js';
+import { silentLogger } from '../../../core/log.js';
+import type { DataSource } from '../../../data/source.js';
 import type { GrammarVariant } from './grammar.js';
 import { generateSet, writeSet } from './write.js';
 
@@ -18,8 +20,9 @@ const hasEngine = existsSync(fileURLToPath(loadUrl));
 if (!hasEngine) console.warn('[skip] generated games in the engine: src/envs/alfworld/load.ts is not merged yet');
 
 interface Game { reset(): string; step(c: string): { feedback: string; valid: boolean; won: boolean }; admissible(): string[] }
-const tasksModule = async (): Promise<{ loadAlfworldTasks(o: { split: string }): { id: string; type: string; gamefile: string }[] }> =>
+const tasksModule = async (): Promise<{ loadAlfworldTasks(o: { split: string; root?: string }): { id: string; type: string; gamefile: string }[] }> =>
   import(new URL('../tasks.js', import.meta.url).href);
+const dataModule = async (): Promise<{ alfworldData: DataSource }> => import(new URL('../data.js', import.meta.url).href);
 const engine = async (): Promise<{ gameFromData(d: unknown, where: string): Game }> => import(loadUrl.href.replace(/\.ts$/, '.js'));
 
 describe.skipIf(!hasEngine)('generated games in the engine', () => {
@@ -57,6 +60,17 @@ describe.skipIf(!hasEngine)('generated games in the engine', () => {
     const tasks = loadAlfworldTasks({ split: dir });
     expect(tasks.map((t) => `${t.id}/game.tw-pddl`).sort()).toEqual(summary.games.map((g) => g.path).sort());
     for (const t of tasks) expect(summary.games.find((g) => g.path.startsWith(t.id))!.type).toBe(t.type);
+  });
+
+  it('install as a split of the alfworld dataset (--split train, then epo data install alfworld --from)', async () => {
+    const { loadAlfworldTasks } = await tasksModule();
+    const { alfworldData } = await dataModule();
+    const from = mkdtempSync(join(tmpdir(), 'epo-gen-')), root = mkdtempSync(join(tmpdir(), 'epo-data-'));
+    const summary = writeSet(join(from, 'json_2.1.1', 'train'), 20, { seed: 6 });
+    const m = await alfworldData.install({ from, root, log: silentLogger });
+    expect(m.files).toBe(20);
+    const tasks = loadAlfworldTasks({ split: 'train', root });
+    expect(tasks.map((t) => t.type).sort()).toEqual(summary.games.map((g) => g.type).sort());
   });
 
 });
