@@ -100,5 +100,3 @@ export function histogramMean(hist: Histogram): number {
   hist.forEach((c, k) => { n += c; s += c * k; });
   return n ? s / n : 0;
 }
-
-export const hasProp = (stats: AlfworldStats, otype: string, prop: ObjectProp): boolean => (stats.objectProps[otype]?.[prop] ?? 0) >= 0.5;
