@@ -7,7 +7,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateSet, writeSet } from '../src/envs/alfworld/generator/index.js';
+import { ROOM_TYPES, generateSet, loadStats, writeSet } from '../src/envs/alfworld/generator/index.js';
+import { histogramMean } from '../src/envs/alfworld/generator/stats.js';
 
 const count = Number(process.argv[2] ?? 1000);
 const cpu = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
@@ -41,6 +42,21 @@ if (existsSync(fileURLToPath(load))) {
   });
   replayS = (performance.now() - r0) / 1000;
   console.log(`engine: generated, loaded and replayed ${count} games in ${replayS.toFixed(2)} s; walkthroughs won ${won}/${count}`);
+}
+
+// Realism: receptacles and objects per game by room type, generated (seed 0) vs the measured official games.
+const stats = loadStats();
+const per: Record<string, { n: number; r: number; o: number }> = {};
+generateSet(count, { seed: 0 }, (g) => {
+  const p = (per[g.task.room] ??= { n: 0, r: 0, o: 0 });
+  p.n++; p.r += g.scene.receptacles.length; p.o += g.scene.objects.length;
+});
+const sumMeans = (h: Record<string, number[]>): number => Object.values(h).reduce((a, x) => a + histogramMean(x), 0);
+for (const room of ROOM_TYPES) {
+  const p = per[room];
+  if (!p) continue;
+  const rs = stats.rooms[room];
+  console.log(`${room.padEnd(10)} receptacles/game ${(p.r / p.n).toFixed(1)} (official ${sumMeans(rs.receptacles).toFixed(1)}), objects/game ${(p.o / p.n).toFixed(1)} (official ${sumMeans(rs.objects).toFixed(1)})`);
 }
 
 const best = Math.min(...runs);
