@@ -30,7 +30,7 @@ const askLine = (name: string, turn: number) => `Turn #${turn + 1} is ${name}'s.
 export function parseStrategy(output: string): string {
   const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
   const tagged = lines.find((l) => /^\**\s*strategy\s*\**\s*:/i.test(l));
-  const line = tagged ? tagged.replace(/^\**\s*strategy\s*\**\s*:\s*/i, '') : lines[0] ?? '';
+  const line = tagged ? tagged.replace(/^\**\s*strategy\s*\**\s*:\s*\**\s*/i, '') : lines[0] ?? '';
   return line.replace(/^["'“]+|["'”]+$/g, '').trim();
 }
 

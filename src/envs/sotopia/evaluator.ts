@@ -47,21 +47,27 @@ export interface EvaluationResult {
 
 const dimValue = (d: Dimension) => {
   const [lo, hi] = RANGES[d];
-  const score = z.coerce.number().refine((x) => Number.isFinite(x) && x >= lo && x <= hi, { message: `${d} score must be a number from ${lo} to ${hi}` });
-  return z.union([
-    z.object({ reasoning: z.string().default(''), score }),
-    // The reference format: [reasoning, score].
-    z.tuple([z.string(), score]).transform(([reasoning, s]) => ({ reasoning, score: s })),
-  ], { error: () => `${d} must be {"reasoning": "...", "score": <${lo}..${hi}>}` });
+  return z.preprocess(
+    // The reference format [reasoning, score] is accepted too.
+    (v) => (Array.isArray(v) && v.length === 2 ? { reasoning: v[0], score: v[1] } : v),
+    z.object({
+      reasoning: z.string().default(''),
+      score: z.coerce.number().refine((x) => Number.isFinite(x) && x >= lo && x <= hi, { message: `${d} score must be a number from ${lo} to ${hi}` }),
+    }, { error: () => `${d} must be {"reasoning": "...", "score": <${lo}..${hi}>}` }),
+  );
 };
 
 const seatSchema = z.object(Object.fromEntries(DIMENSIONS.map((d) => [d, dimValue(d)])) as Record<Dimension, ReturnType<typeof dimValue>>);
 
 /** Accepts `{agent_1, agent_2}` (this project's keys) or the reference's `{agent_1_evaluation, agent_2_evaluation}`. */
-export const evaluationSchema: z.ZodType<EvaluationResult> = z.union([
-  z.object({ agent_1: seatSchema, agent_2: seatSchema }).transform((r) => ({ seats: [r.agent_1, r.agent_2] as [SeatScores, SeatScores] })),
-  z.object({ agent_1_evaluation: seatSchema, agent_2_evaluation: seatSchema }).transform((r) => ({ seats: [r.agent_1_evaluation, r.agent_2_evaluation] as [SeatScores, SeatScores] })),
-], { error: () => 'expected an object with keys "agent_1" and "agent_2", each scoring the seven dimensions' }) as z.ZodType<EvaluationResult>;
+export const evaluationSchema: z.ZodType<EvaluationResult> = z.preprocess(
+  (v) => {
+    if (!v || typeof v !== 'object') return v;
+    const o = v as Record<string, unknown>;
+    return { agent_1: o.agent_1 ?? o.agent_1_evaluation, agent_2: o.agent_2 ?? o.agent_2_evaluation };
+  },
+  z.object({ agent_1: seatSchema, agent_2: seatSchema }, { error: () => 'expected an object with keys "agent_1" and "agent_2", each scoring the seven dimensions' }),
+).transform((r) => ({ seats: [r.agent_1, r.agent_2] as [SeatScores, SeatScores] })) as unknown as z.ZodType<EvaluationResult>;
 
 const dimJsonSchema = (d: Dimension) => ({
   type: 'object', additionalProperties: false, required: ['reasoning', 'score'],
