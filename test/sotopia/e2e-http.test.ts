@@ -1,0 +1,76 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scriptedSotopiaModel } from '../../src/agents/sotopia/scripted.js';
+import { RunStore } from '../../src/store/run-store.js';
+import { strategistChat } from '../../src/core/episode.js';
+import { findData } from '../helpers/data.js';
+import { startStubServer, type StubServer } from './openai-stub.js';
+
+const data = findData('sotopia', 'environment_profiles.jsonl') ? findData('sotopia') : undefined;
+
+interface Proc { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+
+/** Run the CLI; `killWhen` sends SIGKILL as soon as stderr matches. */
+function epo(args: string[], env: Record<string, string>, killWhen?: RegExp): Promise<Proc> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    p.stdout.on('data', (c) => { stdout += c; });
+    p.stderr.on('data', (c) => { stderr += c; if (killWhen?.test(stderr)) p.kill('SIGKILL'); });
+    p.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+describe.skipIf(!data)('epo eval sotopia over HTTP (scripted agents and judge behind a real OpenAI-compatible server)', () => {
+  let server: StubServer;
+  const runs = mkdtempSync(join(tmpdir(), 'sot-e2e-'));
+  beforeAll(async () => { server = await startStubServer(scriptedSotopiaModel({ goal: 7, leave: 4, delayMs: 15 })); });
+  afterAll(async () => { await server?.close(); });
+
+  it('completes the hard set (fixed partner), survives a kill, resumes, and prints goal 7.00', async () => {
+    const env = { EPO_RUNS_DIR: runs, EPO_LOG_LEVEL: 'info' };
+    const summary = join(runs, 'summary.json');
+    const args = ['eval', 'sotopia', '--tasks', 'hard', '--data', data!,
+      '--model', `${server.url}#tested`, '--partner', `${server.url}#partner`, '--evaluator', `${server.url}#judge`,
+      '--strategist', `${server.url}#strategist`, '--concurrency', '4', '--run', 'e2e', '--summary', summary];
+
+    const first = await epo(args, env, /\[12\/100\]/);
+    expect(first.signal).toBe('SIGKILL');
+    const store = RunStore.open(join(runs, 'e2e', 'epo.sqlite'));
+    const kept = store.countEpisodes();
+    store.close();
+    expect(kept).toBeGreaterThanOrEqual(12);
+    expect(kept).toBeLessThan(100);
+
+    const second = await epo(args, env);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toContain(`resuming: ${kept} of 100 episodes already finished`);
+    const out = second.stdout;
+    expect(out).toContain('SOTOPIA (fixed partner, tested seats 0 and 1; evaluator');
+    expect(out).toContain('on hard (mean [95% CI])');
+    expect(out).toMatch(/goal GOAL\s+0\.\.10\s+7\.00 \[7\.00, 7\.00\]/);
+    expect(out).toMatch(/#tested \(n=100\)/);
+    expect(out).toContain('episodes: 100 (100 evaluated)');
+
+    const s = JSON.parse(readFileSync(summary, 'utf8'));
+    expect(s.report.tested.hard.n).toBe(100);
+    expect(s.report.tested.hard.metrics.goal.mean).toBe(7);
+    expect(s.missing).toBe(0);
+    // The judge got the schema as response_format; the actors too.
+    expect(server.requests.filter((r) => r.model === 'judge').every((r) => (r.responseFormat as { type: string }).type === 'json_schema')).toBe(true);
+    // Stored episodes hold the exact strategist chats (tested seat only: the partner has no strategist).
+    const st = RunStore.open(join(runs, 'e2e', 'epo.sqlite'));
+    const e = st.getEpisode('01H7VN6K4XYJF7RVMKEEBKT4JP.s0#0')!;
+    st.close();
+    expect(e.turns.map((t) => t.seat)).toEqual([0, 1, 0, 1]);
+    expect(strategistChat(e, 0).filter((m) => m.role === 'assistant')).toHaveLength(2);
+    expect(strategistChat(e, 1)).toEqual([]);
+
+    const transcript = await epo(['sotopia', 'transcript', '--run', 'e2e', '--id', e.id], env);
+    expect(transcript.stdout).toContain('‖ strategy: make progress on turn 1');
+    expect(transcript.stdout).toMatch(/goal \(GOAL\)\s+7\s+7/);
+  });
+});
