@@ -74,3 +74,37 @@ describe.skipIf(!data)('epo eval sotopia over HTTP (scripted agents and judge be
     expect(transcript.stdout).toMatch(/goal \(GOAL\)\s+7\s+7/);
   });
 });
+
+describe('epo eval sotopia: a judge that fails is retried on the next run, the dialogues kept', () => {
+  let server: StubServer;
+  let judgeWorks = false;
+  const runs = mkdtempSync(join(tmpdir(), 'sot-reeval-'));
+  const scripted = scriptedSotopiaModel({ goal: 4, leave: 3 });
+  beforeAll(async () => {
+    server = await startStubServer({ spec: 'switch', complete: (req) => (req.jsonSchema?.name === 'sotopia_evaluation' && !judgeWorks
+      ? Promise.resolve({ text: 'I cannot score this.', usage: { promptTokens: 1, completionTokens: 1 }, finishReason: 'stop' })
+      : scripted.complete(req)) });
+  });
+  afterAll(async () => { await server?.close(); });
+
+  it('self-play on the built-in tasks', async () => {
+    const env = { EPO_RUNS_DIR: runs };
+    const args = ['eval', 'sotopia', '--tasks', 'builtin', '--model', `${server.url}#m`, '--evaluator', `${server.url}#judge`, '--run', 'r', '--action-types', 'epo'];
+    const first = await epo(args, env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('episodes: 5 (0 evaluated, 5 awaiting evaluation)');
+    const requestsAfterFirst = server.requests.filter((r) => r.model === 'm').length;
+    judgeWorks = true;
+    const second = await epo(args, env);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toContain('re-evaluating epo-task-rent-1.self#0');
+    expect(second.stdout).toContain('episodes: 5 (5 evaluated)');
+    expect(second.stdout).toMatch(/goal GOAL\s+0\.\.10\s+4\.00 \[4\.00, 4\.00\]/);
+    expect(second.stdout).toMatch(/#m \(n=10\)/); // self-play: both seats count
+    expect(server.requests.filter((r) => r.model === 'm').length).toBe(requestsAfterFirst); // no dialogue was re-run
+    // A different configuration under the same run name is refused.
+    const other = await epo([...args.slice(0, -2), '--action-types', 'full'], env);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain('was started with a different configuration');
+  });
+});

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createLogger } from '../../core/log.js';
-import { EpoError } from '../../core/errors.js';
+import { describeError, EpoError } from '../../core/errors.js';
 import { deriveSeed } from '../../core/random.js';
 import { codeVersion } from '../../core/version.js';
 import type { Episode, ModelRef } from '../../core/episode.js';
@@ -139,11 +139,16 @@ async function runSotopiaEval(o: EvalOptions): Promise<void> {
 
     // Episodes whose evaluation failed earlier: evaluate them again (the dialogue is kept).
     const planned = new Set(plan.map((p) => p.id));
-    for (const e of store.episodes()) {
-      if (!planned.has(e.id) || (e.evaluation as SotopiaEvaluation | undefined)?.ok) continue;
+    const pending = [...store.episodes()].filter((e) => planned.has(e.id) && !(e.evaluation as SotopiaEvaluation | undefined)?.ok);
+    for (const e of pending) {
       log.info(`re-evaluating ${e.id}`);
-      await evaluateSotopiaEpisode(e, evaluator, { sampling, signal: ctrl.signal });
-      store.putEpisode(e);
+      try {
+        await evaluateSotopiaEpisode(e, evaluator, { sampling, signal: ctrl.signal });
+        store.putEpisode(e);
+      } catch (err) {
+        if (ctrl.signal.aborted) throw err;
+        log.warn(`evaluation of ${e.id} failed again; it will be retried on the next run`, { error: describeError(err) });
+      }
     }
     const episodes: Episode[] = [...store.episodes()].filter((e) => planned.has(e.id));
     const report = aggregateSotopia(episodes, data.hard, selfPlay);
