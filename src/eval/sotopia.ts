@@ -129,7 +129,7 @@ export function formatSotopiaTable(r: SotopiaReport, l: TableLabels): string {
   out.push(`episodes: ${r.episodes} (${r.evaluated} evaluated${r.unevaluated.length ? `, ${r.unevaluated.length} awaiting evaluation` : ''}); turns/episode ${formatEstimate(r.turnsPerEpisode, 1, 1)}`);
   const models: [string, { all: ScoreSet; hard: ScoreSet }][] = [[l.tested, r.tested]];
   if (r.partner && l.partner) models.push([`${l.partner} (partner)`, r.partner]);
-  const subsets: ('all' | 'hard')[] = l.taskSet === 'hard' ? ['hard'] : l.taskSet === 'builtin' ? ['all'] : ['all', 'hard'];
+  const subsets: ('all' | 'hard')[] = l.taskSet === 'hard' ? ['hard'] : l.taskSet === 'all' ? ['all', 'hard'] : ['all'];
   for (const sub of subsets) {
     const head = ['dimension', 'range', ...models.map(([name, s]) => `${name} (n=${s[sub].n})`)];
     const body = METRICS.map((m) => [
@@ -138,7 +138,7 @@ export function formatSotopiaTable(r: SotopiaReport, l: TableLabels): string {
     ]);
     const widths = head.map((h, k) => Math.max(h.length, ...body.map((b) => b[k].length)));
     const line = (cells: string[]) => cells.map((c, k) => c.padEnd(widths[k])).join('  ').trimEnd();
-    out.push('', `on ${sub === 'all' ? (l.taskSet === 'builtin' ? 'builtin tasks' : 'all') : 'hard'} (mean [95% CI])`, line(head), ...body.map(line));
+    out.push('', `on ${sub === 'hard' ? 'hard' : l.taskSet === 'all' ? 'all' : `${l.taskSet} tasks`} (mean [95% CI])`, line(head), ...body.map(line));
   }
   out.push('', `tokens/episode ${formatEstimate(r.tokensPerEpisode, 1, 0)}   cost/episode $${formatEstimate(r.costUsdPerEpisode, 1, 4)}`);
   return out.join('\n');

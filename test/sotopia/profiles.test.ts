@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { builtinSotopia, loadSotopia, tasksOf } from '../../src/envs/sotopia/data.js';
+import { builtinSotopia, loadSotopia, loadSotopiaExtra, tasksOf } from '../../src/envs/sotopia/data.js';
 import { hardScenarioIds, loadHardList, OFFICIAL_HARD_LIST } from '../../src/envs/sotopia/hard.js';
 import { loadScenarios, parseJsonl, rowSchemas } from '../../src/envs/sotopia/profiles.js';
 import { findData } from '../helpers/data.js';
@@ -35,6 +35,17 @@ describe.skipIf(!dir)('SOTOPIA data (real files)', () => {
     expect(hard).toHaveLength(70);
     const published = parseJsonl(readFileSync(join(dir!, 'hard', 'sotopia_hard_env_agent_combos.jsonl'), 'utf8'), rowSchemas.combo, 'x');
     expect(new Set(hard.map((c) => c.id))).toEqual(new Set(published.map((c) => c.id)));
+  });
+});
+
+describe.skipIf(!dir || !findData('sotopia', 'extra/redis_json_data.json'))('extra scenarios (training)', () => {
+  it('loads 303 scenarios and 2,760 tasks, none of them benchmark scenarios, with the benchmark characters', () => {
+    const x = loadSotopiaExtra(dir!);
+    const b = loadSotopia(dir!);
+    expect([x.scenarios.size, x.combos.length, x.characters.size]).toEqual([303, 2760, 40]);
+    expect([...x.scenarios.keys()].some((id) => b.scenarios.has(id))).toBe(false);
+    expect(x.scenarios.get('01HER99VF9A47W18Y280CFS3BQ')?.codename).toBe('music_competition');
+    expect(x.version).toMatch(/^sotopia-extra-/);
   });
 });
 

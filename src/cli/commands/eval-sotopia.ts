@@ -15,7 +15,7 @@ import type { ChatModel } from '../../llm/model.js';
 import { parseModelSpec } from '../../llm/spec.js';
 import { createModel } from '../../llm/create-local.js';
 import { scriptedSotopiaModel } from '../../agents/sotopia/scripted.js';
-import { builtinSotopia, loadSotopia, tasksOf, type SotopiaData, type TaskSet } from '../../envs/sotopia/data.js';
+import { builtinSotopia, loadSotopia, loadSotopiaExtra, tasksOf, type SotopiaData, type TaskSet } from '../../envs/sotopia/data.js';
 import { ACTION_TYPES, EPO_ACTION_TYPES, type EpisodeRules } from '../../envs/sotopia/episode-rules.js';
 import { formatTranscript } from '../../envs/sotopia/transcript.js';
 import { aggregateSotopia, formatSotopiaTable, planSotopia, type PlannedEpisode } from '../../eval/sotopia.js';
@@ -70,11 +70,12 @@ const num = (v: string, flag: string): number => {
 
 function loadData(set: TaskSet, dir?: string): SotopiaData {
   if (set === 'builtin') return builtinSotopia();
-  return loadSotopia(dir ?? datasetDir('sotopia', dataDir()));
+  const d = dir ?? datasetDir('sotopia', dataDir());
+  return set === 'extra' ? loadSotopiaExtra(d) : loadSotopia(d);
 }
 
 async function runSotopiaEval(o: EvalOptions): Promise<void> {
-  if (!['all', 'hard', 'builtin'].includes(o.tasks)) throw new EpoError('BAD_INPUT', `--tasks must be all, hard or builtin, got "${o.tasks}"`, { where: '--tasks' });
+  if (!['all', 'hard', 'builtin', 'extra'].includes(o.tasks)) throw new EpoError('BAD_INPUT', `--tasks must be all, hard, builtin or extra, got "${o.tasks}"`, { where: '--tasks' });
   if (!['both', '0', '1'].includes(o.seats)) throw new EpoError('BAD_INPUT', `--seats must be both, 0 or 1, got "${o.seats}"`, { where: '--seats' });
   if (!['full', 'epo'].includes(o.actionTypes)) throw new EpoError('BAD_INPUT', `--action-types must be full or epo`, { where: '--action-types' });
   const taskSet = o.tasks as TaskSet;
@@ -170,7 +171,7 @@ async function runSotopiaEval(o: EvalOptions): Promise<void> {
 export function registerSotopiaEval(evalCmd: Command): void {
   evalCmd.command('sotopia')
     .description('SOTOPIA benchmark: two-seat social episodes scored on 7 dimensions by an LLM evaluator (resumable)')
-    .option('--tasks <set>', 'all (450 tasks), hard (the 14 hard scenarios) or builtin (the project\'s offline set)', 'all')
+    .option('--tasks <set>', 'all (450 tasks), hard (the 14 hard scenarios), builtin (the project\'s offline set) or extra (303 training scenarios, 2,760 tasks; folder installs)', 'all')
     .requiredOption('--model <spec>', 'the tested actor model')
     .option('--partner <spec>', 'the partner actor model (default: the tested model, i.e. self-play)')
     .requiredOption('--evaluator <spec>', 'the judge model (run at temperature 0)')

@@ -8,7 +8,8 @@
  * prefers it.
  *
  * Installed layout (`<dataDir>/sotopia/`): environment_profiles.jsonl, agent_profiles.jsonl,
- * relationship_profiles.jsonl, env_agent_combo_storages.jsonl, [hard/environment_lists.jsonl], manifest.json.
+ * relationship_profiles.jsonl, env_agent_combo_storages.jsonl, [hard/environment_lists.jsonl],
+ * [extra/redis_json_data.json] (folder installs only: training scenarios), manifest.json.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -19,8 +20,9 @@ import { copyFolder, download } from '../../data/fetch.js';
 import type { DataSource } from '../../data/source.js';
 import { BUILTIN_CHARACTERS, BUILTIN_COMBOS, BUILTIN_RELATIONSHIPS, BUILTIN_SCENARIOS } from './builtin.js';
 import { hardScenarioIds, loadHardList, OFFICIAL_HARD_LIST, type HardEntry } from './hard.js';
+import type { z } from 'zod';
 import {
-  loadCharacters, loadCombos, loadRelationships, loadScenarios,
+  loadCharacters, loadCombos, loadRelationships, loadScenarios, rowSchemas,
   type Character, type Combo, type RelationshipProfile, type Scenario,
 } from './profiles.js';
 
@@ -31,6 +33,8 @@ export const SOTOPIA_FILES = {
   combos: 'env_agent_combo_storages.jsonl',
 } as const;
 export const HARD_LIST_FILE = 'hard/environment_lists.jsonl';
+/** Optional: 303 further scenarios and 2,760 tasks (redis-om JSON export), disjoint from the benchmark; for training. */
+export const EXTRA_FILE = 'extra/redis_json_data.json';
 
 const PUBLIC_BASE = 'https://huggingface.co/spaces/cmu-lti/sotopia-space/resolve/main/profiles';
 
@@ -74,7 +78,36 @@ export function loadSotopia(dir: string): SotopiaData {
 export const builtinSotopia = (): SotopiaData =>
   index('builtin', BUILTIN_SCENARIOS, BUILTIN_CHARACTERS, BUILTIN_RELATIONSHIPS, BUILTIN_COMBOS, [], 'builtin');
 
-export type TaskSet = 'all' | 'hard' | 'builtin';
+/**
+ * The extra scenarios (training, never benchmark): scenarios and tasks from the redis-om export, characters from the
+ * benchmark's profiles (the same 40; the export's copies have mangled value lists).
+ */
+export function loadSotopiaExtra(dir: string): SotopiaData {
+  const path = join(dir, EXTRA_FILE);
+  if (!existsSync(path)) throw new EpoError('MISSING_DATA', `the extra SOTOPIA scenarios are not installed (install with --from a folder holding ${EXTRA_FILE})`, { where: path });
+  const base = loadSotopia(dir);
+  const text = readFileSync(path, 'utf8');
+  let obj: Record<string, unknown>;
+  try { obj = JSON.parse(text); } catch (e) { throw new EpoError('BAD_DATA', `not valid JSON: ${(e as Error).message}`, { where: path }); }
+  const scenarios: Scenario[] = [], combos: Combo[] = [];
+  for (const [key, value] of Object.entries(obj)) {
+    const where = `${path} (key ${key})`;
+    const parse = <T>(schema: z.ZodType<T>): T => {
+      const r = schema.safeParse(value);
+      if (!r.success) throw new EpoError('BAD_DATA', `bad record: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, { where });
+      return r.data;
+    };
+    if (key.includes('.EnvironmentProfile:')) scenarios.push(parse(rowSchemas.scenario));
+    else if (key.includes('.EnvAgentComboStorage:')) combos.push(parse(rowSchemas.combo));
+  }
+  const benchmark = new Set(base.scenarios.keys());
+  const own = scenarios.filter((s) => !benchmark.has(s.id));
+  const ownIds = new Set(own.map((s) => s.id));
+  const h = createHash('sha256').update(text).digest('hex').slice(0, 12);
+  return index(`sotopia-extra-${h}`, own, [...base.characters.values()], base.relationships, combos.filter((c) => ownIds.has(c.scenarioId)), [], path);
+}
+
+export type TaskSet = 'all' | 'hard' | 'builtin' | 'extra';
 
 /** The tasks of a set: all 450, the 70 of the 14 hard scenarios, or the built-in ones. */
 export function tasksOf(data: SotopiaData, set: TaskSet): Combo[] {
@@ -97,7 +130,7 @@ export const sotopiaSource: DataSource = {
       for (const f of [...Object.values(SOTOPIA_FILES), HARD_LIST_FILE]) {
         if (f !== HARD_LIST_FILE && !existsSync(join(opts.from, f))) throw new EpoError('MISSING_DATA', `missing ${f}`, { where: opts.from });
       }
-      const wanted = new Set<string>([...Object.values(SOTOPIA_FILES), HARD_LIST_FILE]);
+      const wanted = new Set<string>([...Object.values(SOTOPIA_FILES), HARD_LIST_FILE, EXTRA_FILE]);
       const r = copyFolder(opts.from, dest, (rel) => wanted.has(rel.split('\\').join('/')));
       files = r.files; bytes = r.bytes;
     } else {
