@@ -16,7 +16,7 @@ import { DIMENSIONS, RANGES, SHORT, type Dimension } from '../envs/sotopia/evalu
 import type { HardEntry } from '../envs/sotopia/hard.js';
 import type { Combo } from '../envs/sotopia/profiles.js';
 import type { TaskSet } from '../envs/sotopia/data.js';
-import { sotopiaEpisodeUsage, type Seat, type SotopiaEvaluation } from '../rollout/sotopia.js';
+import { sotopiaEpisodeUsage, sotopiaUsageByRole, type Seat, type SotopiaEvaluation, type UsageRole } from '../rollout/sotopia.js';
 import { episodeId } from '../core/episode.js';
 
 export type Metric = Dimension | 'overall';
@@ -76,6 +76,8 @@ export interface SotopiaReport {
   partner?: { all: ScoreSet; hard: ScoreSet };
   tokensPerEpisode: Estimate;
   costUsdPerEpisode: Estimate;
+  /** Mean tokens (prompt + completion) per episode by role. */
+  tokensByRole: Record<UsageRole, number>;
   turnsPerEpisode: Estimate;
 }
 
@@ -109,9 +111,17 @@ export function aggregateSotopia(episodes: readonly Episode[], hard: readonly Ha
     tested: { all: scoreSet(rows.tested.all), hard: scoreSet(rows.tested.hard) },
     ...(selfPlay ? {} : { partner: { all: scoreSet(rows.partner.all), hard: scoreSet(rows.partner.hard) } }),
     tokensPerEpisode: meanCI(usage.map((u) => u.promptTokens + u.completionTokens)),
+    tokensByRole: meanTokensByRole(episodes),
     costUsdPerEpisode: meanCI(usage.map((u) => u.costUsd ?? 0)),
     turnsPerEpisode: meanCI(episodes.map((e) => e.turns.length)),
   };
+}
+
+function meanTokensByRole(episodes: readonly Episode[]): Record<UsageRole, number> {
+  const sum: Record<UsageRole, number> = { actor: 0, strategist: 0, partner: 0, partner_strategist: 0, evaluator: 0 };
+  for (const e of episodes) for (const [k, u] of Object.entries(sotopiaUsageByRole(e))) sum[k as UsageRole] += u.promptTokens + u.completionTokens;
+  for (const k of Object.keys(sum) as UsageRole[]) sum[k] = episodes.length ? sum[k] / episodes.length : 0;
+  return sum;
 }
 
 export interface TableLabels {
@@ -140,6 +150,7 @@ export function formatSotopiaTable(r: SotopiaReport, l: TableLabels): string {
     const line = (cells: string[]) => cells.map((c, k) => c.padEnd(widths[k])).join('  ').trimEnd();
     out.push('', `on ${sub === 'hard' ? 'hard' : l.taskSet === 'all' ? 'all' : `${l.taskSet} tasks`} (mean [95% CI])`, line(head), ...body.map(line));
   }
-  out.push('', `tokens/episode ${formatEstimate(r.tokensPerEpisode, 1, 0)}   cost/episode $${formatEstimate(r.costUsdPerEpisode, 1, 4)}`);
+  const roles = (Object.entries(r.tokensByRole) as [UsageRole, number][]).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${Math.round(n)}`).join(', ');
+  out.push('', `tokens/episode ${formatEstimate(r.tokensPerEpisode, 1, 0)}${roles ? ` (${roles})` : ''}   cost/episode $${formatEstimate(r.costUsdPerEpisode, 1, 4)}`);
   return out.join('\n');
 }

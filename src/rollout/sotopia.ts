@@ -219,11 +219,29 @@ export async function evaluateSotopiaEpisode(e: Episode, evaluator: ChatModel, o
   return ev;
 }
 
+export type UsageRole = 'actor' | 'strategist' | 'partner' | 'partner_strategist' | 'evaluator';
+
+/** Tokens and cost of one episode by role (the tested seats' actor and strategist, the partner's, the evaluator). */
+export function sotopiaUsageByRole(e: Episode): Record<UsageRole, TokenUsage> {
+  const zero = (): TokenUsage => ({ promptTokens: 0, completionTokens: 0, costUsd: 0 });
+  const out: Record<UsageRole, TokenUsage> = { actor: zero(), strategist: zero(), partner: zero(), partner_strategist: zero(), evaluator: zero() };
+  const add = (role: UsageRole, x?: TokenUsage) => {
+    if (!x) return;
+    out[role].promptTokens += x.promptTokens; out[role].completionTokens += x.completionTokens; out[role].costUsd! += x.costUsd ?? 0;
+  };
+  const testSeats = ((e.task as { testSeats?: number[] }).testSeats ?? [0, 1]);
+  for (const t of e.turns) {
+    const tested = testSeats.includes(t.seat ?? seatAt(t.index));
+    add(tested ? 'strategist' : 'partner_strategist', t.strategist?.usage);
+    add(tested ? 'actor' : 'partner', t.actor?.usage);
+  }
+  add('evaluator', (e.evaluation as SotopiaEvaluation | undefined)?.usage);
+  return out;
+}
+
 /** Tokens and cost of one episode, all roles included (strategists, actors, evaluator). */
 export function sotopiaEpisodeUsage(e: Episode): TokenUsage {
   const u: TokenUsage = { promptTokens: 0, completionTokens: 0, costUsd: 0 };
-  const add = (x?: TokenUsage) => { if (!x) return; u.promptTokens += x.promptTokens; u.completionTokens += x.completionTokens; u.costUsd! += x.costUsd ?? 0; };
-  for (const t of e.turns) { add(t.strategist?.usage); add(t.actor?.usage); }
-  add((e.evaluation as SotopiaEvaluation | undefined)?.usage);
+  for (const x of Object.values(sotopiaUsageByRole(e))) { u.promptTokens += x.promptTokens; u.completionTokens += x.completionTokens; u.costUsd! += x.costUsd ?? 0; }
   return u;
 }

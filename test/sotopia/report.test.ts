@@ -70,6 +70,9 @@ describe('aggregation', () => {
     expect(r.partner!.hard.metrics.goal.mean).toBe(1.5);
     expect(r.tested.all.metrics.overall.mean).toBeCloseTo((5 + 7.5) / 7, 12);
     expect(r.tokensPerEpisode.mean).toBe(100);
+    // Turn 0 is seat 0: the tested actor in s0 episodes, the partner in s1 episodes.
+    expect(r.tokensByRole).toEqual({ actor: 50, strategist: 0, partner: 50, partner_strategist: 0, evaluator: 0 });
+    expect(formatSotopiaTable(r, { tested: 'm', partner: 'p', evaluator: 'j', protocol: 'fixed', taskSet: 'all' })).toContain('tokens/episode 100 [100, 100] (actor 50, partner 50)');
   });
 
   it('self-play: both seats count for all; hard takes only the listed seat; unevaluated episodes are listed, not counted', () => {
