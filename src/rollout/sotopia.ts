@@ -10,7 +10,7 @@ import type { Call, Episode, ModelRef, Turn, TokenUsage } from '../core/episode.
 import { describeError, EpoError, isEpoError } from '../core/errors.js';
 import type { ChatMessage } from '../core/messages.js';
 import type { ChatModel, CompletionRequest, CompletionResult } from '../llm/model.js';
-import { completeJson } from '../llm/structured-local.js';
+import { completeJson } from '../llm/structured.js';
 import { actionJsonSchema, actionSchema, actorMessages } from '../agents/sotopia/actor.js';
 import { extendStrategistChat, parseStrategy, strategistFirstUser, strategistNextUser, strategistSystem } from '../agents/sotopia/strategist.js';
 import { DEFAULT_RULES, endReason, normaliseAction, seatAt, type AgentAction, type EpisodeRules } from '../envs/sotopia/episode-rules.js';

@@ -7,7 +7,16 @@ import { scriptedSotopiaModel } from '../../src/agents/sotopia/scripted.js';
 import { RunStore } from '../../src/store/run-store.js';
 import { strategistChat } from '../../src/core/episode.js';
 import { findData } from '../helpers/data.js';
-import { startStubServer, type StubServer } from './openai-stub.js';
+import { startServer, type RunningServer } from '../../src/serve/openai-server.js';
+import type { ChatModel, CompletionRequest } from '../../src/llm/model.js';
+
+/** Serve `model` under `name` on its own OpenAI-compatible server, recording each request. */
+async function serve(name: string, model: ChatModel): Promise<RunningServer & { seen: CompletionRequest[]; spec: string }> {
+  const seen: CompletionRequest[] = [];
+  const s = await startServer({ model: { spec: name, complete: (req) => { seen.push(req); return model.complete(req); } }, name });
+  return { ...s, close: s.close, seen, spec: `${s.baseURL}#${name}` };
+}
+type Served = Awaited<ReturnType<typeof serve>>;
 
 const data = findData('sotopia', 'environment_profiles.jsonl') ? findData('sotopia') : undefined;
 
@@ -25,17 +34,19 @@ function epo(args: string[], env: Record<string, string>, killWhen?: RegExp): Pr
 }
 
 describe.skipIf(!data)('epo eval sotopia over HTTP (scripted agents and judge behind a real OpenAI-compatible server)', () => {
-  let server: StubServer;
+  const servers: Record<string, Served> = {};
   const runs = mkdtempSync(join(tmpdir(), 'sot-e2e-'));
-  beforeAll(async () => { server = await startStubServer(scriptedSotopiaModel({ goal: 7, leave: 4, delayMs: 15 })); });
-  afterAll(async () => { await server?.close(); });
+  beforeAll(async () => {
+    for (const role of ['tested', 'partner', 'judge', 'strategist']) servers[role] = await serve(role, scriptedSotopiaModel({ goal: 7, leave: 4, delayMs: 15 }));
+  });
+  afterAll(async () => { for (const s of Object.values(servers)) await s.close(); });
 
   it('completes the hard set (fixed partner), survives a kill, resumes, and prints goal 7.00', async () => {
     const env = { EPO_RUNS_DIR: runs, EPO_LOG_LEVEL: 'info' };
     const summary = join(runs, 'summary.json');
     const args = ['eval', 'sotopia', '--tasks', 'hard', '--data', data!,
-      '--model', `${server.url}#tested`, '--partner', `${server.url}#partner`, '--evaluator', `${server.url}#judge`,
-      '--strategist', `${server.url}#strategist`, '--concurrency', '4', '--run', 'e2e', '--summary', summary];
+      '--model', servers.tested.spec, '--partner', servers.partner.spec, '--evaluator', servers.judge.spec,
+      '--strategist', servers.strategist.spec, '--concurrency', '4', '--run', 'e2e', '--summary', summary];
 
     const first = await epo(args, env, /\[12\/100\]/);
     expect(first.signal).toBe('SIGKILL');
@@ -59,8 +70,10 @@ describe.skipIf(!data)('epo eval sotopia over HTTP (scripted agents and judge be
     expect(s.report.tested.hard.n).toBe(100);
     expect(s.report.tested.hard.metrics.goal.mean).toBe(7);
     expect(s.missing).toBe(0);
-    // The judge got the schema as response_format; the actors too.
-    expect(server.requests.filter((r) => r.model === 'judge').every((r) => (r.responseFormat as { type: string }).type === 'json_schema')).toBe(true);
+    // The judge got the evaluation schema as response_format (100 episodes, one call each), the actors the action schema.
+    expect(servers.judge.seen.map((r) => r.jsonSchema?.name)).toEqual(Array(100).fill('sotopia_evaluation'));
+    expect(servers.tested.seen.every((r) => r.jsonSchema?.name === 'sotopia_action')).toBe(true);
+    expect(servers.judge.seen.every((r) => r.temperature === 0)).toBe(true);
     // Stored episodes hold the exact strategist chats (tested seat only: the partner has no strategist).
     const st = RunStore.open(join(runs, 'e2e', 'epo.sqlite'));
     const e = st.getEpisode('01H7VN6K4XYJF7RVMKEEBKT4JP.s0#0')!;
@@ -76,24 +89,24 @@ describe.skipIf(!data)('epo eval sotopia over HTTP (scripted agents and judge be
 });
 
 describe('epo eval sotopia: a judge that fails is retried on the next run, the dialogues kept', () => {
-  let server: StubServer;
+  let actor: Served, judge: Served;
   let judgeWorks = false;
   const runs = mkdtempSync(join(tmpdir(), 'sot-reeval-'));
   const scripted = scriptedSotopiaModel({ goal: 4, leave: 3 });
   beforeAll(async () => {
-    server = await startStubServer({ spec: 'switch', complete: (req) => (req.jsonSchema?.name === 'sotopia_evaluation' && !judgeWorks
-      ? Promise.resolve({ text: 'I cannot score this.', usage: { promptTokens: 1, completionTokens: 1 }, finishReason: 'stop' })
-      : scripted.complete(req)) });
+    actor = await serve('m', scripted);
+    judge = await serve('judge', { spec: 'judge', complete: (req) => (judgeWorks ? scripted.complete(req)
+      : Promise.resolve({ text: 'I cannot score this.', usage: { promptTokens: 1, completionTokens: 1 }, finishReason: 'stop' })) });
   });
-  afterAll(async () => { await server?.close(); });
+  afterAll(async () => { await actor?.close(); await judge?.close(); });
 
   it('self-play on the built-in tasks', async () => {
     const env = { EPO_RUNS_DIR: runs };
-    const args = ['eval', 'sotopia', '--tasks', 'builtin', '--model', `${server.url}#m`, '--evaluator', `${server.url}#judge`, '--run', 'r', '--action-types', 'epo'];
+    const args = ['eval', 'sotopia', '--tasks', 'builtin', '--model', actor.spec, '--evaluator', judge.spec, '--run', 'r', '--action-types', 'epo'];
     const first = await epo(args, env);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain('episodes: 5 (0 evaluated, 5 awaiting evaluation)');
-    const requestsAfterFirst = server.requests.filter((r) => r.model === 'm').length;
+    const requestsAfterFirst = actor.seen.length;
     judgeWorks = true;
     const second = await epo(args, env);
     expect(second.code, second.stderr).toBe(0);
@@ -101,7 +114,7 @@ describe('epo eval sotopia: a judge that fails is retried on the next run, the d
     expect(second.stdout).toContain('episodes: 5 (5 evaluated)');
     expect(second.stdout).toMatch(/goal GOAL\s+0\.\.10\s+4\.00 \[4\.00, 4\.00\]/);
     expect(second.stdout).toMatch(/#m \(n=10\)/); // self-play: both seats count
-    expect(server.requests.filter((r) => r.model === 'm').length).toBe(requestsAfterFirst); // no dialogue was re-run
+    expect(actor.seen.length).toBe(requestsAfterFirst); // no dialogue was re-run
     // A different configuration under the same run name is refused.
     const other = await epo([...args.slice(0, -2), '--action-types', 'full'], env);
     expect(other.code).toBe(2);

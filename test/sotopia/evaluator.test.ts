@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Episode } from '../../src/core/episode.js';
 import { scriptedModel } from '../../src/llm/scripted.js';
-import { completeJson } from '../../src/llm/structured-local.js';
+import { completeJson } from '../../src/llm/structured.js';
 import { scriptedJudgeReply } from '../../src/agents/sotopia/scripted.js';
 import { builtinSotopia } from '../../src/envs/sotopia/data.js';
 import { DIMENSIONS, EVALUATION_JSON_SCHEMA, evaluationSchema, overallScore, RANGES } from '../../src/envs/sotopia/evaluator.js';

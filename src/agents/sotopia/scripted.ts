@@ -5,6 +5,8 @@
  * by the prompt, so one scripted server can play every part.
  */
 import { DIMENSIONS, type Dimension } from '../../envs/sotopia/evaluator.js';
+import { EpoError } from '../../core/errors.js';
+import { registerScriptedModel } from '../../llm/named-scripts.js';
 import { scriptedModel } from '../../llm/scripted.js';
 import type { ChatModel, CompletionRequest } from '../../llm/model.js';
 
@@ -52,3 +54,14 @@ export function scriptedSotopiaReply(req: CompletionRequest, o: ScriptedSotopiaO
 export function scriptedSotopiaModel(o: ScriptedSotopiaOptions = {}, spec = 'scripted:sotopia'): ChatModel {
   return scriptedModel((req) => scriptedSotopiaReply(req, o), { spec, delayMs: o.delayMs });
 }
+
+/** `scripted:sotopia[?goal=N&leave=T&delay_ms=D]` for any command that takes a model spec. */
+registerScriptedModel('sotopia', (options, spec) => {
+  const num = (k: string): number | undefined => {
+    if (options[k] === undefined) return undefined;
+    const n = Number(options[k]);
+    if (!Number.isFinite(n) || n < 0) throw new EpoError('BAD_SPEC', `${k} must be a number ≥ 0, got "${options[k]}"`, { where: `model spec ${spec}` });
+    return n;
+  };
+  return scriptedSotopiaModel({ goal: num('goal'), leave: num('leave'), delayMs: num('delay_ms') }, spec);
+});

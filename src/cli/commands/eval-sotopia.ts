@@ -11,10 +11,9 @@ import { deriveSeed } from '../../core/random.js';
 import { codeVersion } from '../../core/version.js';
 import type { Episode, ModelRef } from '../../core/episode.js';
 import { dataDir, datasetDir } from '../../data/dir.js';
-import type { ChatModel } from '../../llm/model.js';
-import { parseModelSpec } from '../../llm/spec.js';
-import { createModel } from '../../llm/create-local.js';
-import { scriptedSotopiaModel } from '../../agents/sotopia/scripted.js';
+import { createModel } from '../../llm/create.js';
+import { UsageMeter } from '../../llm/usage.js';
+import '../../agents/sotopia/scripted.js'; // registers scripted:sotopia
 import { builtinSotopia, loadSotopia, loadSotopiaExtra, tasksOf, type SotopiaData, type TaskSet } from '../../envs/sotopia/data.js';
 import { ACTION_TYPES, EPO_ACTION_TYPES, type EpisodeRules } from '../../envs/sotopia/episode-rules.js';
 import { formatTranscript } from '../../envs/sotopia/transcript.js';
@@ -23,17 +22,6 @@ import { evaluateSotopiaEpisode, runSotopiaEpisode, type Seat, type SotopiaEvalu
 import { runEpisodes } from '../../rollout/scheduler.js';
 import { ensureRunDir, runDir } from '../../store/run-dir.js';
 import { RunStore } from '../../store/run-store.js';
-
-/** `scripted:sotopia?goal=7&leave=6` (offline scripted participants), else the shared model factory. */
-export function makeSotopiaModel(spec: string): ChatModel {
-  const s = parseModelSpec(spec);
-  if (s.kind === 'scripted') {
-    if (s.name !== 'sotopia') throw new EpoError('BAD_SPEC', `unknown scripted model "${s.name}"; SOTOPIA offers scripted:sotopia[?goal=N&leave=T]`, { where: spec });
-    const num = (k: string) => (s.options[k] === undefined ? undefined : Number(s.options[k]));
-    return scriptedSotopiaModel({ goal: num('goal'), leave: num('leave'), delayMs: num('delay_ms') }, spec);
-  }
-  return createModel(spec);
-}
 
 interface EvalOptions {
   tasks: string;
@@ -92,11 +80,15 @@ async function runSotopiaEval(o: EvalOptions): Promise<void> {
   if (o.limit !== undefined) tasks = tasks.slice(0, int(o.limit, '--limit', 1));
   const plan = planSotopia(tasks, { selfPlay, seats, taskSet, trials, hard: data.hard });
 
-  const tested = makeSotopiaModel(o.model);
-  const partner = selfPlay ? tested : makeSotopiaModel(partnerSpec);
-  const evaluator = makeSotopiaModel(o.evaluator);
-  const strategist = o.strategist ? makeSotopiaModel(o.strategist) : undefined;
-  const partnerStrategist = partnerStrategistSpec ? (partnerStrategistSpec === o.strategist ? strategist : makeSotopiaModel(partnerStrategistSpec)) : undefined;
+  const rd = ensureRunDir(o.run);
+  const log = createLogger({ file: rd.log });
+  const meter = new UsageMeter();
+  const make = (spec: string, role: string) => createModel(spec, { usage: { meter, role }, logger: log, concurrency: Math.max(8, concurrency) });
+  const tested = make(o.model, 'actor');
+  const partner = selfPlay ? tested : make(partnerSpec, 'partner');
+  const evaluator = make(o.evaluator, 'evaluator');
+  const strategist = o.strategist ? make(o.strategist, 'strategist') : undefined;
+  const partnerStrategist = partnerStrategistSpec ? (partnerStrategistSpec === o.strategist ? strategist : make(partnerStrategistSpec, 'partner_strategist')) : undefined;
   const ref = (spec: string, temperature?: number): ModelRef => ({ spec, ...(temperature !== undefined ? { temperature } : {}) });
   const models: Record<string, ModelRef> = {
     actor: ref(o.model, sampling.actorTemperature), partner: ref(partnerSpec, sampling.actorTemperature), evaluator: ref(o.evaluator, 0),
@@ -104,8 +96,6 @@ async function runSotopiaEval(o: EvalOptions): Promise<void> {
     ...(partnerStrategistSpec ? { partner_strategist: ref(partnerStrategistSpec, sampling.strategistTemperature) } : {}),
   };
 
-  const rd = ensureRunDir(o.run);
-  const log = createLogger({ file: rd.log });
   const store = RunStore.open(rd.store);
   const protocol = selfPlay ? 'self-play' : `fixed partner, tested seat${seats.length > 1 ? 's 0 and 1' : ' ' + seats[0]}`;
   const config = { env: 'sotopia', taskSet, models, selfPlay, seats, trials, seed, rules: { ...rules }, dataVersion: data.version, limit: o.limit ?? null };
