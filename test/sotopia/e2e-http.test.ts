@@ -82,6 +82,10 @@ describe.skipIf(!data)('epo eval sotopia over HTTP (scripted agents and judge be
     expect(strategistChat(e, 0).filter((m) => m.role === 'assistant')).toHaveLength(2);
     expect(strategistChat(e, 1)).toEqual([]);
 
+    const report = await epo(['sotopia', 'report', '--run', 'e2e', '--summary', join(runs, 'again.json')], env);
+    expect(report.stdout).toBe(out.slice(0, out.indexOf('tokens/episode')) + report.stdout.slice(report.stdout.indexOf('tokens/episode')));
+    expect(JSON.parse(readFileSync(join(runs, 'again.json'), 'utf8')).report.tested.hard.metrics.goal.mean).toBe(7);
+
     const transcript = await epo(['sotopia', 'transcript', '--run', 'e2e', '--id', e.id], env);
     expect(transcript.stdout).toContain('‖ strategy: make progress on turn 1');
     expect(transcript.stdout).toMatch(/goal \(GOAL\)\s+7\s+7/);

@@ -17,6 +17,7 @@ import '../../agents/sotopia/scripted.js'; // registers scripted:sotopia
 import { builtinSotopia, loadSotopia, loadSotopiaExtra, tasksOf, type SotopiaData, type TaskSet } from '../../envs/sotopia/data.js';
 import { ACTION_TYPES, EPO_ACTION_TYPES, type EpisodeRules } from '../../envs/sotopia/episode-rules.js';
 import { formatTranscript } from '../../envs/sotopia/transcript.js';
+import { OFFICIAL_HARD_LIST, type HardEntry } from '../../envs/sotopia/hard.js';
 import { aggregateSotopia, formatSotopiaTable, planSotopia, type PlannedEpisode } from '../../eval/sotopia.js';
 import { evaluateSotopiaEpisode, runSotopiaEpisode, type Seat, type SotopiaEvaluation } from '../../rollout/sotopia.js';
 import { runEpisodes } from '../../rollout/scheduler.js';
@@ -105,6 +106,7 @@ async function runSotopiaEval(o: EvalOptions): Promise<void> {
     throw new EpoError('BAD_INPUT', `run "${o.run}" was started with a different configuration (${JSON.stringify(previous)}); use another --run name`, { where: rd.store });
   }
   store.setMeta('sotopia', config);
+  store.setMeta('sotopia_hard', data.hard);
 
   const ctrl = new AbortController();
   const stop = () => { log.warn('interrupted: finished episodes are kept; run the same command again to resume'); ctrl.abort(new EpoError('INTERRUPTED', 'interrupted')); };
@@ -142,20 +144,38 @@ async function runSotopiaEval(o: EvalOptions): Promise<void> {
       }
     }
     const episodes: Episode[] = [...store.episodes()].filter((e) => planned.has(e.id));
-    const report = aggregateSotopia(episodes, data.hard, selfPlay);
-    const table = formatSotopiaTable(report, { tested: o.model, partner: selfPlay ? undefined : partnerSpec, evaluator: o.evaluator, protocol, taskSet });
-    process.stdout.write(table + '\n');
+    const summaryPath = printReport(episodes, { ...config, protocol, planned: plan.length, failed: stats.errors }, data.hard, o.summary ?? join(rd.dir, 'sotopia-summary.json'));
     if (stats.failed) process.stdout.write(`\n${stats.failed} episode(s) failed and were not stored; run the same command again to retry them\n`);
-    const summary = { ...config, protocol, planned: plan.length, missing: plan.length - episodes.length, failed: stats.errors, report, table };
-    const summaryPath = o.summary ?? join(rd.dir, 'sotopia-summary.json');
-    mkdirSync(dirname(summaryPath), { recursive: true });
-    writeFileSync(summaryPath, JSON.stringify(summary, null, 2) + '\n');
     log.info(`summary written to ${summaryPath}`);
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     store.close();
   }
+}
+
+interface StoredConfig {
+  taskSet: TaskSet;
+  models: Record<string, ModelRef>;
+  selfPlay: boolean;
+  seats: Seat[];
+  protocol?: string;
+  planned?: number;
+  [key: string]: unknown;
+}
+
+/** Aggregate, print the table, write the summary JSON; returns the summary path. */
+function printReport(episodes: Episode[], config: StoredConfig, hard: readonly HardEntry[], summaryPath: string): string {
+  const protocol = config.protocol ?? (config.selfPlay ? 'self-play' : `fixed partner, tested seat${config.seats.length > 1 ? 's 0 and 1' : ' ' + config.seats[0]}`);
+  const report = aggregateSotopia(episodes, hard, config.selfPlay);
+  const table = formatSotopiaTable(report, {
+    tested: config.models.actor.spec, partner: config.selfPlay ? undefined : config.models.partner?.spec, evaluator: config.models.evaluator.spec, protocol, taskSet: config.taskSet,
+  });
+  process.stdout.write(table + '\n');
+  const summary = { ...config, protocol, missing: config.planned !== undefined ? config.planned - episodes.length : undefined, report, table };
+  mkdirSync(dirname(summaryPath), { recursive: true });
+  writeFileSync(summaryPath, JSON.stringify(summary, null, 2) + '\n');
+  return summaryPath;
 }
 
 export function registerSotopiaEval(evalCmd: Command): void {
@@ -188,6 +208,20 @@ export function registerSotopia(program: Command): void {
   const evalCmd = program.commands.find((c) => c.name() === 'eval') ?? program.command('eval').description('run benchmarks and print metrics with 95% confidence intervals');
   registerSotopiaEval(evalCmd);
   const sot = program.command('sotopia').description('SOTOPIA tools');
+  sot.command('report')
+    .description('print the results table of a SOTOPIA run from its store (no model calls)')
+    .requiredOption('--run <name>', 'run name')
+    .option('--summary <file>', 'write the summary JSON here (default runs/<name>/sotopia-summary.json)')
+    .action((o: { run: string; summary?: string }) => {
+      const r = runDir(o.run);
+      if (!existsSync(r.store)) throw new EpoError('NOT_FOUND', `run "${o.run}" has no store`, { where: r.store });
+      const store = RunStore.open(r.store);
+      try {
+        const config = store.getMeta<StoredConfig>('sotopia');
+        if (!config) throw new EpoError('NOT_FOUND', `run "${o.run}" is not a SOTOPIA run`, { where: r.store });
+        printReport([...store.episodes()], config, store.getMeta<HardEntry[]>('sotopia_hard') ?? [...OFFICIAL_HARD_LIST], o.summary ?? join(r.dir, 'sotopia-summary.json'));
+      } finally { store.close(); }
+    });
   sot.command('transcript')
     .description('print an episode as a readable transcript with strategies beside the actions and the scores')
     .requiredOption('--run <name>', 'run name')
