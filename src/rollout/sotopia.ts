@@ -12,7 +12,7 @@ import type { ChatMessage } from '../core/messages.js';
 import type { ChatModel, CompletionRequest, CompletionResult } from '../llm/model.js';
 import { completeJson } from '../llm/structured.js';
 import { actionJsonSchema, actionSchema, actorMessages } from '../agents/sotopia/actor.js';
-import { extendStrategistChat, parseStrategy, strategistFirstUser, strategistNextUser, strategistSystem } from '../agents/sotopia/strategist.js';
+import { extendStrategistChat, foldSystem, parseStrategy, strategistFirstUser, strategistNextUser, strategistSystem } from '../agents/sotopia/strategist.js';
 import { DEFAULT_RULES, endReason, normaliseAction, seatAt, type AgentAction, type EpisodeRules } from '../envs/sotopia/episode-rules.js';
 import { DIMENSIONS, EVALUATION_JSON_SCHEMA, evaluationSchema, evaluatorMessages, flatScores, type Dimension } from '../envs/sotopia/evaluator.js';
 import { fullName, type Character, type Combo, type Scenario } from '../envs/sotopia/profiles.js';
@@ -33,10 +33,12 @@ export interface SotopiaSampling {
   evaluatorMaxTokens: number;
   /** Repair attempts for malformed JSON (actor and evaluator). */
   maxRepairs: number;
+  /** False for chat templates without a system role: instructions open the first user message instead. */
+  systemRole: boolean;
 }
 
 export const DEFAULT_SAMPLING: SotopiaSampling = {
-  actorTemperature: 0.7, strategistTemperature: 0.7, actorMaxTokens: 512, strategistMaxTokens: 64, evaluatorMaxTokens: 4096, maxRepairs: 2,
+  actorTemperature: 0.7, strategistTemperature: 0.7, actorMaxTokens: 512, strategistMaxTokens: 64, evaluatorMaxTokens: 4096, maxRepairs: 2, systemRole: true,
 };
 
 /** Everything an episode needs; the task (scenario and characters) is copied into the episode so it stands alone. */
@@ -118,7 +120,7 @@ export async function runSotopiaEpisode(spec: SotopiaEpisodeSpec): Promise<Episo
       const userContent = s.chat
         ? strategistNextUser(history.slice(s.seen).map((h) => turnLine(h.turn, names[h.seat], h.action)), names[seat], t)
         : strategistFirstUser(view, names[seat], t);
-      const input = extendStrategistChat(s.chat, s.output, userContent, strategistSystem(names[seat], names[1 - seat]));
+      const input = extendStrategistChat(s.chat, s.output, userContent, strategistSystem(names[seat], names[1 - seat]), sampling.systemRole);
       const t0 = Date.now();
       const res = await sm.complete({
         messages: input, temperature: sampling.strategistTemperature, maxTokens: sampling.strategistMaxTokens,
@@ -129,7 +131,7 @@ export async function runSotopiaEpisode(spec: SotopiaEpisodeSpec): Promise<Episo
       s.chat = input; s.output = res.text; s.seen = history.length;
     }
 
-    const actorInput = actorMessages({ name: names[seat], history: view, turn: t, actionTypes: rules.actionTypes, strategy });
+    const actorInput = foldSystem(actorMessages({ name: names[seat], history: view, turn: t, actionTypes: rules.actionTypes, strategy }), sampling.systemRole);
     const t1 = Date.now();
     let action: AgentAction;
     let raw = '';
@@ -194,7 +196,7 @@ export async function evaluateSotopiaEpisode(e: Episode, evaluator: ChatModel, o
   const { scenario, characters, testSeats } = episodeTask(e);
   const names = [fullName(characters[0]), fullName(characters[1])] as const;
   const judge = metered(evaluator);
-  const messages = evaluatorMessages(renderHistory(scenario, characters, 'environment', episodeHistory(e), { skipNone: true }), names);
+  const messages = foldSystem(evaluatorMessages(renderHistory(scenario, characters, 'environment', episodeHistory(e), { skipNone: true }), names), sampling.systemRole);
   let ev: SotopiaEvaluation;
   try {
     const r = await completeJson(judge, {

@@ -21,7 +21,7 @@ const LEAVE = '{"action_type": "leave", "argument": ""}';
 
 /** An actor replying per 1-based turn number found in its prompt. */
 const actorByTurn = (f: (turn: number, req: CompletionRequest) => string) =>
-  scriptedModel((req) => f(Number(/It is turn #(\d+)/.exec(req.messages[1].content)![1]), req));
+  scriptedModel((req) => f(Number(/It is turn #(\d+)/.exec(req.messages.map((m) => m.content).join('\n'))![1]), req));
 
 function run(seats: [SeatAgents, SeatAgents], over: { rules?: EpisodeRules; judge?: ReturnType<typeof scriptedModel> } = {}): Promise<Episode> {
   return runSotopiaEpisode({
@@ -150,5 +150,22 @@ describe('evaluation inside the episode', () => {
     expect(ev.seats![1].reasoning.secret).toBe('scripted secret');
     expect(ev.seats![0].scores.overall).toBeCloseTo((8 + 2 + 4 + 0 + 0 + 1 + 9) / 7, 12);
     expect(e.outcome).toMatchObject({ reward: 0.9, evaluated: true, seatRewards: [0.9, 0.9], reason: 'left' });
+  });
+});
+
+describe('chat templates without a system role', () => {
+  it('instructions open the first user message; the strategist chat still extends exactly', async () => {
+    const actor = actorByTurn((t) => (t === 5 ? LEAVE : say('hi')));
+    const strat = scriptedModel(['Strategy: a', 'Strategy: b', 'Strategy: c']);
+    const e = await runSotopiaEpisode({
+      id: 'n#0', taskId: 'n', trial: 0, seed: 1, run: 'r', combo, scenario, characters: chars,
+      seats: [{ actor, strategist: strat }, { actor: actorByTurn(() => say('yo')) }], testSeats: [0], models: {}, codeVersion: 't',
+      sampling: { systemRole: false },
+    });
+    const chat = strategistChat(e, 0);
+    expect(chat.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user', 'assistant']);
+    expect(chat[0].content).toMatch(/^You advise Ines Okafor[\s\S]*\n\nScenario: /);
+    expect(actor.calls[0].messages.map((m) => m.role)).toEqual(['user']);
+    expect(actor.calls[0].messages[0].content).toMatch(/^You are Ines Okafor in a role-play[\s\S]*Scenario: /);
   });
 });

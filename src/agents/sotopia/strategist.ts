@@ -34,8 +34,17 @@ export function parseStrategy(output: string): string {
   return line.replace(/^["'“]+|["'”]+$/g, '').trim();
 }
 
-/** The strategist's chat for its next turn: the first turn builds [system, user]; later turns extend exactly. */
-export function extendStrategistChat(prev: ChatMessage[] | undefined, prevOutput: string | undefined, userContent: string, system: string): ChatMessage[] {
-  if (!prev) return [{ role: 'system', content: system }, { role: 'user', content: userContent }];
+/**
+ * The strategist's chat for its next turn: the first turn builds [system, user] (or one user message holding both,
+ * for chat templates without a system role); later turns extend it exactly.
+ */
+export function extendStrategistChat(prev: ChatMessage[] | undefined, prevOutput: string | undefined, userContent: string, system: string, systemRole = true): ChatMessage[] {
+  if (!prev) return foldSystem([{ role: 'system', content: system }, { role: 'user', content: userContent }], systemRole);
   return [...prev, { role: 'assistant', content: prevOutput ?? '' }, { role: 'user', content: userContent }];
+}
+
+/** Without a system role, the system text opens the first user message. */
+export function foldSystem(messages: ChatMessage[], systemRole: boolean): ChatMessage[] {
+  if (systemRole || messages[0]?.role !== 'system' || messages[1]?.role !== 'user') return messages;
+  return [{ role: 'user', content: `${messages[0].content}\n\n${messages[1].content}` }, ...messages.slice(2)];
 }

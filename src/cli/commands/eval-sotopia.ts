@@ -44,6 +44,7 @@ interface EvalOptions {
   timeout?: string;
   temperature: string;
   strategistTemperature: string;
+  systemRole: boolean;
 }
 
 const int = (v: string, flag: string, min = 0): number => {
@@ -74,7 +75,7 @@ async function runSotopiaEval(o: EvalOptions): Promise<void> {
   const seats: Seat[] = o.seats === 'both' ? [0, 1] : [Number(o.seats) as Seat];
   const trials = int(o.trials, '--trials', 1), concurrency = int(o.concurrency, '--concurrency', 1), seed = int(o.seed, '--seed');
   const rules: EpisodeRules = { maxTurns: int(o.maxTurns, '--max-turns', 1), maxStale: 2, actionTypes: o.actionTypes === 'epo' ? EPO_ACTION_TYPES : ACTION_TYPES };
-  const sampling = { actorTemperature: num(o.temperature, '--temperature'), strategistTemperature: num(o.strategistTemperature, '--strategist-temperature') };
+  const sampling = { actorTemperature: num(o.temperature, '--temperature'), strategistTemperature: num(o.strategistTemperature, '--strategist-temperature'), systemRole: o.systemRole };
 
   const data = loadData(taskSet, o.data);
   let tasks = tasksOf(data, taskSet);
@@ -99,7 +100,7 @@ async function runSotopiaEval(o: EvalOptions): Promise<void> {
 
   const store = RunStore.open(rd.store);
   const protocol = selfPlay ? 'self-play' : `fixed partner, tested seat${seats.length > 1 ? 's 0 and 1' : ' ' + seats[0]}`;
-  const config = { env: 'sotopia', taskSet, models, selfPlay, seats, trials, seed, rules: { ...rules }, dataVersion: data.version, limit: o.limit ?? null };
+  const config = { env: 'sotopia', taskSet, models, selfPlay, seats, trials, seed, rules: { ...rules }, dataVersion: data.version, limit: o.limit ?? null, systemRole: o.systemRole };
   const previous = store.getMeta<typeof config>('sotopia');
   if (previous && JSON.stringify({ ...previous, trials: 0 }) !== JSON.stringify({ ...config, trials: 0 })) {
     store.close();
@@ -200,6 +201,7 @@ export function registerSotopiaEval(evalCmd: Command): void {
     .option('--timeout <seconds>', 'abort an episode after this long (it is retried on the next run)')
     .option('--temperature <t>', 'actor sampling temperature', '0.7')
     .option('--strategist-temperature <t>', 'strategist sampling temperature', '0.7')
+    .option('--no-system-role', 'put instructions in the first user message (for chat templates without a system role)')
     .action((o: EvalOptions) => runSotopiaEval(o));
 }
 
