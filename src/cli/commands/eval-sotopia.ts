@@ -20,7 +20,7 @@ import { formatTranscript } from '../../envs/sotopia/transcript.js';
 import { OFFICIAL_HARD_LIST, type HardEntry } from '../../envs/sotopia/hard.js';
 import { aggregateSotopia, formatSotopiaTable, planSotopia, type PlannedEpisode } from '../../eval/sotopia.js';
 import { evaluateSotopiaEpisode, runSotopiaEpisode, type Seat, type SotopiaEvaluation } from '../../rollout/sotopia.js';
-import { runEpisodes } from '../../rollout/scheduler.js';
+import { parseShard, runEpisodes, shardItems } from '../../rollout/scheduler.js';
 import { ensureRunDir, runDir } from '../../store/run-dir.js';
 import { RunStore } from '../../store/run-store.js';
 
@@ -45,6 +45,7 @@ interface EvalOptions {
   temperature: string;
   strategistTemperature: string;
   systemRole: boolean;
+  shard?: string;
 }
 
 const int = (v: string, flag: string, min = 0): number => {
@@ -80,7 +81,7 @@ async function runSotopiaEval(o: EvalOptions): Promise<void> {
   const data = loadData(taskSet, o.data);
   let tasks = tasksOf(data, taskSet);
   if (o.limit !== undefined) tasks = tasks.slice(0, int(o.limit, '--limit', 1));
-  const plan = planSotopia(tasks, { selfPlay, seats, taskSet, trials, hard: data.hard });
+  const plan = shardItems(planSotopia(tasks, { selfPlay, seats, taskSet, trials, hard: data.hard }), o.shard ? parseShard(o.shard) : undefined);
 
   const rd = ensureRunDir(o.run);
   const log = createLogger({ file: rd.log });
@@ -100,7 +101,7 @@ async function runSotopiaEval(o: EvalOptions): Promise<void> {
 
   const store = RunStore.open(rd.store);
   const protocol = selfPlay ? 'self-play' : `fixed partner, tested seat${seats.length > 1 ? 's 0 and 1' : ' ' + seats[0]}`;
-  const config = { env: 'sotopia', taskSet, models, selfPlay, seats, trials, seed, rules: { ...rules }, dataVersion: data.version, limit: o.limit ?? null, systemRole: o.systemRole };
+  const config = { env: 'sotopia', taskSet, models, selfPlay, seats, trials, seed, rules: { ...rules }, dataVersion: data.version, limit: o.limit ?? null, systemRole: o.systemRole, shard: o.shard ?? null };
   const previous = store.getMeta<typeof config>('sotopia');
   if (previous && JSON.stringify({ ...previous, trials: 0 }) !== JSON.stringify({ ...config, trials: 0 })) {
     store.close();
@@ -198,6 +199,7 @@ export function registerSotopiaEval(evalCmd: Command): void {
     .option('--max-turns <n>', 'turns per episode (both seats together)', '20')
     .option('--seed <n>', 'base seed', '0')
     .option('--limit <n>', 'only the first n tasks (smoke runs)')
+    .option('--shard <i/n>', 'run only shard i of n (0-based) of the planned episodes, e.g. one per machine')
     .option('--timeout <seconds>', 'abort an episode after this long (it is retried on the next run)')
     .option('--temperature <t>', 'actor sampling temperature', '0.7')
     .option('--strategist-temperature <t>', 'strategist sampling temperature', '0.7')
@@ -219,9 +221,15 @@ export function registerSotopia(program: Command): void {
       if (!existsSync(r.store)) throw new EpoError('NOT_FOUND', `run "${o.run}" has no store`, { where: r.store });
       const store = RunStore.open(r.store);
       try {
-        const config = store.getMeta<StoredConfig>('sotopia');
-        if (!config) throw new EpoError('NOT_FOUND', `run "${o.run}" is not a SOTOPIA run`, { where: r.store });
-        printReport([...store.episodes()], config, store.getMeta<HardEntry[]>('sotopia_hard') ?? [...OFFICIAL_HARD_LIST], o.summary ?? join(r.dir, 'sotopia-summary.json'));
+        const episodes = [...store.episodes()].filter((e) => e.env === 'sotopia');
+        // Runs assembled with `epo episodes import` (e.g. shards) have no stored configuration: read it off the episodes.
+        const first = episodes[0];
+        const config = store.getMeta<StoredConfig>('sotopia') ?? (first && {
+          taskSet: 'all', models: first.models, selfPlay: ((first.task as { testSeats?: Seat[] }).testSeats ?? []).length === 2,
+          seats: [...new Set(episodes.flatMap((e) => (e.task as { testSeats?: Seat[] }).testSeats ?? []))].sort(),
+        });
+        if (!config) throw new EpoError('NOT_FOUND', `run "${o.run}" holds no SOTOPIA episodes`, { where: r.store });
+        printReport(episodes, config, store.getMeta<HardEntry[]>('sotopia_hard') ?? [...OFFICIAL_HARD_LIST], o.summary ?? join(r.dir, 'sotopia-summary.json'));
       } finally { store.close(); }
     });
   sot.command('transcript')
