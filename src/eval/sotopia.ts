@@ -130,12 +130,15 @@ export interface TableLabels {
   evaluator: string;
   protocol: string;
   taskSet: TaskSet;
+  /** Further lines under the title: data version, models and sampling, seeds, limits. */
+  details?: string[];
 }
 
 /** The printed report: one block per subset (all, hard), dimensions as rows, one column per model. */
 export function formatSotopiaTable(r: SotopiaReport, l: TableLabels): string {
   const out: string[] = [];
   out.push(`SOTOPIA (${l.protocol}; evaluator ${l.evaluator})`);
+  for (const d of l.details ?? []) out.push(d);
   out.push(`episodes: ${r.episodes} (${r.evaluated} evaluated${r.unevaluated.length ? `, ${r.unevaluated.length} awaiting evaluation` : ''}); turns/episode ${formatEstimate(r.turnsPerEpisode, 1, 1)}`);
   const models: [string, { all: ScoreSet; hard: ScoreSet }][] = [[l.tested, r.tested]];
   if (r.partner && l.partner) models.push([`${l.partner} (partner)`, r.partner]);

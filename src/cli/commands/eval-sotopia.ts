@@ -166,12 +166,25 @@ interface StoredConfig {
   [key: string]: unknown;
 }
 
+/** The settings a SOTOPIA result is only comparable under, as lines for the table. */
+function reportDetails(c: StoredConfig): string[] {
+  const m = (k: string) => (c.models[k] ? `${k} ${c.models[k].spec}${c.models[k].temperature !== undefined ? ` (T=${c.models[k].temperature})` : ''}` : undefined);
+  const rules = c.rules as EpisodeRules | undefined;
+  const facts = [
+    c.dataVersion && `data ${String(c.dataVersion)}`, `tasks ${c.taskSet}${c.limit ? ` (first ${String(c.limit)})` : ''}`,
+    rules && `max turns ${rules.maxTurns}`, rules && `actions ${rules.actionTypes.join('/')}`,
+    c.seed !== undefined && `seed ${String(c.seed)}`, c.trials !== undefined && `trials ${String(c.trials)}`, c.shard ? `shard ${String(c.shard)}` : undefined,
+  ].filter(Boolean);
+  return [`models: ${['actor', 'strategist', 'partner', 'partner_strategist'].map(m).filter(Boolean).join('; ')}`, facts.join('; ')];
+}
+
 /** Aggregate, print the table, write the summary JSON; returns the summary path. */
 function printReport(episodes: Episode[], config: StoredConfig, hard: readonly HardEntry[], summaryPath: string): string {
   const protocol = config.protocol ?? (config.selfPlay ? 'self-play' : `fixed partner, tested seat${config.seats.length > 1 ? 's 0 and 1' : ' ' + config.seats[0]}`);
   const report = aggregateSotopia(episodes, hard, config.selfPlay);
   const table = formatSotopiaTable(report, {
     tested: config.models.actor.spec, partner: config.selfPlay ? undefined : config.models.partner?.spec, evaluator: config.models.evaluator.spec, protocol, taskSet: config.taskSet,
+    details: reportDetails(config),
   });
   process.stdout.write(table + '\n');
   const summary = { ...config, protocol, missing: config.planned !== undefined ? config.planned - episodes.length : undefined, report, table };
