@@ -76,6 +76,8 @@ export interface SotopiaReport {
   partner?: { all: ScoreSet; hard: ScoreSet };
   tokensPerEpisode: Estimate;
   costUsdPerEpisode: Estimate;
+  /** Model-output health: actor replies unusable after repairs (became none), actor replies that needed a repair, evaluations that needed one. */
+  format: { actorTurns: number; invalidActions: number; repairedActions: number; repairedEvaluations: number };
   /** Mean tokens (prompt + completion) per episode by role. */
   tokensByRole: Record<UsageRole, number>;
   turnsPerEpisode: Estimate;
@@ -112,9 +114,23 @@ export function aggregateSotopia(episodes: readonly Episode[], hard: readonly Ha
     ...(selfPlay ? {} : { partner: { all: scoreSet(rows.partner.all), hard: scoreSet(rows.partner.hard) } }),
     tokensPerEpisode: meanCI(usage.map((u) => u.promptTokens + u.completionTokens)),
     tokensByRole: meanTokensByRole(episodes),
+    format: formatHealth(episodes),
     costUsdPerEpisode: meanCI(usage.map((u) => u.costUsd ?? 0)),
     turnsPerEpisode: meanCI(episodes.map((e) => e.turns.length)),
   };
+}
+
+function formatHealth(episodes: readonly Episode[]): SotopiaReport['format'] {
+  const f = { actorTurns: 0, invalidActions: 0, repairedActions: 0, repairedEvaluations: 0 };
+  for (const e of episodes) {
+    for (const t of e.turns) {
+      f.actorTurns++;
+      if (t.actor?.parseError) f.invalidActions++;
+      else if (Number(t.info?.actorAttempts ?? 1) > 1) f.repairedActions++;
+    }
+    if (((e.evaluation as SotopiaEvaluation | undefined)?.attempts ?? 1) > 1) f.repairedEvaluations++;
+  }
+  return f;
 }
 
 function meanTokensByRole(episodes: readonly Episode[]): Record<UsageRole, number> {
@@ -154,6 +170,8 @@ export function formatSotopiaTable(r: SotopiaReport, l: TableLabels): string {
     out.push('', `on ${sub === 'hard' ? 'hard' : l.taskSet === 'all' ? 'all' : `${l.taskSet} tasks`} (mean [95% CI])`, line(head), ...body.map(line));
   }
   const roles = (Object.entries(r.tokensByRole) as [UsageRole, number][]).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${Math.round(n)}`).join(', ');
-  out.push('', `tokens/episode ${formatEstimate(r.tokensPerEpisode, 1, 0)}${roles ? ` (${roles})` : ''}   cost/episode $${formatEstimate(r.costUsdPerEpisode, 1, 4)}`);
+  const f = r.format;
+  out.push('', `actor replies: ${f.actorTurns}, ${f.invalidActions} unusable (became none), ${f.repairedActions} repaired; evaluations repaired: ${f.repairedEvaluations}, failed: ${r.unevaluated.length}`);
+  out.push(`tokens/episode ${formatEstimate(r.tokensPerEpisode, 1, 0)}${roles ? ` (${roles})` : ''}   cost/episode $${formatEstimate(r.costUsdPerEpisode, 1, 4)}`);
   return out.join('\n');
 }

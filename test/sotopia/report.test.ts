@@ -89,5 +89,6 @@ describe('aggregation', () => {
     expect(table).toContain('on hard (mean [95% CI])');
     expect(table).toMatch(/goal GOAL\s+0\.\.10\s+5\.00 \[/);
     expect(table).toContain('1 awaiting evaluation');
+    expect(table).toContain('actor replies: 3, 0 unusable (became none), 0 repaired; evaluations repaired: 0, failed: 1');
   });
 });
