@@ -188,8 +188,8 @@ export function episodeTask(e: Episode): { scenario: Scenario; characters: [Char
 
 /**
  * Score an episode with the evaluator and write `evaluation` and `outcome` into it. A judge that never produces valid
- * JSON within the repairs leaves `evaluation.ok = false` (the episode is kept; `epo eval sotopia` re-evaluates it on
- * the next run). Transport errors propagate.
+ * JSON within the repairs, or whose endpoint fails after its retries, leaves `evaluation.ok = false`: the episode is
+ * kept and `epo eval sotopia` evaluates it again on the next run. Only an abort propagates.
  */
 export async function evaluateSotopiaEpisode(e: Episode, evaluator: ChatModel, opts: { sampling?: Partial<SotopiaSampling>; signal?: AbortSignal } = {}): Promise<SotopiaEvaluation> {
   const sampling = { ...DEFAULT_SAMPLING, ...opts.sampling };
@@ -210,7 +210,8 @@ export async function evaluateSotopiaEpisode(e: Episode, evaluator: ChatModel, o
       })),
     };
   } catch (err) {
-    if (!isEpoError(err, 'MODEL_OUTPUT')) throw err;
+    // Unusable output or an endpoint that stays down after retries: keep the dialogue, evaluate again later.
+    if (opts.signal?.aborted) throw err;
     ev = { evaluator: evaluator.spec, ok: false, testSeats, error: describeError(err), usage: judge.drain() };
   }
   e.evaluation = ev as unknown as Record<string, unknown>;

@@ -85,3 +85,20 @@ describe('evaluating a stored episode', () => {
     expect((e.evaluation as unknown as SotopiaEvaluation).seats!.map((s) => s.character)).toEqual(['Ravi Menon', 'Noor Haddad']);
   });
 });
+
+describe('an evaluator endpoint that fails', () => {
+  it('keeps the episode unevaluated instead of losing the dialogue', async () => {
+    const data = builtinSotopia();
+    const combo = data.combos[0];
+    const e: Episode = {
+      id: 'y#0', run: 'r', env: 'sotopia', taskId: 'y', trial: 0, seed: 3, models: {}, codeVersion: 't',
+      task: { scenarioId: combo.scenarioId, testSeats: [0], scenario: data.scenarios.get(combo.scenarioId), characters: combo.characterIds.map((c) => data.characters.get(c)) },
+      initialObservation: '', outcome: { reward: 0, success: false, reason: 'left' }, startedAt: '', finishedAt: '',
+      turns: [{ index: 0, seat: 0, action: '', observation: '', reward: 0, done: true, info: { actionType: 'leave', argument: '' } }],
+    };
+    const down = { spec: 'down', complete: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:9')) };
+    const ev = await evaluateSotopiaEpisode(e, down);
+    expect(ev).toMatchObject({ ok: false, error: 'Error: connect ECONNREFUSED 127.0.0.1:9' });
+    expect(e.outcome.evaluated).toBe(false);
+  });
+});
