@@ -6,7 +6,7 @@
  * `strategistChat`), the actor's prompt and raw reply, token usage.
  */
 import { deriveSeed } from '../core/random.js';
-import type { Call, Episode, ModelRef, Turn, TokenUsage } from '../core/episode.js';
+import { strategistChat, type Call, type Episode, type ModelRef, type Turn, type TokenUsage } from '../core/episode.js';
 import { describeError, EpoError, isEpoError } from '../core/errors.js';
 import type { ChatMessage } from '../core/messages.js';
 import type { ChatModel, CompletionRequest, CompletionResult } from '../llm/model.js';
@@ -247,4 +247,14 @@ export function sotopiaEpisodeUsage(e: Episode): TokenUsage {
   const u: TokenUsage = { promptTokens: 0, completionTokens: 0, costUsd: 0 };
   for (const x of Object.values(sotopiaUsageByRole(e))) { u.promptTokens += x.promptTokens; u.completionTokens += x.completionTokens; u.costUsd! += x.costUsd ?? 0; }
   return u;
+}
+
+/**
+ * What training takes from a SOTOPIA episode: for each seat that had a strategist, its exact chat
+ * (`strategistChat(e, seat)`) and that seat's outcome (goal/10), so self-play episodes give one sample per seat.
+ */
+export function sotopiaStrategistSamples(e: Episode): { seat: Seat; chat: ChatMessage[]; reward: number | undefined }[] {
+  const rewards = e.outcome.seatRewards as number[] | undefined;
+  return ([0, 1] as const).filter((s) => e.turns.some((t) => t.seat === s && t.strategist))
+    .map((seat) => ({ seat, chat: strategistChat(e, seat), reward: rewards?.[seat] }));
 }

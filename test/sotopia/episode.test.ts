@@ -7,7 +7,7 @@ import { parseStrategy } from '../../src/agents/sotopia/strategist.js';
 import { builtinSotopia } from '../../src/envs/sotopia/data.js';
 import { DEFAULT_RULES, endReason, EPO_ACTION_TYPES, seatAt, type AgentAction, type EpisodeRules } from '../../src/envs/sotopia/episode-rules.js';
 import type { Character } from '../../src/envs/sotopia/profiles.js';
-import { runSotopiaEpisode, type SeatAgents, type SotopiaEvaluation } from '../../src/rollout/sotopia.js';
+import { runSotopiaEpisode, sotopiaStrategistSamples, type SeatAgents, type SotopiaEvaluation } from '../../src/rollout/sotopia.js';
 
 const data = builtinSotopia();
 const combo = data.combos[0]; // Ines (seat 0) and Tomas (seat 1), acquaintances
@@ -131,6 +131,7 @@ describe('strategist', () => {
     expect(calls[0].input[1].content).toContain('Turn #1: Ines Okafor said: "ines 1"');
     expect(JSON.stringify(strategistChat(e, 1))).not.toContain('s0 for');
     expect(s0.calls[0].temperature).toBe(0.7);
+    expect(sotopiaStrategistSamples(e).map((x) => [x.seat, x.chat.length, x.reward])).toEqual([[0, 9, undefined], [1, 7, undefined]]);
   });
 });
 
@@ -150,6 +151,7 @@ describe('evaluation inside the episode', () => {
     expect(ev.seats![1].reasoning.secret).toBe('scripted secret');
     expect(ev.seats![0].scores.overall).toBeCloseTo((8 + 2 + 4 + 0 + 0 + 1 + 9) / 7, 12);
     expect(e.outcome).toMatchObject({ reward: 0.9, evaluated: true, seatRewards: [0.9, 0.9], reason: 'left' });
+    expect(sotopiaStrategistSamples(e)).toEqual([]); // no strategists in this episode
   });
 });
 
