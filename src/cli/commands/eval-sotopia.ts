@@ -9,7 +9,7 @@ import { createLogger } from '../../core/log.js';
 import { describeError, EpoError } from '../../core/errors.js';
 import { deriveSeed } from '../../core/random.js';
 import { codeVersion } from '../../core/version.js';
-import type { Episode, ModelRef } from '../../core/episode.js';
+import type { Call, Episode, ModelRef } from '../../core/episode.js';
 import { dataDir, datasetDir } from '../../data/dir.js';
 import { createModel } from '../../llm/create.js';
 import { UsageMeter } from '../../llm/usage.js';
@@ -134,7 +134,9 @@ async function runSotopiaEval(o: EvalOptions): Promise<void> {
 
     // Episodes whose evaluation failed earlier: evaluate them again (the dialogue is kept).
     const planned = new Set(plan.map((p) => p.id));
-    const pending = [...store.episodes()].filter((e) => planned.has(e.id) && !(e.evaluation as SotopiaEvaluation | undefined)?.ok);
+    const pendingIds: string[] = [];
+    for (const e of store.episodes()) if (planned.has(e.id) && !(e.evaluation as SotopiaEvaluation | undefined)?.ok) pendingIds.push(e.id);
+    const pending = pendingIds.map((id) => store.getEpisode(id)!);
     for (const e of pending) {
       log.info(`re-evaluating ${e.id}`);
       try {
@@ -145,7 +147,8 @@ async function runSotopiaEval(o: EvalOptions): Promise<void> {
         log.warn(`evaluation of ${e.id} failed again; it will be retried on the next run`, { error: describeError(err) });
       }
     }
-    const episodes: Episode[] = [...store.episodes()].filter((e) => planned.has(e.id));
+    const episodes: Episode[] = [];
+    for (const e of store.episodes()) if (planned.has(e.id)) episodes.push(forReport(e));
     const summaryPath = printReport(episodes, { ...config, protocol, planned: plan.length, failed: stats.errors }, data.hard, o.summary ?? join(rd.dir, 'sotopia-summary.json'));
     if (stats.failed) process.stdout.write(`\n${stats.failed} episode(s) failed and were not stored; run the same command again to retry them\n`);
     log.info(`summary written to ${summaryPath}`);
@@ -164,6 +167,12 @@ interface StoredConfig {
   protocol?: string;
   planned?: number;
   [key: string]: unknown;
+}
+
+/** An episode without its prompts (the report needs scores, usage and parse flags): keeps memory flat on big runs. */
+function forReport(e: Episode): Episode {
+  const light = (c?: Call): Call | undefined => c && { input: [], output: '', ...(c.usage ? { usage: c.usage } : {}), ...(c.parseError ? { parseError: c.parseError } : {}) };
+  return { ...e, task: { scenarioId: e.task.scenarioId, testSeats: e.task.testSeats }, turns: e.turns.map((t) => ({ ...t, strategist: light(t.strategist), actor: light(t.actor) })) };
 }
 
 /** The settings a SOTOPIA result is only comparable under, as lines for the table. */
@@ -234,7 +243,8 @@ export function registerSotopia(program: Command): void {
       if (!existsSync(r.store)) throw new EpoError('NOT_FOUND', `run "${o.run}" has no store`, { where: r.store });
       const store = RunStore.open(r.store);
       try {
-        const episodes = [...store.episodes()].filter((e) => e.env === 'sotopia');
+        const episodes: Episode[] = [];
+        for (const e of store.episodes()) if (e.env === 'sotopia') episodes.push(forReport(e));
         // Runs assembled with `epo episodes import` (e.g. shards) have no stored configuration: read it off the episodes.
         const first = episodes[0];
         const config = store.getMeta<StoredConfig>('sotopia') ?? (first && {
