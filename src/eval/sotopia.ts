@@ -172,6 +172,6 @@ export function formatSotopiaTable(r: SotopiaReport, l: TableLabels): string {
   const roles = (Object.entries(r.tokensByRole) as [UsageRole, number][]).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${Math.round(n)}`).join(', ');
   const f = r.format;
   out.push('', `actor replies: ${f.actorTurns}, ${f.invalidActions} unusable (became none), ${f.repairedActions} repaired; evaluations repaired: ${f.repairedEvaluations}, failed: ${r.unevaluated.length}`);
-  out.push(`tokens/episode ${formatEstimate(r.tokensPerEpisode, 1, 0)}${roles ? ` (${roles})` : ''}   cost/episode $${formatEstimate(r.costUsdPerEpisode, 1, 4)}`);
+  out.push(`tokens/episode ${formatEstimate(r.tokensPerEpisode, 1, 0)}${roles ? ` (${roles})` : ''}   cost/episode ${Number.isFinite(r.costUsdPerEpisode.mean) ? '$' : ''}${formatEstimate(r.costUsdPerEpisode, 1, 4)}`);
   return out.join('\n');
 }

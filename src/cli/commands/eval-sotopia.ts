@@ -150,7 +150,10 @@ async function runSotopiaEval(o: EvalOptions): Promise<void> {
     const episodes: Episode[] = [];
     for (const e of store.episodes()) if (planned.has(e.id)) episodes.push(forReport(e));
     const summaryPath = printReport(episodes, { ...config, protocol, planned: plan.length, failed: stats.errors }, data.hard, o.summary ?? join(rd.dir, 'sotopia-summary.json'));
-    if (stats.failed) process.stdout.write(`\n${stats.failed} episode(s) failed and were not stored; run the same command again to retry them\n`);
+    if (stats.failed) {
+      process.stdout.write(`\n${stats.failed} episode(s) failed and were not stored; run the same command again to retry them (first error: ${stats.errors[0].error})\n`);
+      process.exitCode = 1;
+    }
     log.info(`summary written to ${summaryPath}`);
   } finally {
     process.off('SIGINT', stop);
