@@ -70,6 +70,8 @@ export interface SotopiaEvaluation {
   /** Per seat: character name, the seven scores plus overall, and the judge's reasoning per dimension. */
   seats?: { character: string; scores: Record<Dimension | 'overall', number>; reasoning: Record<Dimension, string> }[];
   testSeats: Seat[];
+  /** The judge's chat as sent (first attempt), for audits and judge studies. */
+  input?: ChatMessage[];
   raw?: string;
   attempts?: number;
   usage?: TokenUsage;
@@ -203,7 +205,7 @@ export async function evaluateSotopiaEpisode(e: Episode, evaluator: ChatModel, o
       messages, temperature: 0, maxTokens: sampling.evaluatorMaxTokens, seed: deriveSeed(e.seed, 'evaluator'), signal: opts.signal,
     }, evaluationSchema, { maxRepairs: sampling.maxRepairs, jsonSchema: EVALUATION_JSON_SCHEMA });
     ev = {
-      evaluator: evaluator.spec, ok: true, testSeats, raw: r.raw, attempts: r.attempts, usage: judge.drain(),
+      evaluator: evaluator.spec, ok: true, testSeats, input: messages, raw: r.raw, attempts: r.attempts, usage: judge.drain(),
       seats: r.value.seats.map((s, k) => ({
         character: names[k], scores: flatScores(s),
         reasoning: Object.fromEntries(DIMENSIONS.map((d) => [d, s[d].reasoning])) as Record<Dimension, string>,
@@ -212,7 +214,7 @@ export async function evaluateSotopiaEpisode(e: Episode, evaluator: ChatModel, o
   } catch (err) {
     // Unusable output or an endpoint that stays down after retries: keep the dialogue, evaluate again later.
     if (opts.signal?.aborted) throw err;
-    ev = { evaluator: evaluator.spec, ok: false, testSeats, error: describeError(err), usage: judge.drain() };
+    ev = { evaluator: evaluator.spec, ok: false, testSeats, input: messages, error: describeError(err), usage: judge.drain() };
   }
   e.evaluation = ev as unknown as Record<string, unknown>;
   const goals = ev.seats?.map((s) => s.scores.goal / 10);

@@ -149,6 +149,7 @@ describe('evaluation inside the episode', () => {
     expect(ev.ok).toBe(true);
     expect(ev.seats![0].scores.goal).toBe(9);
     expect(ev.seats![1].reasoning.secret).toBe('scripted secret');
+    expect(ev.input).toEqual(judge.calls[0].messages);
     expect(ev.seats![0].scores.overall).toBeCloseTo((8 + 2 + 4 + 0 + 0 + 1 + 9) / 7, 12);
     expect(e.outcome).toMatchObject({ reward: 0.9, evaluated: true, seatRewards: [0.9, 0.9], reason: 'left' });
     expect(sotopiaStrategistSamples(e)).toEqual([]); // no strategists in this episode
