@@ -100,6 +100,7 @@ async function runSotopiaEval(o: EvalOptions): Promise<void> {
   };
 
   const store = RunStore.open(rd.store);
+  if (selfPlay && o.seats !== 'both') log.warn('--seats is ignored in self-play: the tested model holds both seats');
   const protocol = selfPlay ? 'self-play' : `fixed partner, tested seat${seats.length > 1 ? 's 0 and 1' : ' ' + seats[0]}`;
   const config = { env: 'sotopia', taskSet, models, selfPlay, seats, trials, seed, rules: { ...rules }, dataVersion: data.version, limit: o.limit ?? null, systemRole: o.systemRole, shard: o.shard ?? null };
   const previous = store.getMeta<typeof config>('sotopia');
