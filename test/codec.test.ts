@@ -20,7 +20,7 @@ function growingEpisode(turns: number, seats = 1): Episode {
 
 describe('episode codec', () => {
   it('round-trips exactly and stores each shared prefix once', () => {
-    const e = growingEpisode(30);
+    const e = growingEpisode(60);
     const stored = encodeEpisode(e);
     expect(decodeEpisode(JSON.parse(JSON.stringify(stored)))).toEqual(e);
     const turns = (stored as { turns: { strategist: { reuse?: number; append?: unknown[]; input?: unknown } }[] }).turns;
