@@ -1,0 +1,70 @@
+/**
+ * Loading `game.tw-pddl` files (JSON holding the PDDL domain, the PDDL problem, the text grammar and an expert
+ * walkthrough). Parsed domains and grammars are cached by their text, since every game of a release shares the
+ * domain and all but one line of the grammar.
+ */
+import { readFileSync } from 'node:fs';
+import { EpoError } from '../../core/errors.js';
+import { AlfworldGame } from './game.js';
+import { parseGrammarDoc, type GrammarDoc } from './grammar/document.js';
+import type { Domain } from './pddl/ast.js';
+import { parseDomain, parseProblem } from './pddl/parse.js';
+
+export interface GameData {
+  pddl_domain: string;
+  pddl_problem: string;
+  grammar: string;
+  walkthrough?: string[];
+  solvable?: boolean;
+}
+
+const domainCache = new Map<string, Domain>();
+const grammarCache = new Map<string, GrammarDoc>();
+const CACHE_LIMIT = 64;
+
+function cached<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  let v = cache.get(key);
+  if (v === undefined) {
+    v = make();
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+    cache.set(key, v);
+  }
+  return v;
+}
+
+export function readGameData(path: string): GameData {
+  let text: string;
+  try { text = readFileSync(path, 'utf8'); } catch (e) {
+    throw new EpoError('MISSING_DATA', `cannot read game file: ${(e as Error).message}`, { where: path, cause: e });
+  }
+  let data: unknown;
+  try { data = JSON.parse(text); } catch (e) {
+    throw new EpoError('BAD_DATA', `game file is not valid JSON: ${(e as Error).message}`, { where: path });
+  }
+  return checkGameData(data, path);
+}
+
+export function checkGameData(data: unknown, where: string): GameData {
+  const d = data as Record<string, unknown>;
+  if (!d || typeof d !== 'object') throw new EpoError('BAD_DATA', 'a game file must be a JSON object', { where });
+  for (const k of ['pddl_domain', 'pddl_problem', 'grammar']) {
+    if (typeof d[k] !== 'string') throw new EpoError('BAD_DATA', `missing or non-string field "${k}"`, { where: `${where} (${k})` });
+  }
+  if (d.walkthrough !== undefined && (!Array.isArray(d.walkthrough) || d.walkthrough.some((x) => typeof x !== 'string'))) {
+    throw new EpoError('BAD_DATA', '"walkthrough" must be a list of commands', { where: `${where} (walkthrough)` });
+  }
+  return d as unknown as GameData;
+}
+
+/** Build a game from parsed file contents; `where` names the file in errors. */
+export function gameFromData(data: GameData, where: string): AlfworldGame {
+  const domain = cached(domainCache, data.pddl_domain, () => parseDomain(data.pddl_domain, `${where} (pddl_domain)`));
+  const grammar = cached(grammarCache, data.grammar, () => parseGrammarDoc(data.grammar, `${where} (grammar)`));
+  const problem = parseProblem(data.pddl_problem, `${where} (pddl_problem)`);
+  return new AlfworldGame(domain, problem, grammar, where);
+}
+
+export function loadGame(path: string): { game: AlfworldGame; data: GameData } {
+  const data = readGameData(path);
+  return { game: gameFromData(data, path), data };
+}

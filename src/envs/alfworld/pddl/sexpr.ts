@@ -1,0 +1,78 @@
+/**
+ * S-expressions for PDDL: atoms and lists, each remembering its line so that errors can point into the source.
+ * Comments run from `;` to the end of the line. Identifiers are lower-cased, as PDDL is case-insensitive (and the
+ * original toolchain lower-cases every name, which the renamed object names depend on).
+ */
+import { EpoError } from '../../../core/errors.js';
+
+export type SExpr = SAtom | SList;
+export interface SAtom { kind: 'atom'; value: string; line: number }
+export interface SList { kind: 'list'; items: SExpr[]; line: number }
+
+export function parseSExprs(text: string, where: string): SExpr[] {
+  const out: SExpr[] = [];
+  const stack: SList[] = [];
+  let line = 1;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 10) { line++; i++; continue; }
+    if (c === 32 || c === 9 || c === 13) { i++; continue; }
+    if (c === 59 /* ; */) { while (i < n && text.charCodeAt(i) !== 10) i++; continue; }
+    if (c === 40 /* ( */) {
+      const list: SList = { kind: 'list', items: [], line };
+      (stack.length ? stack[stack.length - 1].items : out).push(list);
+      stack.push(list);
+      i++;
+      continue;
+    }
+    if (c === 41 /* ) */) {
+      if (!stack.length) throw new EpoError('BAD_DATA', `unbalanced ")" in PDDL`, { where: `${where}:${line}` });
+      stack.pop();
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < n) {
+      const d = text.charCodeAt(j);
+      if (d === 40 || d === 41 || d === 32 || d === 9 || d === 10 || d === 13 || d === 59) break;
+      j++;
+    }
+    const atom: SAtom = { kind: 'atom', value: text.slice(i, j).toLowerCase(), line };
+    (stack.length ? stack[stack.length - 1].items : out).push(atom);
+    i = j;
+  }
+  if (stack.length) throw new EpoError('BAD_DATA', `unclosed "(" opened on line ${stack[stack.length - 1].line}`, { where: `${where}:${stack[stack.length - 1].line}` });
+  return out;
+}
+
+export const isAtom = (e: SExpr | undefined, value?: string): e is SAtom =>
+  e !== undefined && e.kind === 'atom' && (value === undefined || e.value === value);
+
+export const isList = (e: SExpr | undefined): e is SList => e !== undefined && e.kind === 'list';
+
+/** The head keyword of a list, e.g. `and` for `(and …)`, or undefined. */
+export const head = (e: SExpr): string | undefined => (e.kind === 'list' && e.items[0]?.kind === 'atom' ? e.items[0].value : undefined);
+
+/** Typed name lists such as `?a - agent ?l - location` or `obj1 obj2 - object`: returns [name, type] pairs. */
+export function typedList(items: SExpr[], where: string, defaultType = 'object'): [string, string][] {
+  const out: [string, string][] = [];
+  let pending: string[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i];
+    if (!isAtom(it)) throw new EpoError('BAD_DATA', 'expected a name in a typed list', { where: `${where}:${it.line}` });
+    if (it.value === '-') {
+      const t = items[i + 1];
+      if (!isAtom(t)) throw new EpoError('BAD_DATA', 'expected a type after "-"', { where: `${where}:${it.line}` });
+      for (const p of pending) out.push([p, t.value]);
+      pending = [];
+      i++;
+    } else {
+      // "?a - agent," style commas appear in some hand-written files; tolerate them as separators.
+      for (const part of it.value.split(',')) if (part) pending.push(part);
+    }
+  }
+  for (const p of pending) out.push([p, defaultType]);
+  return out;
+}

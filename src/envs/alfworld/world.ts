@@ -1,0 +1,154 @@
+/**
+ * The static universe of one game (objects, their types and display names, predicates) and the mutable fact store.
+ *
+ * Objects are numbered in sorted order of their (lower-cased) ids, so numeric order equals the id order in which the
+ * original environment lists things ("a cabinet 6, a cabinet 5, …"). Facts are encoded as numbers (arguments in base
+ * N) in one Set per predicate, with per-argument indexes for arity-2 predicates, so queries never scan the state.
+ *
+ * Besides the true facts, the store keeps the original's negative facts (`not_p(…)`): TextWorld adds one whenever an
+ * action deletes `p(…)` and drops it when `p(…)` is added again. Grammar conditions such as
+ * `not_inreceptacle(o, r)` read those, which is why "Next to it, you see …" lists only objects that were moved away.
+ */
+import { EpoError } from '../../core/errors.js';
+
+export interface Entity {
+  id: string;
+  type: string;
+  /** Display name after renaming, e.g. "cabinet 1" (or "agent1 " for unnumbered ids, as the original renders it). */
+  name: string;
+  indefinite: string;
+  definite: string;
+}
+
+export class World {
+  readonly ids: string[];
+  readonly index = new Map<string, number>();
+  readonly typeOf: Int32Array;
+  readonly typeNames: string[] = [];
+  readonly typeIndex = new Map<string, number>();
+  /** Objects of each type, in id order. */
+  readonly byType: number[][] = [];
+  readonly predIndex = new Map<string, number>();
+  readonly predNames: string[] = [];
+  readonly arity: number[] = [];
+  entities: Entity[] = [];
+  readonly n: number;
+
+  constructor(objects: Map<string, string>, predicates: Map<string, string[]>) {
+    this.ids = [...objects.keys()].sort();
+    this.n = Math.max(1, this.ids.length);
+    this.typeOf = new Int32Array(this.ids.length);
+    this.ids.forEach((id, i) => {
+      this.index.set(id, i);
+      const t = this.typeId(objects.get(id)!);
+      this.typeOf[i] = t;
+      this.byType[t].push(i);
+    });
+    for (const [p, types] of predicates) this.addPredicate(p, types.length);
+  }
+
+  typeId(name: string): number {
+    let t = this.typeIndex.get(name);
+    if (t === undefined) {
+      t = this.typeNames.length;
+      this.typeNames.push(name);
+      this.typeIndex.set(name, t);
+      this.byType.push([]);
+    }
+    return t;
+  }
+
+  addPredicate(name: string, arity: number): number {
+    const known = this.predIndex.get(name);
+    if (known !== undefined) return known;
+    const p = this.predNames.length;
+    this.predNames.push(name);
+    this.predIndex.set(name, p);
+    this.arity.push(arity);
+    return p;
+  }
+
+  object(name: string, where: string): number {
+    const o = this.index.get(name);
+    if (o === undefined) throw new EpoError('BAD_DATA', `unknown object "${name}"`, { where });
+    return o;
+  }
+
+  key(args: ArrayLike<number>): number {
+    let k = 0;
+    for (let i = 0; i < args.length; i++) k = k * this.n + args[i];
+    return k;
+  }
+
+  decode(key: number, arity: number, out: number[] = []): number[] {
+    out.length = arity;
+    for (let i = arity - 1; i >= 0; i--) {
+      out[i] = key % this.n;
+      key = (key - out[i]) / this.n;
+    }
+    return out;
+  }
+}
+
+/** True facts with indexes, plus the original's negative facts. Cheap to copy for resets. */
+export class FactStore {
+  readonly pos: Set<number>[];
+  readonly neg: Set<number>[];
+  /** For arity-2 predicates: first argument -> set of second arguments, and the reverse. */
+  readonly fwd: Map<number, Set<number>>[];
+  readonly rev: Map<number, Set<number>>[];
+
+  constructor(readonly world: World) {
+    const p = world.predNames.length;
+    this.pos = Array.from({ length: p }, () => new Set<number>());
+    this.neg = Array.from({ length: p }, () => new Set<number>());
+    this.fwd = Array.from({ length: p }, () => new Map());
+    this.rev = Array.from({ length: p }, () => new Map());
+  }
+
+  has(pred: number, key: number): boolean {
+    return this.pos[pred].has(key);
+  }
+
+  add(pred: number, key: number): void {
+    this.neg[pred].delete(key);
+    const set = this.pos[pred];
+    if (set.has(key)) return;
+    set.add(key);
+    if (this.world.arity[pred] === 2) {
+      const n = this.world.n;
+      const b = key % n, a = (key - b) / n;
+      let s = this.fwd[pred].get(a);
+      if (!s) this.fwd[pred].set(a, (s = new Set()));
+      s.add(b);
+      let r = this.rev[pred].get(b);
+      if (!r) this.rev[pred].set(b, (r = new Set()));
+      r.add(a);
+    }
+  }
+
+  remove(pred: number, key: number): void {
+    this.neg[pred].add(key);
+    const set = this.pos[pred];
+    if (!set.delete(key)) return;
+    if (this.world.arity[pred] === 2) {
+      const n = this.world.n;
+      const b = key % n, a = (key - b) / n;
+      this.fwd[pred].get(a)?.delete(b);
+      this.rev[pred].get(b)?.delete(a);
+    }
+  }
+
+  copyFrom(other: FactStore): void {
+    for (let p = 0; p < this.pos.length; p++) {
+      this.pos[p] = new Set(other.pos[p]);
+      this.neg[p] = new Set(other.neg[p]);
+      const f = new Map<number, Set<number>>();
+      for (const [k, v] of other.fwd[p]) f.set(k, new Set(v));
+      this.fwd[p] = f;
+      const r = new Map<number, Set<number>>();
+      for (const [k, v] of other.rev[p]) r.set(k, new Set(v));
+      this.rev[p] = r;
+    }
+  }
+}
