@@ -14,7 +14,7 @@ import { parseTemplate, type Sym } from './grammar/template.js';
 import { demangle } from './names.js';
 import type { Domain, Problem, Term } from './pddl/ast.js';
 import { compileFormula } from './pddl/compile.js';
-import { satisfiable, solve, type Conj } from './query.js';
+import { LitKind, satisfiable, solve, type Conj } from './query.js';
 import { FactStore, World, type Entity } from './world.js';
 
 export const NOTHING_HAPPENS = 'Nothing happens.';
@@ -31,6 +31,12 @@ interface CompiledAction {
   text: ActionText;
   /** Template as literal pieces and parameter indexes, when it is that simple (most are). */
   fast?: (string | number)[];
+  /** Commands already rendered, by argument key, when the template reads no changing facts. */
+  memo?: Map<number, string>;
+  /** Whether two solutions can share parameters (disjunctions, existential variables): then de-duplicate. */
+  dedupe: boolean;
+  /** Whether some grounding can be a no-op (every effect already required by the precondition). */
+  mayNoop: boolean;
 }
 
 export interface GroundAction { action: CompiledAction; args: number[] }
@@ -79,6 +85,7 @@ export class AlfworldGame {
       this.initial.add(pred, w.key(f.args.map((a) => w.object(a, `${where} (pddl_problem :init)`))));
     }
     for (let p = 0; p < w.predNames.length; p++) this.initial.neg[p].clear();
+    // The live store starts as a copy; resets undo its journal of changes instead of copying again.
     this.store = new FactStore(w);
     this.store.copyFrom(this.initial);
 
@@ -91,6 +98,15 @@ export class AlfworldGame {
     const goalConj = compileFormula(problem.goal, w, [], `${where} (pddl_problem :goal)`);
     this.goal = goalConj;
     this.goalSlots = Math.max(1, ...goalConj.map((c) => c.types.length));
+
+    const changing = new Set(this.actions.flatMap((a) => a.effects.map((e) => this.world.predNames[e.pred])));
+    const keyFits = (np: number) => Math.pow(this.world.n, np) < Number.MAX_SAFE_INTEGER;
+    for (const a of this.actions) {
+      if (!keyFits(a.params.length)) throw new EpoError('BAD_DATA', `action "${a.name}" has too many parameters for this many objects`, { where });
+      if (!a.fast && readsOnly(a.text.templateSyms, grammar, (p) => !changing.has(p))) a.memo = new Map();
+      // Commands rendered from changing facts could differ between states with equal true facts: no state cache.
+      if (!a.fast && !a.memo) this.cacheable = false;
+    }
 
     const put = this.actions.find((a) => a.name === 'putobject');
     if (put?.text.template === 'move {o} to {r}') this.placeAlias = { from: /^put (.+?) in\/on (.+)$/, to: 'move $1 to $2' };
@@ -119,14 +135,21 @@ export class AlfworldGame {
       return { pred, args: e.args.map(arg), add: e.add, when: e.when ? compileFormula(e.when, this.world, a.params, where) : undefined };
     });
     const slots = Math.max(a.params.length, ...pre.map((c) => c.types.length), 1);
-    const compiled: CompiledAction = { name: a.name, params: a.params, keys: a.params.map(([n, t]) => `${n}:${t}`), pre, slots, effects, text };
+    const dedupe = pre.length > 1 || pre.some((c) => c.types.length > a.params.length);
+    const mayNoop = effects.length === 0 || (effects.every((e) => !e.when) && effects.some((e) => pre.some((c) => c.lits.some((l) => l.pred === e.pred))));
+    const compiled: CompiledAction = { name: a.name, params: a.params, keys: a.params.map(([n, t]) => `${n}:${t}`), pre, slots, effects, text, dedupe, mayNoop };
     compiled.fast = fastTemplate(text.templateSyms, a.params.map(([n]) => n));
     return compiled;
   }
 
+  private bindings: Int32Array[] = [];
+  private bindingFor(size: number): Int32Array {
+    return this.bindings[size] ?? (this.bindings[size] = new Int32Array(size));
+  }
+
   /** Back to the initial state; returns the raw first observation (with the welcome banner). */
   reset(): string {
-    this.store.copyFrom(this.initial);
+    this.store.rollback();
     this.version++;
     return this.renderer.render(INTRO, EMPTY);
   }
@@ -147,40 +170,70 @@ export class AlfworldGame {
     return { keys: g.action.keys, names: g.action.params.map(([n]) => n), objs: g.args };
   }
 
-  private command(g: GroundAction): string {
+  private command(g: GroundAction, key: number): string {
     const fast = g.action.fast;
     if (fast) {
       let s = '';
       for (const p of fast) s += typeof p === 'string' ? p : this.entities[g.args[p]].name;
       return s;
     }
-    return this.renderer.render(g.action.text.templateSyms, this.ctxOf(g));
+    const memo = g.action.memo;
+    let cmd = memo?.get(key);
+    if (cmd === undefined) {
+      cmd = this.renderer.render(g.action.text.templateSyms, this.ctxOf(g));
+      memo?.set(key, cmd);
+    }
+    return cmd;
   }
+
+  /** Admissible commands of states seen before, by state hash (bounded; cleared when full). */
+  private stateCache = new Map<string, { commands: string[]; byCommand: Map<string, GroundAction> }>();
+  private cacheable = true;
+  static STATE_CACHE_SIZE = 1024;
 
   private refresh(): void {
     if (this.cacheVersion === this.version) return;
+    this.cacheVersion = this.version;
+    const hkey = this.cacheable ? `${this.store.h1},${this.store.h2}` : '';
+    const hit = this.cacheable ? this.stateCache.get(hkey) : undefined;
+    if (hit) {
+      this.cachedCommands = hit.commands;
+      this.cachedByCommand = hit.byCommand;
+      return;
+    }
     const byCommand = new Map<string, GroundAction>();
+    const n = this.world.n;
     for (const action of this.actions) {
-      const binding = new Int32Array(action.slots);
-      const seen = new Set<string>();
+      const binding = this.bindingFor(action.slots);
+      const seen = action.dedupe ? new Set<number>() : undefined;
       const np = action.params.length;
-      for (const conj of action.pre) {
-        binding.fill(-1);
-        solve(conj, this.store, binding.subarray(0, conj.types.length), (b) => {
-          const args: number[] = [];
-          for (let i = 0; i < np; i++) args.push(b[i]);
-          const key = args.join(',');
+      let conj: Conj;
+      const emit = (b: Int32Array) => {
+        if (action.mayNoop && isNoop(action, conj, b, n)) return;
+        let key = 0;
+        for (let i = 0; i < np; i++) key = key * n + b[i];
+        if (seen) {
           if (seen.has(key)) return;
           seen.add(key);
-          const g = { action, args };
-          const cmd = this.command(g);
-          if (!byCommand.has(cmd)) byCommand.set(cmd, g);
-        });
+        }
+        const args: number[] = new Array(np);
+        for (let i = 0; i < np; i++) args[i] = b[i];
+        const g = { action, args };
+        const cmd = this.command(g, key);
+        if (!byCommand.has(cmd)) byCommand.set(cmd, g);
+      };
+      for (const c of action.pre) {
+        conj = c;
+        binding.fill(-1);
+        solve(c, this.store, binding.subarray(0, c.types.length), emit);
       }
     }
     this.cachedByCommand = byCommand;
     this.cachedCommands = [...byCommand.keys()].sort();
-    this.cacheVersion = this.version;
+    if (this.cacheable) {
+      if (this.stateCache.size >= AlfworldGame.STATE_CACHE_SIZE) this.stateCache.clear();
+      this.stateCache.set(hkey, { commands: this.cachedCommands, byCommand });
+    }
   }
 
   /** The ground action a command names in the current state, accepting the other placing spelling too. */
@@ -244,6 +297,35 @@ export class AlfworldGame {
     if (!this.grammar.rules.has('task')) return undefined;
     return this.renderRule('#task#');
   }
+}
+
+/**
+ * The original's planner drops operators whose every effect is already fixed by their precondition (for instance
+ * going to a receptacle at the location the agent stands at): such commands are not admissible.
+ */
+function isNoop(action: CompiledAction, conj: Conj, b: Int32Array, n: number): boolean {
+  const ground = (args: number[]) => { let k = 0; for (const a of args) k = k * n + (a < 0 ? -a - 1 : b[a]); return k; };
+  const required = (pred: number, key: number, kind: LitKind) => conj.lits.some((l) => l.kind === kind && l.pred === pred && ground(l.args) === key);
+  const added = action.effects.filter((e) => e.add).map((e) => `${e.pred}:${ground(e.args)}`);
+  for (const e of action.effects) {
+    const key = ground(e.args);
+    if (e.add ? !required(e.pred, key, LitKind.Pos) : !(added.includes(`${e.pred}:${key}`) || required(e.pred, key, LitKind.Neg))) return false;
+  }
+  return true;
+}
+
+/** Whether a template (and the rules it uses) only queries predicates accepted by `ok`. */
+function readsOnly(syms: Sym[], grammar: GrammarDoc, ok: (pred: string) => boolean, seen = new Set<string>()): boolean {
+  const q = (spec?: { lits: { pred: string; neg: boolean }[] }) => !spec || spec.lits.every((l) => !l.neg && ok(l.pred));
+  for (const s of syms) {
+    if (s.k === 'rule') {
+      if (seen.has(s.name)) continue;
+      seen.add(s.name);
+      for (const alt of grammar.rules.get(s.name) ?? []) if (!q(alt.condition) || !readsOnly(alt.rhs, grammar, ok, seen)) return false;
+    } else if (s.k === 'cond') { if (!q(s.given) || !readsOnly([s.expr], grammar, ok, seen)) return false; }
+    else if (s.k === 'list') { if (!readsOnly([s.cond], grammar, ok, seen)) return false; }
+  }
+  return true;
 }
 
 /** Literal text and bare `{param}` references only: render by concatenation. */

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { EpoError } from '../../core/errors.js';
 import { AlfworldGame } from './game.js';
 import { parseGrammarDoc, type GrammarDoc } from './grammar/document.js';
+import { parseTemplate } from './grammar/template.js';
 import type { Domain } from './pddl/ast.js';
 import { parseDomain, parseProblem } from './pddl/parse.js';
 
@@ -56,10 +57,24 @@ export function checkGameData(data: unknown, where: string): GameData {
   return d as unknown as GameData;
 }
 
+/** The "task" rule's text is the only part of the grammar that differs between games of a release. */
+const TASK_RULE = /("task"\s*:\s*\[\s*\{\s*"rhs"\s*:\s*)("(?:[^"\\]|\\.)*")(?=\s*\}\s*\])/;
+
+function grammarOf(text: string, where: string): GrammarDoc {
+  const m = TASK_RULE.exec(text);
+  if (!m) return cached(grammarCache, text, () => parseGrammarDoc(text, where));
+  const masked = text.slice(0, m.index) + m[1] + '"@TASK@"' + text.slice(m.index + m[0].length);
+  const shared = cached(grammarCache, masked, () => parseGrammarDoc(masked, where));
+  const rhs = JSON.parse(m[2]) as string;
+  const rules = new Map(shared.rules);
+  rules.set('task', [{ rhs: parseTemplate(rhs, `${where} (rule "task")`), src: rhs }]);
+  return { rules, actions: shared.actions };
+}
+
 /** Build a game from parsed file contents; `where` names the file in errors. */
 export function gameFromData(data: GameData, where: string): AlfworldGame {
   const domain = cached(domainCache, data.pddl_domain, () => parseDomain(data.pddl_domain, `${where} (pddl_domain)`));
-  const grammar = cached(grammarCache, data.grammar, () => parseGrammarDoc(data.grammar, `${where} (grammar)`));
+  const grammar = grammarOf(data.grammar, `${where} (grammar)`);
   const problem = parseProblem(data.pddl_problem, `${where} (pddl_problem)`);
   return new AlfworldGame(domain, problem, grammar, where);
 }

@@ -110,11 +110,52 @@ export class FactStore {
     return this.pos[pred].has(key);
   }
 
+  /** Order-independent 2x32-bit hash of the true facts, kept up to date on every change (for per-state caches). */
+  h1 = 0;
+  h2 = 0;
+
+  private mix(pred: number, key: number): void {
+    const lo = key % 4294967296, hi = (key - lo) / 4294967296;
+    let a = Math.imul(lo ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(hi + pred * 0x27d4eb2d, 0xc2b2ae35);
+    a ^= a >>> 15; a = Math.imul(a, 0x2c1b3c6d); a ^= a >>> 12;
+    let b = Math.imul(hi ^ 0x7f4a7c15, 0x165667b1) ^ Math.imul(lo + pred * 0x61c88647, 0x94d049bb);
+    b ^= b >>> 13; b = Math.imul(b, 0x5bd1e995); b ^= b >>> 15;
+    this.h1 ^= a;
+    this.h2 ^= b;
+  }
+
+  /** Changes since the last `rollback` point, as (pred, key, wasTrue, wasNegative) quadruples. */
+  private journal: number[] = [];
+
   add(pred: number, key: number): void {
-    this.neg[pred].delete(key);
-    const set = this.pos[pred];
-    if (set.has(key)) return;
-    set.add(key);
+    const wasNeg = this.neg[pred].delete(key);
+    const isNew = !this.pos[pred].has(key);
+    if (isNew) this.insert(pred, key);
+    if (wasNeg || isNew) this.journal.push(pred, key, isNew ? 0 : 1, wasNeg ? 1 : 0);
+  }
+
+  remove(pred: number, key: number): void {
+    const wasNeg = this.neg[pred].has(key);
+    const wasPos = this.pos[pred].has(key);
+    if (!wasNeg) this.neg[pred].add(key);
+    if (wasPos) this.erase(pred, key);
+    if (wasPos || !wasNeg) this.journal.push(pred, key, wasPos ? 1 : 0, wasNeg ? 1 : 0);
+  }
+
+  /** Undo every change since the store was copied or last rolled back (cheap resets). */
+  rollback(): void {
+    const j = this.journal;
+    for (let i = j.length - 4; i >= 0; i -= 4) {
+      const pred = j[i], key = j[i + 1];
+      if (j[i + 2]) { if (!this.pos[pred].has(key)) this.insert(pred, key); } else if (this.pos[pred].has(key)) this.erase(pred, key);
+      if (j[i + 3]) this.neg[pred].add(key); else this.neg[pred].delete(key);
+    }
+    j.length = 0;
+  }
+
+  private insert(pred: number, key: number): void {
+    this.pos[pred].add(key);
+    this.mix(pred, key);
     if (this.world.arity[pred] === 2) {
       const n = this.world.n;
       const b = key % n, a = (key - b) / n;
@@ -127,10 +168,9 @@ export class FactStore {
     }
   }
 
-  remove(pred: number, key: number): void {
-    this.neg[pred].add(key);
-    const set = this.pos[pred];
-    if (!set.delete(key)) return;
+  private erase(pred: number, key: number): void {
+    this.pos[pred].delete(key);
+    this.mix(pred, key);
     if (this.world.arity[pred] === 2) {
       const n = this.world.n;
       const b = key % n, a = (key - b) / n;
@@ -140,6 +180,9 @@ export class FactStore {
   }
 
   copyFrom(other: FactStore): void {
+    this.journal.length = 0;
+    this.h1 = other.h1;
+    this.h2 = other.h2;
     for (let p = 0; p < this.pos.length; p++) {
       this.pos[p] = new Set(other.pos[p]);
       this.neg[p] = new Set(other.neg[p]);

@@ -9,39 +9,32 @@ export type SExpr = SAtom | SList;
 export interface SAtom { kind: 'atom'; value: string; line: number }
 export interface SList { kind: 'list'; items: SExpr[]; line: number }
 
+const TOKEN = /\n|[ \t\r]+|;[^\n]*|\(|\)|[^\s();]+/y;
+
 export function parseSExprs(text: string, where: string): SExpr[] {
   const out: SExpr[] = [];
   const stack: SList[] = [];
+  let top: SExpr[] = out;
   let line = 1;
-  let i = 0;
-  const n = text.length;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === 10) { line++; i++; continue; }
-    if (c === 32 || c === 9 || c === 13) { i++; continue; }
-    if (c === 59 /* ; */) { while (i < n && text.charCodeAt(i) !== 10) i++; continue; }
-    if (c === 40 /* ( */) {
+  TOKEN.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = TOKEN.exec(text)) !== null) {
+    const tok = m[0];
+    const c = tok.charCodeAt(0);
+    if (c === 10) line++;
+    else if (c === 40 /* ( */) {
       const list: SList = { kind: 'list', items: [], line };
-      (stack.length ? stack[stack.length - 1].items : out).push(list);
+      top.push(list);
       stack.push(list);
-      i++;
-      continue;
-    }
-    if (c === 41 /* ) */) {
+      top = list.items;
+    } else if (c === 41 /* ) */) {
       if (!stack.length) throw new EpoError('BAD_DATA', `unbalanced ")" in PDDL`, { where: `${where}:${line}` });
       stack.pop();
-      i++;
-      continue;
+      top = stack.length ? stack[stack.length - 1].items : out;
+    } else if (c !== 32 && c !== 9 && c !== 13 && c !== 59) {
+      top.push({ kind: 'atom', value: tok.toLowerCase(), line });
     }
-    let j = i;
-    while (j < n) {
-      const d = text.charCodeAt(j);
-      if (d === 40 || d === 41 || d === 32 || d === 9 || d === 10 || d === 13 || d === 59) break;
-      j++;
-    }
-    const atom: SAtom = { kind: 'atom', value: text.slice(i, j).toLowerCase(), line };
-    (stack.length ? stack[stack.length - 1].items : out).push(atom);
-    i = j;
+    if (TOKEN.lastIndex >= text.length) break;
   }
   if (stack.length) throw new EpoError('BAD_DATA', `unclosed "(" opened on line ${stack[stack.length - 1].line}`, { where: `${where}:${stack[stack.length - 1].line}` });
   return out;
