@@ -27,6 +27,8 @@ type Step =
   | { t: 'type'; slot: number };
 
 const UNBOUND = -1;
+/** Slot type of an existential variable the query does not mention: never enumerated. */
+export const UNCONSTRAINED = -2;
 
 function bound(arg: number, isBound: boolean[]): boolean {
   return arg < 0 || isBound[arg];
@@ -72,7 +74,7 @@ function makePlan(q: Conj, mask: number, store: FactStore): Step[] {
       for (const b of binds) isBound[b] = true;
     }
   }
-  for (let s = 0; s < q.types.length; s++) if (!isBound[s]) steps.push({ t: 'type', slot: s });
+  for (let s = 0; s < q.types.length; s++) if (!isBound[s] && q.types[s] !== UNCONSTRAINED) steps.push({ t: 'type', slot: s });
   return steps;
 }
 

@@ -3,7 +3,7 @@
  * into extra slots). Action preconditions and goals are compiled once per game.
  */
 import { EpoError } from '../../../core/errors.js';
-import { LitKind, constArg, type Conj, type Lit } from '../query.js';
+import { LitKind, UNCONSTRAINED, constArg, type Conj, type Lit } from '../query.js';
 import type { World } from '../world.js';
 import type { Formula, Term } from './ast.js';
 
@@ -17,7 +17,12 @@ export function compileFormula(f: Formula, world: World, params: [string, string
     scope.types.push(world.typeId(type));
   }
   const disjuncts = dnf(f, scope, world, where, false);
-  return disjuncts.map((lits) => ({ types: scope.types.slice(), lits, injective: false }));
+  return disjuncts.map((lits) => {
+    // Existential slots of other disjuncts are not this disjunct's business: mark them free of any constraint.
+    const used = new Set(lits.flatMap((l) => l.args.filter((a) => a >= 0)));
+    const types = scope.types.map((t, s) => (s < params.length || used.has(s) ? t : UNCONSTRAINED));
+    return { types, lits, injective: false };
+  });
 }
 
 function arg(t: Term, scope: Scope, world: World, where: string): number {

@@ -58,7 +58,8 @@ export function typedList(items: SExpr[], where: string, defaultType = 'object')
     if (it.value === '-') {
       const t = items[i + 1];
       if (!isAtom(t)) throw new EpoError('BAD_DATA', 'expected a type after "-"', { where: `${where}:${it.line}` });
-      for (const p of pending) out.push([p, t.value]);
+      const type = t.value.replace(/,+$/, '');
+      for (const p of pending) out.push([p, type]);
       pending = [];
       i++;
     } else {
