@@ -37,7 +37,15 @@ interface CompiledAction {
   dedupe: boolean;
   /** Whether some grounding can be a no-op (every effect already required by the precondition). */
   mayNoop: boolean;
+  /** Ground actions met so far with their commands, by argument key (only for state-independent templates). */
+  grounds: Map<number, Entry>;
+  /** Predicates the precondition reads that actions change: the applicable groundings depend on these alone. */
+  reads: number[];
+  /** Applicable groundings by the hash of the facts in `reads` (when commands are state-independent). */
+  applicableCache?: Map<string, Entry[]>;
 }
+
+interface Entry { cmd: string; g: GroundAction }
 
 export interface GroundAction { action: CompiledAction; args: number[] }
 
@@ -65,7 +73,7 @@ export class AlfworldGame {
   private version = 0;
   private cacheVersion = -1;
   private cachedCommands: string[] = [];
-  private cachedByCommand = new Map<string, GroundAction>();
+  private cachedGrounds: GroundAction[] = [];
   private placeAlias?: { from: RegExp; to: string };
 
   constructor(readonly domain: Domain, readonly problem: Problem, readonly grammar: GrammarDoc, readonly where: string) {
@@ -106,6 +114,10 @@ export class AlfworldGame {
       if (!a.fast && readsOnly(a.text.templateSyms, grammar, (p) => !changing.has(p))) a.memo = new Map();
       // Commands rendered from changing facts could differ between states with equal true facts: no state cache.
       if (!a.fast && !a.memo) this.cacheable = false;
+      else {
+        a.reads = [...new Set(a.pre.flatMap((c) => c.lits.filter((l) => l.pred >= 0 && changing.has(this.world.predNames[l.pred])).map((l) => l.pred)))];
+        a.applicableCache = new Map();
+      }
     }
 
     const put = this.actions.find((a) => a.name === 'putobject');
@@ -137,10 +149,37 @@ export class AlfworldGame {
     const slots = Math.max(a.params.length, ...pre.map((c) => c.types.length), 1);
     const dedupe = pre.length > 1 || pre.some((c) => c.types.length > a.params.length);
     const mayNoop = effects.length === 0 || (effects.every((e) => !e.when) && effects.some((e) => pre.some((c) => c.lits.some((l) => l.pred === e.pred))));
-    const compiled: CompiledAction = { name: a.name, params: a.params, keys: a.params.map(([n, t]) => `${n}:${t}`), pre, slots, effects, text, dedupe, mayNoop };
+    const compiled: CompiledAction = { name: a.name, params: a.params, keys: a.params.map(([n, t]) => `${n}:${t}`), pre, slots, effects, text, dedupe, mayNoop, grounds: new Map(), reads: [] };
     compiled.fast = fastTemplate(text.templateSyms, a.params.map(([n]) => n));
     return compiled;
   }
+
+  // Where solutions of the precondition queries go while the admissible commands are computed (no closures per call).
+  private sink: Entry[] = [];
+  private sinkAction!: CompiledAction;
+  private sinkConj!: Conj;
+  private readonly sinkSeen = new Set<number>();
+  private readonly onSolution = (b: Int32Array): void => {
+    const action = this.sinkAction;
+    const n = this.world.n;
+    if (action.mayNoop && isNoop(action, this.sinkConj, b, n)) return;
+    const np = action.params.length;
+    let key = 0;
+    for (let i = 0; i < np; i++) key = key * n + b[i];
+    if (action.dedupe) {
+      if (this.sinkSeen.has(key)) return;
+      this.sinkSeen.add(key);
+    }
+    let e = action.grounds.get(key);
+    if (!e) {
+      const args: number[] = new Array(np);
+      for (let i = 0; i < np; i++) args[i] = b[i];
+      const g: GroundAction = { action, args };
+      e = { cmd: this.command(g, key), g };
+      if (action.fast || action.memo) action.grounds.set(key, e);
+    }
+    this.sink.push(e);
+  };
 
   private bindings: Int32Array[] = [];
   private bindingFor(size: number): Int32Array {
@@ -160,10 +199,18 @@ export class AlfworldGame {
     return this.cachedCommands;
   }
 
-  /** The ground actions applicable now, with the command each renders to. */
-  applicable(): Map<string, GroundAction> {
+  /** The ground action an exact admissible command names, if any (binary search in the sorted list). */
+  private lookup(cmd: string): GroundAction | undefined {
     this.refresh();
-    return this.cachedByCommand;
+    const c = this.cachedCommands;
+    let lo = 0, hi = c.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = c[mid];
+      if (v === cmd) return this.cachedGrounds[mid];
+      if (v < cmd) lo = mid + 1; else hi = mid - 1;
+    }
+    return undefined;
   }
 
   private ctxOf(g: GroundAction): Ctx {
@@ -187,63 +234,69 @@ export class AlfworldGame {
   }
 
   /** Admissible commands of states seen before, by state hash (bounded; cleared when full). */
-  private stateCache = new Map<string, { commands: string[]; byCommand: Map<string, GroundAction> }>();
+  private stateCache = new Map<string, { commands: string[]; grounds: GroundAction[] }>();
   private cacheable = true;
   static STATE_CACHE_SIZE = 1024;
 
   private refresh(): void {
     if (this.cacheVersion === this.version) return;
     this.cacheVersion = this.version;
-    const hkey = this.cacheable ? `${this.store.h1},${this.store.h2}` : '';
-    const hit = this.cacheable ? this.stateCache.get(hkey) : undefined;
+    const useCache = this.cacheable && AlfworldGame.STATE_CACHE_SIZE > 0;
+    const hkey = useCache ? `${this.store.h1},${this.store.h2}` : '';
+    const hit = useCache ? this.stateCache.get(hkey) : undefined;
     if (hit) {
       this.cachedCommands = hit.commands;
-      this.cachedByCommand = hit.byCommand;
+      this.cachedGrounds = hit.grounds;
       return;
     }
-    const byCommand = new Map<string, GroundAction>();
-    const n = this.world.n;
+    const sink: Entry[] = [];
+    this.sink = sink;
     for (const action of this.actions) {
+      const cache = useCache ? action.applicableCache : undefined;
+      let key = '';
+      if (cache) {
+        for (const p of action.reads) key += `${this.store.ph1[p]},${this.store.ph2[p]};`;
+        const hit = cache.get(key);
+        if (hit) { for (const e of hit) sink.push(e); continue; }
+      }
+      const from = sink.length;
       const binding = this.bindingFor(action.slots);
-      const seen = action.dedupe ? new Set<number>() : undefined;
-      const np = action.params.length;
-      let conj: Conj;
-      const emit = (b: Int32Array) => {
-        if (action.mayNoop && isNoop(action, conj, b, n)) return;
-        let key = 0;
-        for (let i = 0; i < np; i++) key = key * n + b[i];
-        if (seen) {
-          if (seen.has(key)) return;
-          seen.add(key);
-        }
-        const args: number[] = new Array(np);
-        for (let i = 0; i < np; i++) args[i] = b[i];
-        const g = { action, args };
-        const cmd = this.command(g, key);
-        if (!byCommand.has(cmd)) byCommand.set(cmd, g);
-      };
+      this.sinkAction = action;
+      this.sinkSeen.clear();
       for (const c of action.pre) {
-        conj = c;
+        this.sinkConj = c;
         binding.fill(-1);
-        solve(c, this.store, binding.subarray(0, c.types.length), emit);
+        solve(c, this.store, binding, this.onSolution);
+      }
+      if (cache) {
+        if (cache.size >= AlfworldGame.STATE_CACHE_SIZE) cache.clear();
+        cache.set(key, sink.slice(from));
       }
     }
-    this.cachedByCommand = byCommand;
-    this.cachedCommands = [...byCommand.keys()].sort();
-    if (this.cacheable) {
+    // Sorted like the original; the sort is stable, so the first action rendering a command is the one it runs.
+    sink.sort(byCommandText);
+    const commands: string[] = [];
+    const grounds: GroundAction[] = [];
+    for (const e of sink) {
+      if (commands.length && commands[commands.length - 1] === e.cmd) continue;
+      commands.push(e.cmd);
+      grounds.push(e.g);
+    }
+    this.cachedCommands = commands;
+    this.cachedGrounds = grounds;
+    if (useCache) {
       if (this.stateCache.size >= AlfworldGame.STATE_CACHE_SIZE) this.stateCache.clear();
-      this.stateCache.set(hkey, { commands: this.cachedCommands, byCommand });
+      this.stateCache.set(hkey, { commands, grounds });
     }
   }
 
   /** The ground action a command names in the current state, accepting the other placing spelling too. */
   resolve(command: string): GroundAction | undefined {
     const cmd = command.trim();
-    const map = this.applicable();
-    const g = map.get(cmd);
+    const g = this.lookup(cmd);
     if (g || !this.placeAlias) return g;
     const alt = cmd.replace(this.placeAlias.from, this.placeAlias.to);
-    return alt !== cmd ? map.get(alt) : undefined;
+    return alt !== cmd ? this.lookup(alt) : undefined;
   }
 
   step(command: string): StepOutcome {
@@ -279,10 +332,10 @@ export class AlfworldGame {
   }
 
   isWon(): boolean {
-    const b = new Int32Array(this.goalSlots);
+    const b = this.bindingFor(this.goalSlots);
     for (const c of this.goal) {
       b.fill(-1);
-      if (satisfiable(c, this.store, b.subarray(0, c.types.length))) return true;
+      if (satisfiable(c, this.store, b)) return true;
     }
     return false;
   }
@@ -299,19 +352,41 @@ export class AlfworldGame {
   }
 }
 
+const byCommandText = (a: Entry, b: Entry) => (a.cmd < b.cmd ? -1 : a.cmd > b.cmd ? 1 : 0);
+
 /**
  * The original's planner drops operators whose every effect is already fixed by their precondition (for instance
  * going to a receptacle at the location the agent stands at): such commands are not admissible.
  */
 function isNoop(action: CompiledAction, conj: Conj, b: Int32Array, n: number): boolean {
-  const ground = (args: number[]) => { let k = 0; for (const a of args) k = k * n + (a < 0 ? -a - 1 : b[a]); return k; };
-  const required = (pred: number, key: number, kind: LitKind) => conj.lits.some((l) => l.kind === kind && l.pred === pred && ground(l.args) === key);
-  const added = action.effects.filter((e) => e.add).map((e) => `${e.pred}:${ground(e.args)}`);
-  for (const e of action.effects) {
-    const key = ground(e.args);
-    if (e.add ? !required(e.pred, key, LitKind.Pos) : !(added.includes(`${e.pred}:${key}`) || required(e.pred, key, LitKind.Neg))) return false;
+  const effects = action.effects;
+  for (let i = 0; i < effects.length; i++) {
+    const e = effects[i];
+    const key = groundKey(e.args, b, n);
+    let implied = false;
+    if (e.add) implied = requires(conj, e.pred, key, LitKind.Pos, b, n);
+    else {
+      // A deleted fact that the action also adds stays (add wins), or one the precondition requires false.
+      for (let j = 0; j < effects.length && !implied; j++) {
+        const f = effects[j];
+        implied = f.add && f.pred === e.pred && groundKey(f.args, b, n) === key;
+      }
+      implied ||= requires(conj, e.pred, key, LitKind.Neg, b, n);
+    }
+    if (!implied) return false;
   }
   return true;
+}
+
+function groundKey(args: number[], b: Int32Array, n: number): number {
+  let k = 0;
+  for (let i = 0; i < args.length; i++) { const a = args[i]; k = k * n + (a < 0 ? -a - 1 : b[a]); }
+  return k;
+}
+
+function requires(conj: Conj, pred: number, key: number, kind: LitKind, b: Int32Array, n: number): boolean {
+  for (const l of conj.lits) if (l.kind === kind && l.pred === pred && groundKey(l.args, b, n) === key) return true;
+  return false;
 }
 
 /** Whether a template (and the rules it uses) only queries predicates accepted by `ok`. */

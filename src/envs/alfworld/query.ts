@@ -194,11 +194,16 @@ export function solve(q: Conj, store: FactStore, binding: Int32Array, emit: (b: 
 
 /** Whether the query has at least one solution extending `binding`. */
 export function satisfiable(q: Conj, store: FactStore, binding: Int32Array, forbid?: readonly number[]): boolean {
-  const saved = binding.slice();
-  const found = solve(q, store, binding, () => true, forbid);
-  binding.set(saved);
+  // The solver restores every slot it binds while backtracking, except on the early stop: undo those.
+  const n = q.types.length;
+  let free = 0;
+  for (let i = 0; i < n; i++) if (binding[i] === UNBOUND) free |= 1 << i;
+  const found = solve(q, store, binding, stopAtFirst, forbid);
+  for (let i = 0; i < n; i++) if (free & (1 << i)) binding[i] = UNBOUND;
   return found;
 }
+
+const stopAtFirst = () => true;
 
 export const constArg = (o: number) => -o - 1;
 

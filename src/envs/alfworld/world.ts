@@ -81,7 +81,6 @@ export class World {
   }
 
   decode(key: number, arity: number, out: number[] = []): number[] {
-    out.length = arity;
     for (let i = arity - 1; i >= 0; i--) {
       out[i] = key % this.n;
       key = (key - out[i]) / this.n;
@@ -104,6 +103,8 @@ export class FactStore {
     this.neg = Array.from({ length: p }, () => new Set<number>());
     this.fwd = Array.from({ length: p }, () => new Map());
     this.rev = Array.from({ length: p }, () => new Map());
+    this.ph1 = new Int32Array(p);
+    this.ph2 = new Int32Array(p);
   }
 
   has(pred: number, key: number): boolean {
@@ -113,6 +114,9 @@ export class FactStore {
   /** Order-independent 2x32-bit hash of the true facts, kept up to date on every change (for per-state caches). */
   h1 = 0;
   h2 = 0;
+  /** The same hash restricted to each predicate's facts. */
+  readonly ph1: Int32Array;
+  readonly ph2: Int32Array;
 
   private mix(pred: number, key: number): void {
     const lo = key % 4294967296, hi = (key - lo) / 4294967296;
@@ -122,6 +126,8 @@ export class FactStore {
     b ^= b >>> 13; b = Math.imul(b, 0x5bd1e995); b ^= b >>> 15;
     this.h1 ^= a;
     this.h2 ^= b;
+    this.ph1[pred] ^= a;
+    this.ph2[pred] ^= b;
   }
 
   /** Changes since the last `rollback` point, as (pred, key, wasTrue, wasNegative) quadruples. */
@@ -183,6 +189,8 @@ export class FactStore {
     this.journal.length = 0;
     this.h1 = other.h1;
     this.h2 = other.h2;
+    this.ph1.set(other.ph1);
+    this.ph2.set(other.ph2);
     for (let p = 0; p < this.pos.length; p++) {
       this.pos[p] = new Set(other.pos[p]);
       this.neg[p] = new Set(other.neg[p]);

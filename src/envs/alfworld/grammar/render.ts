@@ -13,7 +13,13 @@ import type { QuerySpec, Sym, Value } from './template.js';
 /** Bound placeholders: `keys` are "name:type", `names` the bare names used by expressions. */
 export interface Ctx { keys: string[]; names: string[]; objs: number[] }
 
-interface Compiled { conj: Conj; keys: string[]; names: string[]; unsat: boolean }
+interface Compiled {
+  conj: Conj; keys: string[]; names: string[]; unsat: boolean;
+  /** For each context key layout seen: slot of each context entry (-1: not in the query), and the extended layout. */
+  layouts: WeakMap<string[], Layout>;
+}
+
+interface Layout { slots: Int32Array; fresh: number[]; keys: string[]; names: string[] }
 
 export class Renderer {
   private compiled = new Map<QuerySpec, Compiled>();
@@ -44,28 +50,47 @@ export class Renderer {
       });
       return { kind: l.neg ? LitKind.TwNeg : LitKind.Pos, pred: pred ?? -1, args };
     });
-    c = { conj: { types, lits, injective: true }, keys, names, unsat };
+    c = { conj: { types, lits, injective: true }, keys, names, unsat, layouts: new WeakMap() };
     this.compiled.set(q, c);
     return c;
   }
 
+  private forbid: number[] = [];
+
+  /** Bind the query's slots from the context; objects bound to other placeholders go to `forbid` (still in use). */
   private prepare(c: Compiled, ctx: Ctx): number[] {
     if (this.binding.length < c.keys.length) this.binding = new Int32Array(c.keys.length * 2);
-    const forbid: number[] = [];
+    const layout = this.layout(c, ctx);
+    const forbid = this.forbid;
+    forbid.length = 0;
     for (let s = 0; s < c.keys.length; s++) this.binding[s] = -1;
-    for (let j = 0; j < ctx.keys.length; j++) {
-      const s = c.keys.indexOf(ctx.keys[j]);
+    const slots = layout.slots;
+    for (let j = 0; j < slots.length; j++) {
+      const s = slots[j];
       if (s >= 0) this.binding[s] = ctx.objs[j];
       else forbid.push(ctx.objs[j]);
     }
     return forbid;
   }
 
+  /** Context layouts are shared arrays (per action, per query), so their slot maps are computed once. */
+  private layout(c: Compiled, ctx: Ctx): Layout {
+    let l = c.layouts.get(ctx.keys);
+    if (!l) {
+      const slots = Int32Array.from(ctx.keys, (k) => c.keys.indexOf(k));
+      const fresh: number[] = [];
+      for (let s = 0; s < c.keys.length; s++) if (!ctx.keys.includes(c.keys[s])) fresh.push(s);
+      l = { slots, fresh, keys: [...ctx.keys, ...fresh.map((s) => c.keys[s])], names: [...ctx.names, ...fresh.map((s) => c.names[s])] };
+      c.layouts.set(ctx.keys, l);
+    }
+    return l;
+  }
+
   holds(q: QuerySpec, ctx: Ctx): boolean {
     const c = this.compile(q);
     if (c.unsat) return false;
     const forbid = this.prepare(c, ctx);
-    return satisfiable(c.conj, this.store, this.binding.subarray(0, c.keys.length), forbid);
+    return satisfiable(c.conj, this.store, this.binding, forbid);
   }
 
   /** The contexts extending `ctx` with each solution of `q`, ordered by the ids of the newly bound objects. */
@@ -73,17 +98,19 @@ export class Renderer {
     const c = this.compile(q);
     if (c.unsat) return [];
     const forbid = this.prepare(c, ctx);
-    const b = this.binding.subarray(0, c.keys.length);
-    const fresh: number[] = [];
-    for (let s = 0; s < c.keys.length; s++) if (b[s] < 0) fresh.push(s);
+    const layout = this.layout(c, ctx);
+    const fresh = layout.fresh;
     const rows: number[][] = [];
-    solve(c.conj, this.store, b, (sol) => { rows.push(fresh.map((s) => sol[s])); }, forbid);
-    if (rows.length > 1) rows.sort((x, y) => { for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] - y[i]; return 0; });
-    return rows.map((row) => ({
-      keys: [...ctx.keys, ...fresh.map((s) => c.keys[s])],
-      names: [...ctx.names, ...fresh.map((s) => c.names[s])],
-      objs: [...ctx.objs, ...row],
-    }));
+    solve(c.conj, this.store, this.binding, (sol) => {
+      const row = ctx.objs.slice();
+      for (let i = 0; i < fresh.length; i++) row.push(sol[fresh[i]]);
+      rows.push(row);
+    }, forbid);
+    const base = ctx.objs.length;
+    if (rows.length > 1) rows.sort((x, y) => { for (let i = base; i < x.length; i++) if (x[i] !== y[i]) return x[i] - y[i]; return 0; });
+    const out: Ctx[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) out[i] = { keys: layout.keys, names: layout.names, objs: rows[i] };
+    return out;
   }
 
   derive(syms: Sym[], ctx: Ctx, out: string[] = []): string[] {
@@ -115,7 +142,13 @@ export class Renderer {
         return;
       }
       case 'list': {
-        const items = s.cond.given ? this.query(s.cond.given, ctx).map((c) => this.derive([s.cond.expr], c).join('')) : [this.derive([s.cond.expr], ctx).join('')];
+        const ctxs = s.cond.given ? this.query(s.cond.given, ctx) : [ctx];
+        const items: string[] = new Array(ctxs.length);
+        for (let i = 0; i < ctxs.length; i++) {
+          const parts: string[] = [];
+          this.sym(s.cond.expr, ctxs[i], parts);
+          items[i] = parts.length === 1 ? parts[0] : parts.join('');
+        }
         if (items.length === 0) { this.rule('list_empty', ctx, out); return; }
         for (let i = 0; i < items.length; i++) {
           if (i > 0) this.rule(i === items.length - 1 ? 'list_last_separator' : 'list_separator', ctx, out);
@@ -126,21 +159,29 @@ export class Renderer {
     }
   }
 
+  private evalCtx: Ctx = { keys: [], names: [], objs: [] };
+  private evalSrc = '';
+  private readonly lookupName = (name: string): number | undefined => {
+    const ctx = this.evalCtx;
+    for (let j = ctx.names.length - 1; j >= 0; j--) if (ctx.names[j] === name) return ctx.objs[j];
+    return undefined;
+  };
+  private readonly attribute = (o: number, attr: string): string => {
+    const e = this.entities[o];
+    switch (attr) {
+      case 'name': return e.name;
+      case 'id': return e.id;
+      case 'indefinite': return e.indefinite;
+      case 'definite': return e.definite;
+      case 'type': return e.type;
+      default: throw new EpoError('BAD_DATA', `entities have no attribute "${attr}" (in "${this.evalSrc.trim()}")`, { where: 'grammar' });
+    }
+  };
+
   private evaluate(s: Sym & { k: 'eval' }, ctx: Ctx): Value {
-    return s.fn(
-      (name) => { for (let j = ctx.names.length - 1; j >= 0; j--) if (ctx.names[j] === name) return ctx.objs[j]; return undefined; },
-      (o, attr) => {
-        const e = this.entities[o];
-        switch (attr) {
-          case 'name': return e.name;
-          case 'id': return e.id;
-          case 'indefinite': return e.indefinite;
-          case 'definite': return e.definite;
-          case 'type': return e.type;
-          default: throw new EpoError('BAD_DATA', `entities have no attribute "${attr}" (in "${s.src.trim()}")`, { where: 'grammar' });
-        }
-      },
-    );
+    this.evalCtx = ctx;
+    this.evalSrc = s.src;
+    return s.fn(this.lookupName, this.attribute);
   }
 
   /** An entity shows as its name, as commands such as "open {r}" do in the original. */

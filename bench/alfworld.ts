@@ -1,0 +1,91 @@
+/**
+ * ALFWorld engine speed on valid_unseen: game load time, steps per second with random admissible commands (the
+ * admissible list is computed every step), and steps per second replaying walkthroughs (reset included). Steps are
+ * measured with the per-state cache of admissible commands on (default) and off.
+ *   npm run -s bench -- alfworld [--steps 100] [--rounds 3]
+ */
+import { readGameData, gameFromData } from '../src/envs/alfworld/load.js';
+import { AlfworldGame } from '../src/envs/alfworld/game.js';
+import { loadAlfworldTasks } from '../src/envs/alfworld/tasks.js';
+import { createRng } from '../src/core/random.js';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { dataDir } from '../src/data/dir.js';
+
+const arg = (name: string, def: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : def;
+};
+const STEPS = arg('steps', 100);
+const ROUNDS = arg('rounds', 3);
+
+const installed = join(dataDir(), 'alfworld');
+const shared = resolve(process.cwd(), '..', 'shared', 'data', 'alfworld');
+const root = existsSync(join(installed, 'json_2.1.1')) ? dataDir() : existsSync(join(shared, 'json_2.1.1')) ? resolve(shared, '..') : undefined;
+if (!root) {
+  console.error('ALFWorld data not found: run `npm run -s epo -- data install alfworld --from <folder>`');
+  process.exit(2);
+}
+const tasks = loadAlfworldTasks({ split: 'valid_unseen', root });
+const datas = tasks.map((t) => ({ file: t.gamefile, data: readGameData(t.gamefile) }));
+
+// Load time: file read + JSON + parse + build, per game (the shared domain/grammar parses are cached after the first).
+const loadMs: number[] = [];
+for (const t of tasks) {
+  const t0 = performance.now();
+  gameFromData(readGameData(t.gamefile), t.gamefile).reset();
+  loadMs.push(performance.now() - t0);
+}
+loadMs.sort((a, b) => a - b);
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const firstLoad = loadMs.length ? loadMs[loadMs.length - 1] : 0;
+const steady = loadMs.slice(0, -1);
+
+function measure(cache: boolean): { random: number; walk: number } {
+  AlfworldGame.STATE_CACHE_SIZE = cache ? 1024 : 0;
+  const games = datas.map((d) => ({ game: gameFromData(d.data, d.file), walk: d.data.walkthrough ?? [] }));
+  let best = { random: 0, walk: 0 };
+  for (let round = 0; round < ROUNDS; round++) {
+    const rng = createRng(round + 1);
+    let steps = 0;
+    let t0 = performance.now();
+    for (const { game } of games) {
+      game.reset();
+      for (let i = 0; i < STEPS; i++) {
+        const adm = game.admissible();
+        game.step(adm[rng.int(adm.length)]);
+        steps++;
+      }
+    }
+    const random = steps / ((performance.now() - t0) / 1000);
+    steps = 0;
+    t0 = performance.now();
+    for (let k = 0; k < 5; k++) {
+      for (const { game, walk } of games) {
+        game.reset();
+        for (const c of walk) { game.step(c); steps++; }
+      }
+    }
+    const walk = steps / ((performance.now() - t0) / 1000);
+    best = { random: Math.max(best.random, random), walk: Math.max(best.walk, walk) };
+  }
+  return best;
+}
+
+const warm = measure(true);
+const cold = measure(false);
+AlfworldGame.STATE_CACHE_SIZE = 1024;
+
+console.log(`ALFWorld engine, valid_unseen (${tasks.length} games), one core`);
+console.log(`  load a game:        mean ${mean(steady).toFixed(2)} ms, p95 ${steady[Math.floor(steady.length * 0.95)].toFixed(2)} ms (first game, parsing the shared domain and grammar: ${firstLoad.toFixed(1)} ms)`);
+console.log(`  random admissible:  ${Math.round(warm.random).toLocaleString('en-US')} steps/s (state cache off: ${Math.round(cold.random).toLocaleString('en-US')})`);
+console.log(`  walkthroughs:       ${Math.round(warm.walk).toLocaleString('en-US')} steps/s incl. resets (state cache off: ${Math.round(cold.walk).toLocaleString('en-US')})`);
+console.log(JSON.stringify({
+  games: tasks.length,
+  load_mean_ms: Number(mean(steady).toFixed(3)),
+  load_p95_ms: Number(steady[Math.floor(steady.length * 0.95)].toFixed(3)),
+  random_steps_per_s: Math.round(warm.random),
+  random_steps_per_s_nocache: Math.round(cold.random),
+  walkthrough_steps_per_s: Math.round(warm.walk),
+  walkthrough_steps_per_s_nocache: Math.round(cold.walk),
+}));
