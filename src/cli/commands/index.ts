@@ -2,7 +2,9 @@
 import type { Command } from 'commander';
 import { registerData } from './data.js';
 import { registerEpisodes } from './episodes.js';
+import { registerSotopia } from './eval-sotopia.js';
 import { registerReplay } from './replay.js';
+import { registerServe } from './serve.js';
 
 export type Register = (program: Command) => void;
 
@@ -10,4 +12,6 @@ export const commands: Register[] = [
   registerData,
   registerReplay,
   registerEpisodes,
+  registerServe,
+  registerSotopia,
 ];
