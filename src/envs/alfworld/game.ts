@@ -37,15 +37,18 @@ interface CompiledAction {
   dedupe: boolean;
   /** Whether some grounding can be a no-op (every effect already required by the precondition). */
   mayNoop: boolean;
+  /** Radix of each parameter's key digit: the number of objects of its type. */
+  radix: number[];
   /** Ground actions met so far with their commands, by argument key (only for state-independent templates). */
   grounds: Map<number, Entry>;
   /** Predicates the precondition reads that actions change: the applicable groundings depend on these alone. */
   reads: number[];
-  /** Applicable groundings by the hash of the facts in `reads` (when commands are state-independent). */
-  applicableCache?: Map<string, Entry[]>;
+  /** Applicable groundings by a 64-bit hash of the facts in `reads` (when commands are state-independent). */
+  applicableCache?: Map<number, { check: number; entries: Entry[] }>;
 }
 
-interface Entry { cmd: string; g: GroundAction }
+/** A ground action with its command; `order` is the command's rank among the commands met so far (for sorting). */
+interface Entry { cmd: string; g: GroundAction; order: number }
 
 export interface GroundAction { action: CompiledAction; args: number[] }
 
@@ -108,7 +111,7 @@ export class AlfworldGame {
     this.goalSlots = Math.max(1, ...goalConj.map((c) => c.types.length));
 
     const changing = new Set(this.actions.flatMap((a) => a.effects.map((e) => this.world.predNames[e.pred])));
-    const keyFits = (np: number) => Math.pow(this.world.n, np) < Number.MAX_SAFE_INTEGER;
+    const keyFits = (np: number) => Math.pow(this.world.n, np) < Number.MAX_SAFE_INTEGER; // memo keys stay exact
     for (const a of this.actions) {
       if (!keyFits(a.params.length)) throw new EpoError('BAD_DATA', `action "${a.name}" has too many parameters for this many objects`, { where });
       if (!a.fast && readsOnly(a.text.templateSyms, grammar, (p) => !changing.has(p))) a.memo = new Map();
@@ -149,13 +152,16 @@ export class AlfworldGame {
     const slots = Math.max(a.params.length, ...pre.map((c) => c.types.length), 1);
     const dedupe = pre.length > 1 || pre.some((c) => c.types.length > a.params.length);
     const mayNoop = effects.length === 0 || (effects.every((e) => !e.when) && effects.some((e) => pre.some((c) => c.lits.some((l) => l.pred === e.pred))));
-    const compiled: CompiledAction = { name: a.name, params: a.params, keys: a.params.map(([n, t]) => `${n}:${t}`), pre, slots, effects, text, dedupe, mayNoop, grounds: new Map(), reads: [] };
+    const compiled: CompiledAction = { name: a.name, params: a.params, keys: a.params.map(([n, t]) => `${n}:${t}`), pre, slots, effects, text, dedupe, mayNoop, grounds: new Map(), reads: [],
+      radix: a.params.map(([, t]) => Math.max(1, this.world.byType[this.world.typeId(t)].length)) };
     compiled.fast = fastTemplate(text.templateSyms, a.params.map(([n]) => n));
     return compiled;
   }
 
   // Where solutions of the precondition queries go while the admissible commands are computed (no closures per call).
   private sink: Entry[] = [];
+  /** Every memoised entry in command order; each carries a numeric `order` so refreshes sort by numbers. */
+  private known: Entry[] = [];
   private sinkAction!: CompiledAction;
   private sinkConj!: Conj;
   private readonly sinkSeen = new Set<number>();
@@ -164,8 +170,9 @@ export class AlfworldGame {
     const n = this.world.n;
     if (action.mayNoop && isNoop(action, this.sinkConj, b, n)) return;
     const np = action.params.length;
+    const radix = action.radix, rank = this.world.rank;
     let key = 0;
-    for (let i = 0; i < np; i++) key = key * n + b[i];
+    for (let i = 0; i < np; i++) key = key * radix[i] + rank[b[i]];
     if (action.dedupe) {
       if (this.sinkSeen.has(key)) return;
       this.sinkSeen.add(key);
@@ -175,8 +182,11 @@ export class AlfworldGame {
       const args: number[] = new Array(np);
       for (let i = 0; i < np; i++) args[i] = b[i];
       const g: GroundAction = { action, args };
-      e = { cmd: this.command(g, key), g };
-      if (action.fast || action.memo) action.grounds.set(key, e);
+      e = { cmd: this.command(g, key), g, order: -1 };
+      if (action.fast || action.memo) {
+        action.grounds.set(key, e);
+        this.placeInOrder(e);
+      }
     }
     this.sink.push(e);
   };
@@ -190,13 +200,38 @@ export class AlfworldGame {
   reset(): string {
     this.store.rollback();
     this.version++;
-    return this.renderer.render(INTRO, EMPTY);
+    // The state after a reset is always the initial one, and so is its welcome text.
+    return (this.intro ??= this.renderer.render(INTRO, EMPTY));
   }
+
+  private intro?: string;
 
   /** The admissible commands in the original's form and order (sorted, without duplicates). */
   admissible(): string[] {
     this.refresh();
     return this.cachedCommands;
+  }
+
+  /**
+   * Give a new entry an order between its neighbours in command order (equal commands share one, so the stable sort
+   * keeps enumeration order); when the gap is exhausted, renumber everything.
+   */
+  private placeInOrder(e: Entry): void {
+    const k = this.known;
+    let lo = 0, hi = k.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (k[mid].cmd <= e.cmd) lo = mid + 1; else hi = mid; }
+    k.splice(lo, 0, e);
+    const prev = k[lo - 1], next = k[lo + 1];
+    if (prev && prev.cmd === e.cmd) { e.order = prev.order; return; }
+    const a = prev ? prev.order : 0, b = next ? next.order : a + 2 ** 21;
+    e.order = (a + b) / 2;
+    if (e.order <= a || e.order >= b) {
+      let order = 0;
+      for (let i = 0; i < k.length; i++) {
+        if (i > 0 && k[i].cmd !== k[i - 1].cmd) order += 2 ** 20;
+        k[i].order = order;
+      }
+    }
   }
 
   /** The ground action an exact admissible command names, if any (binary search in the sorted list). */
@@ -234,7 +269,7 @@ export class AlfworldGame {
   }
 
   /** Admissible commands of states seen before, by state hash (bounded; cleared when full). */
-  private stateCache = new Map<string, { commands: string[]; grounds: GroundAction[] }>();
+  private stateCache = new Map<number, { check: number; commands: string[]; grounds: GroundAction[] }>();
   private cacheable = true;
   static STATE_CACHE_SIZE = 1024;
 
@@ -242,8 +277,9 @@ export class AlfworldGame {
     if (this.cacheVersion === this.version) return;
     this.cacheVersion = this.version;
     const useCache = this.cacheable && AlfworldGame.STATE_CACHE_SIZE > 0;
-    const hkey = useCache ? `${this.store.h1},${this.store.h2}` : '';
-    const hit = useCache ? this.stateCache.get(hkey) : undefined;
+    const hkey = this.store.h1, check = this.store.h2;
+    const found = useCache ? this.stateCache.get(hkey) : undefined;
+    const hit = found && found.check === check ? found : undefined;
     if (hit) {
       this.cachedCommands = hit.commands;
       this.cachedGrounds = hit.grounds;
@@ -253,11 +289,15 @@ export class AlfworldGame {
     this.sink = sink;
     for (const action of this.actions) {
       const cache = useCache ? action.applicableCache : undefined;
-      let key = '';
+      let key = 0, check = 0;
       if (cache) {
-        for (const p of action.reads) key += `${this.store.ph1[p]},${this.store.ph2[p]};`;
+        const reads = action.reads, ph1 = this.store.ph1, ph2 = this.store.ph2;
+        for (let i = 0; i < reads.length; i++) {
+          key = Math.imul(key ^ ph1[reads[i]], 0x9e3779b1) + i;
+          check = Math.imul(check ^ ph2[reads[i]], 0x85ebca77) + i;
+        }
         const hit = cache.get(key);
-        if (hit) { for (const e of hit) sink.push(e); continue; }
+        if (hit && hit.check === check) { for (const e of hit.entries) sink.push(e); continue; }
       }
       const from = sink.length;
       const binding = this.bindingFor(action.slots);
@@ -270,11 +310,11 @@ export class AlfworldGame {
       }
       if (cache) {
         if (cache.size >= AlfworldGame.STATE_CACHE_SIZE) cache.clear();
-        cache.set(key, sink.slice(from));
+        cache.set(key, { check, entries: sink.slice(from) });
       }
     }
     // Sorted like the original; the sort is stable, so the first action rendering a command is the one it runs.
-    sink.sort(byCommandText);
+    sink.sort(this.cacheable ? byOrder : byCommandText);
     const commands: string[] = [];
     const grounds: GroundAction[] = [];
     for (const e of sink) {
@@ -286,7 +326,7 @@ export class AlfworldGame {
     this.cachedGrounds = grounds;
     if (useCache) {
       if (this.stateCache.size >= AlfworldGame.STATE_CACHE_SIZE) this.stateCache.clear();
-      this.stateCache.set(hkey, { commands, grounds });
+      this.stateCache.set(hkey, { check, commands, grounds });
     }
   }
 
@@ -353,6 +393,7 @@ export class AlfworldGame {
 }
 
 const byCommandText = (a: Entry, b: Entry) => (a.cmd < b.cmd ? -1 : a.cmd > b.cmd ? 1 : 0);
+const byOrder = (a: Entry, b: Entry) => a.order - b.order;
 
 /**
  * The original's planner drops operators whose every effect is already fixed by their precondition (for instance

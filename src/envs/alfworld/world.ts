@@ -24,6 +24,8 @@ export class World {
   readonly ids: string[];
   readonly index = new Map<string, number>();
   readonly typeOf: Int32Array;
+  /** Position of each object among the objects of its type. */
+  readonly rank: Int32Array;
   readonly typeNames: string[] = [];
   readonly typeIndex = new Map<string, number>();
   /** Objects of each type, in id order. */
@@ -38,10 +40,12 @@ export class World {
     this.ids = [...objects.keys()].sort();
     this.n = Math.max(1, this.ids.length);
     this.typeOf = new Int32Array(this.ids.length);
+    this.rank = new Int32Array(this.ids.length);
     this.ids.forEach((id, i) => {
       this.index.set(id, i);
       const t = this.typeId(objects.get(id)!);
       this.typeOf[i] = t;
+      this.rank[i] = this.byType[t].length;
       this.byType[t].push(i);
     });
     for (const [p, types] of predicates) this.addPredicate(p, types.length);
