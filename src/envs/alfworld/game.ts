@@ -50,7 +50,7 @@ interface CompiledAction {
 /** A ground action with its command; `order` is the command's rank among the commands met so far (for sorting). */
 interface Entry { cmd: string; g: GroundAction; order: number }
 
-export interface GroundAction { action: CompiledAction; args: number[] }
+export interface GroundAction { action: CompiledAction; args: number[]; id: number }
 
 export interface StepOutcome {
   feedback: string;
@@ -181,7 +181,7 @@ export class AlfworldGame {
     if (!e) {
       const args: number[] = new Array(np);
       for (let i = 0; i < np; i++) args[i] = b[i];
-      const g: GroundAction = { action, args };
+      const g: GroundAction = { action, args, id: this.nextId++ };
       e = { cmd: this.command(g, key), g, order: -1 };
       if (action.fast || action.memo) {
         action.grounds.set(key, e);
@@ -343,8 +343,26 @@ export class AlfworldGame {
     const g = this.resolve(command);
     if (!g) return { feedback: NOTHING_HAPPENS, valid: false, won: this.isWon() };
     this.apply(g);
-    const feedback = this.renderer.render(g.action.text.feedback, this.ctxOf(g));
+    const feedback = this.feedback(g);
     return { feedback, valid: true, won: this.isWon(), action: g.action.name };
+  }
+
+  private nextId = 0;
+  /** Feedback already rendered, by (ground action, resulting facts incl. negative ones); bounded. */
+  private feedbackCache = new Map<number, { check: number; text: string }>();
+
+  private feedback(g: GroundAction): string {
+    const st = this.store;
+    const useCache = this.cacheable && AlfworldGame.STATE_CACHE_SIZE > 0;
+    if (!useCache) return this.renderer.render(g.action.text.feedback, this.ctxOf(g));
+    const key = (Math.imul(st.h1 ^ st.nh1, 0x9e3779b1) ^ Math.imul(g.id + 1, 0x85ebca77)) | 0;
+    const check = (st.h2 ^ Math.imul(st.nh2, 0xc2b2ae35) ^ Math.imul(g.id + 7, 0x27d4eb2f)) | 0;
+    const hit = this.feedbackCache.get(key);
+    if (hit && hit.check === check) return hit.text;
+    const text = this.renderer.render(g.action.text.feedback, this.ctxOf(g));
+    if (this.feedbackCache.size >= AlfworldGame.STATE_CACHE_SIZE) this.feedbackCache.clear();
+    this.feedbackCache.set(key, { check, text });
+    return text;
   }
 
   private apply(g: GroundAction): void {

@@ -122,6 +122,31 @@ export class FactStore {
   readonly ph1: Int32Array;
   readonly ph2: Int32Array;
 
+  /** The same for the negative facts (what the grammar's `not_p` reads). */
+  nh1 = 0;
+  nh2 = 0;
+
+  private mixNeg(pred: number, key: number): void {
+    const lo = key % 4294967296, hi = (key - lo) / 4294967296;
+    let a = Math.imul(lo ^ 0x3c6ef372, 0xcc9e2d51) ^ Math.imul(hi + pred * 0x1b873593, 0xe6546b64);
+    a ^= a >>> 16; a = Math.imul(a, 0x85ebca6b); a ^= a >>> 13;
+    let b = Math.imul(hi ^ 0xa54ff53a, 0x2545f491) ^ Math.imul(lo + pred * 0x4f6cdd1d, 0x68e31da4);
+    b ^= b >>> 15; b = Math.imul(b, 0x5bd1e995); b ^= b >>> 13;
+    this.nh1 ^= a;
+    this.nh2 ^= b;
+  }
+
+  private negAdd(pred: number, key: number): void {
+    const s = this.neg[pred];
+    if (!s.has(key)) { s.add(key); this.mixNeg(pred, key); }
+  }
+
+  private negDelete(pred: number, key: number): boolean {
+    if (!this.neg[pred].delete(key)) return false;
+    this.mixNeg(pred, key);
+    return true;
+  }
+
   private mix(pred: number, key: number): void {
     const lo = key % 4294967296, hi = (key - lo) / 4294967296;
     let a = Math.imul(lo ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(hi + pred * 0x27d4eb2d, 0xc2b2ae35);
@@ -138,7 +163,7 @@ export class FactStore {
   private journal: number[] = [];
 
   add(pred: number, key: number): void {
-    const wasNeg = this.neg[pred].delete(key);
+    const wasNeg = this.negDelete(pred, key);
     const isNew = !this.pos[pred].has(key);
     if (isNew) this.insert(pred, key);
     if (wasNeg || isNew) this.journal.push(pred, key, isNew ? 0 : 1, wasNeg ? 1 : 0);
@@ -147,7 +172,7 @@ export class FactStore {
   remove(pred: number, key: number): void {
     const wasNeg = this.neg[pred].has(key);
     const wasPos = this.pos[pred].has(key);
-    if (!wasNeg) this.neg[pred].add(key);
+    if (!wasNeg) this.negAdd(pred, key);
     if (wasPos) this.erase(pred, key);
     if (wasPos || !wasNeg) this.journal.push(pred, key, wasPos ? 1 : 0, wasNeg ? 1 : 0);
   }
@@ -158,7 +183,7 @@ export class FactStore {
     for (let i = j.length - 4; i >= 0; i -= 4) {
       const pred = j[i], key = j[i + 1];
       if (j[i + 2]) { if (!this.pos[pred].has(key)) this.insert(pred, key); } else if (this.pos[pred].has(key)) this.erase(pred, key);
-      if (j[i + 3]) this.neg[pred].add(key); else this.neg[pred].delete(key);
+      if (j[i + 3]) this.negAdd(pred, key); else this.negDelete(pred, key);
     }
     j.length = 0;
   }
@@ -193,6 +218,8 @@ export class FactStore {
     this.journal.length = 0;
     this.h1 = other.h1;
     this.h2 = other.h2;
+    this.nh1 = other.nh1;
+    this.nh2 = other.nh2;
     this.ph1.set(other.ph1);
     this.ph2.set(other.ph2);
     for (let p = 0; p < this.pos.length; p++) {
