@@ -85,12 +85,12 @@ export class AlfworldEnv implements TextEnv<AlfworldTask> {
       observation: out.feedback,
       reward: out.won ? 1 : 0,
       done: this.done,
-      info: { won: out.won, valid: out.valid, admissible: game.admissible(), progress, subgoals, steps: this.steps },
+      info: { won: out.won, valid: out.valid, admissible: [...game.admissible()], progress, subgoals, steps: this.steps },
     };
   }
 
   admissibleActions(): string[] {
-    return this.loadedGame.game.admissible();
+    return [...this.loadedGame.game.admissible()];
   }
 
   walkthrough(task: AlfworldTask | string): string[] {

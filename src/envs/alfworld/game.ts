@@ -25,6 +25,7 @@ interface CompiledAction {
   name: string;
   params: [string, string][];
   keys: string[];
+  names: string[];
   pre: Conj[];
   slots: number;
   effects: CompiledEffect[];
@@ -75,7 +76,7 @@ export class AlfworldGame {
   private goalSlots: number;
   private version = 0;
   private cacheVersion = -1;
-  private cachedCommands: string[] = [];
+  private cachedCommands: readonly string[] = [];
   private cachedGrounds: GroundAction[] = [];
   private placeAlias?: { from: RegExp; to: string };
 
@@ -152,7 +153,7 @@ export class AlfworldGame {
     const slots = Math.max(a.params.length, ...pre.map((c) => c.types.length), 1);
     const dedupe = pre.length > 1 || pre.some((c) => c.types.length > a.params.length);
     const mayNoop = effects.length === 0 || (effects.every((e) => !e.when) && effects.some((e) => pre.some((c) => c.lits.some((l) => l.pred === e.pred))));
-    const compiled: CompiledAction = { name: a.name, params: a.params, keys: a.params.map(([n, t]) => `${n}:${t}`), pre, slots, effects, text, dedupe, mayNoop, grounds: new Map(), reads: [],
+    const compiled: CompiledAction = { name: a.name, params: a.params, keys: a.params.map(([n, t]) => `${n}:${t}`), names: a.params.map(([n]) => n), pre, slots, effects, text, dedupe, mayNoop, grounds: new Map(), reads: [],
       radix: a.params.map(([, t]) => Math.max(1, this.world.byType[this.world.typeId(t)].length)) };
     compiled.fast = fastTemplate(text.templateSyms, a.params.map(([n]) => n));
     return compiled;
@@ -206,8 +207,8 @@ export class AlfworldGame {
 
   private intro?: string;
 
-  /** The admissible commands in the original's form and order (sorted, without duplicates). */
-  admissible(): string[] {
+  /** The admissible commands in the original's form and order (sorted, without duplicates); shared and frozen. */
+  admissible(): readonly string[] {
     this.refresh();
     return this.cachedCommands;
   }
@@ -249,7 +250,7 @@ export class AlfworldGame {
   }
 
   private ctxOf(g: GroundAction): Ctx {
-    return { keys: g.action.keys, names: g.action.params.map(([n]) => n), objs: g.args };
+    return { keys: g.action.keys, names: g.action.names, objs: g.args };
   }
 
   private command(g: GroundAction, key: number): string {
@@ -269,7 +270,7 @@ export class AlfworldGame {
   }
 
   /** Admissible commands of states seen before, by state hash (bounded; cleared when full). */
-  private stateCache = new Map<number, { check: number; commands: string[]; grounds: GroundAction[] }>();
+  private stateCache = new Map<number, { check: number; commands: readonly string[]; grounds: GroundAction[] }>();
   private cacheable = true;
   static STATE_CACHE_SIZE = 1024;
 
@@ -285,8 +286,8 @@ export class AlfworldGame {
       this.cachedGrounds = hit.grounds;
       return;
     }
-    const sink: Entry[] = [];
-    this.sink = sink;
+    const sink = this.sink;
+    sink.length = 0;
     for (const action of this.actions) {
       const cache = useCache ? action.applicableCache : undefined;
       let key = 0, check = 0;
@@ -322,6 +323,7 @@ export class AlfworldGame {
       commands.push(e.cmd);
       grounds.push(e.g);
     }
+    Object.freeze(commands);
     this.cachedCommands = commands;
     this.cachedGrounds = grounds;
     if (useCache) {

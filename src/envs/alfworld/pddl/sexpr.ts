@@ -58,14 +58,12 @@ export function typedList(items: SExpr[], where: string, defaultType = 'object')
     if (it.value === '-') {
       const t = items[i + 1];
       if (!isAtom(t)) throw new EpoError('BAD_DATA', 'expected a type after "-"', { where: `${where}:${it.line}` });
-      const type = t.value.replace(/,+$/, '');
-      for (const p of pending) out.push([p, type]);
+      // Taken literally, as the original's planner does: in ALFWorld's domain `(?l - location, ?r - receptacle)`
+      // gives ?l the type "location," which has no objects, so that branch of examineObject never applies.
+      for (const p of pending) out.push([p, t.value]);
       pending = [];
       i++;
-    } else {
-      // "?a - agent," style commas appear in some hand-written files; tolerate them as separators.
-      for (const part of it.value.split(',')) if (part) pending.push(part);
-    }
+    } else pending.push(it.value);
   }
   for (const p of pending) out.push([p, defaultType]);
   return out;
