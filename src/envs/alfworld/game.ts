@@ -68,7 +68,6 @@ const EMPTY: Ctx = { keys: [], names: [], objs: [] };
 export class AlfworldGame {
   readonly world: World;
   readonly entities: Entity[];
-  readonly initial: FactStore;
   readonly store: FactStore;
   private readonly renderer: Renderer;
   private readonly actions: CompiledAction[];
@@ -90,16 +89,15 @@ export class AlfworldGame {
       if (w.arity[pred] !== f.args.length) throw new EpoError('BAD_DATA', `fact (${f.pred} ${f.args.join(' ')}) has ${f.args.length} arguments; the domain declares ${w.arity[pred]}`, { where: `${where} (pddl_problem :init)` });
       for (const a of f.args) inFacts.add(a);
     }
-    // Predicates added above need slots in the store, so build it after all are known.
-    this.initial = new FactStore(w);
+    // Predicates added above need slots in the store, so build it after all are known. Resets undo the store's
+    // journal of changes since it was built (`markInitial`).
+    this.store = new FactStore(w);
+    const at = `${where} (pddl_problem :init)`;
     for (const f of problem.init) {
       const pred = w.predIndex.get(f.pred)!;
-      this.initial.add(pred, w.key(f.args.map((a) => w.object(a, `${where} (pddl_problem :init)`))));
+      this.store.add(pred, w.key(f.args.map((a) => w.object(a, at))));
     }
-    for (let p = 0; p < w.predNames.length; p++) this.initial.neg[p].clear();
-    // The live store starts as a copy; resets undo its journal of changes instead of copying again.
-    this.store = new FactStore(w);
-    this.store.copyFrom(this.initial);
+    this.store.markInitial();
 
     const names = demangle(inFacts);
     this.entities = w.ids.map((id, i) => ({ id, type: w.typeNames[w.typeOf[i]], name: names.get(id) ?? `${id} `, indefinite: 'a', definite: 'the' }));

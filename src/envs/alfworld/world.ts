@@ -177,7 +177,12 @@ export class FactStore {
     if (wasPos || !wasNeg) this.journal.push(pred, key, wasPos ? 1 : 0, wasNeg ? 1 : 0);
   }
 
-  /** Undo every change since the store was copied or last rolled back (cheap resets). */
+  /** Make the current facts the state `rollback` returns to. */
+  markInitial(): void {
+    this.journal.length = 0;
+  }
+
+  /** Undo every change since the store was copied, marked or last rolled back (cheap resets). */
   rollback(): void {
     const j = this.journal;
     for (let i = j.length - 4; i >= 0; i -= 4) {
