@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { createInterface } from 'node:readline/promises';
+import { createInterface } from 'node:readline';
 import { EpoError } from '../../core/errors.js';
 import { agentObservation } from '../../envs/alfworld/env.js';
 import { findGameFiles, loadAlfworldTasks, loadGame, taskTypeOf } from '../../envs/alfworld/index.js';
@@ -75,16 +75,21 @@ export function registerAlfworldPlay(play: Command): void {
       const { game } = loadGame(file);
       const out = (s: string) => process.stdout.write(s + '\n');
       out(game.reset());
-      const rl = createInterface({ input: process.stdin, output: process.stdout });
+      const rl = createInterface({ input: process.stdin, terminal: process.stdin.isTTY });
+      const prompt = () => process.stdout.write('\n> ');
+      prompt();
       try {
-        for (;;) {
-          let cmd: string;
-          try { cmd = await rl.question('\n> '); } catch { break; }
-          if (cmd.trim() === ':quit') break;
-          if (cmd.trim() === ':admissible') { out(game.admissible().join('\n')); continue; }
-          const r = game.step(cmd);
-          out(r.feedback);
-          if (r.won) { out('\n*** You won! ***'); break; }
+        for await (const line of rl) {
+          const cmd = line.trim();
+          if (cmd === ':quit') break;
+          if (cmd === ':admissible') out(game.admissible().join('\n'));
+          else {
+            if (!process.stdin.isTTY) out(cmd);
+            const r = game.step(cmd);
+            out(r.feedback);
+            if (r.won) { out('\n*** You won! ***'); break; }
+          }
+          prompt();
         }
       } finally { rl.close(); }
     });
