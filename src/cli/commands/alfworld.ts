@@ -5,7 +5,7 @@ import { relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { EpoError } from '../../core/errors.js';
 import { agentObservation } from '../../envs/alfworld/env.js';
-import { findGameFiles, loadAlfworldTasks, loadGame, taskTypeOf } from '../../envs/alfworld/index.js';
+import { findGameFiles, loadAlfworldTasks, loadGame, readLogic, taskTypeOf, type Logic } from '../../envs/alfworld/index.js';
 
 const line = (o: unknown) => process.stdout.write(JSON.stringify(o) + '\n');
 
@@ -14,8 +14,8 @@ function readActions(src: string): string[] {
   return text.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
 }
 
-function replayOne(gamefile: string, actions: string[] | 'walkthrough', agent: boolean): void {
-  const { game, data } = loadGame(gamefile);
+function replayOne(gamefile: string, actions: string[] | 'walkthrough', agent: boolean, logic?: Logic): void {
+  const { game, data } = loadGame(gamefile, logic);
   const raw = game.reset();
   line({ step: 0, observation: agent ? agentObservation(raw) : raw, admissible: game.admissible() });
   const cmds = actions === 'walkthrough' ? data.walkthrough ?? [] : actions;
@@ -25,13 +25,13 @@ function replayOne(gamefile: string, actions: string[] | 'walkthrough', agent: b
   });
 }
 
-function replayMany(dir: string): void {
+function replayMany(dir: string, logic?: Logic): void {
   const files = findGameFiles(dir);
   if (!files.length) throw new EpoError('MISSING_DATA', 'no game.tw-pddl files found', { where: dir });
   const t0 = performance.now();
   let won = 0, steps = 0;
   for (const f of files) {
-    const { game, data } = loadGame(f);
+    const { game, data } = loadGame(f, logic);
     game.reset();
     let w = false, n = 0;
     for (const a of data.walkthrough ?? []) {
@@ -55,11 +55,13 @@ export function registerAlfworldReplay(replay: Command): void {
     .option('--walkthrough', "replay the game file's expert walkthrough")
     .option('--games <dir>', 'replay the walkthrough of every game.tw-pddl under this folder; one line per game and a summary')
     .option('--agent', 'print the first observation as agents see it (welcome banner removed)')
-    .action((o: { game?: string; actions?: string; walkthrough?: boolean; games?: string; agent?: boolean }) => {
-      if (o.games) { replayMany(resolve(o.games)); return; }
+    .option('--logic <dir>', "play with this folder's alfred.pddl + alfred.twl2 instead of the game's own (e.g. logic-epo)")
+    .action((o: { game?: string; actions?: string; walkthrough?: boolean; games?: string; agent?: boolean; logic?: string }) => {
+      const logic = o.logic ? readLogic(resolve(o.logic)) : undefined;
+      if (o.games) { replayMany(resolve(o.games), logic); return; }
       if (!o.game) throw new EpoError('BAD_INPUT', 'give --game <file> (or --games <dir>)', { where: 'replay alfworld' });
       if (!o.walkthrough && !o.actions) throw new EpoError('BAD_INPUT', 'give --actions <file|-> or --walkthrough', { where: 'replay alfworld' });
-      replayOne(resolve(o.game), o.walkthrough ? 'walkthrough' : readActions(o.actions!), !!o.agent);
+      replayOne(resolve(o.game), o.walkthrough ? 'walkthrough' : readActions(o.actions!), !!o.agent, logic);
     });
 }
 
@@ -69,10 +71,11 @@ export function registerAlfworldPlay(play: Command): void {
     .option('--game <file>', 'a game.tw-pddl file (default: the first valid_unseen game in reference order)')
     .option('--split <split>', 'pick the game from this split', 'valid_unseen')
     .option('--index <n>', 'position of the game in the split (reference order)', '0')
-    .action(async (o: { game?: string; split: string; index: string }) => {
+    .option('--logic <dir>', "play with this folder's alfred.pddl + alfred.twl2 instead of the game's own (e.g. logic-epo)")
+    .action(async (o: { game?: string; split: string; index: string; logic?: string }) => {
       const file = o.game ? resolve(o.game) : loadAlfworldTasks({ split: o.split })[Number(o.index)]?.gamefile;
       if (!file) throw new EpoError('BAD_INPUT', `no game at index ${o.index} of ${o.split}`, { where: '--index' });
-      const { game } = loadGame(file);
+      const { game } = loadGame(file, o.logic ? readLogic(resolve(o.logic)) : undefined);
       const out = (s: string) => process.stdout.write(s + '\n');
       out(game.reset());
       const rl = createInterface({ input: process.stdin, terminal: process.stdin.isTTY });

@@ -6,7 +6,7 @@
 import type { StepResult, TextEnv } from '../../core/env.js';
 import { EpoError } from '../../core/errors.js';
 import type { AlfworldGame } from './game.js';
-import { loadGame, readGameData, type GameData } from './load.js';
+import { loadGame, readGameData, readLogic, type GameData, type Logic } from './load.js';
 import { SubgoalTracker } from './progress.js';
 import type { AlfworldTask } from './tasks.js';
 
@@ -21,8 +21,8 @@ export function agentObservation(raw: string): string {
 interface Loaded { game: AlfworldGame; data: GameData; tracker: SubgoalTracker }
 
 /** Load a game with its subgoal tracker. Each environment owns its games, so concurrent episodes never share state. */
-export function openGame(gamefile: string): Loaded {
-  const { game, data } = loadGame(gamefile);
+export function openGame(gamefile: string, logic?: Logic): Loaded {
+  const { game, data } = loadGame(gamefile, logic);
   return { game, data, tracker: new SubgoalTracker(game) };
 }
 
@@ -37,6 +37,11 @@ export function walkthrough(task: AlfworldTask | string): string[] {
 export interface AlfworldEnvOptions {
   /** Steps before the episode ends unwon (default 50, as the reference environment). */
   maxSteps?: number;
+  /**
+   * Play with another domain + grammar folder instead of the game file's own, e.g. `<data>/alfworld/logic-epo` for
+   * the older wording the reference EPO prompts were written against ("put X in/on Y", "You arrive at loc N.").
+   */
+  logic?: string;
 }
 
 export class AlfworldEnv implements TextEnv<AlfworldTask> {
@@ -50,15 +55,18 @@ export class AlfworldEnv implements TextEnv<AlfworldTask> {
   rawObservation = '';
   readonly maxSteps: number;
 
+  private readonly logic?: Logic;
+
   constructor(opts: AlfworldEnvOptions = {}) {
     this.maxSteps = opts.maxSteps ?? 50;
+    if (opts.logic) this.logic = readLogic(opts.logic);
   }
 
   reset(task: AlfworldTask | string): string {
     const file = typeof task === 'string' ? task : task.gamefile;
     let l = this.games.get(file);
     if (!l) {
-      l = openGame(file);
+      l = openGame(file, this.logic);
       if (this.games.size >= 4) this.games.delete(this.games.keys().next().value!);
       this.games.set(file, l);
     }

@@ -116,6 +116,21 @@ describe.skipIf(!root)('official game files', () => {
   });
 });
 
+const epoLogic = findData('alfworld', 'logic-epo');
+
+describe.skipIf(!root || !epoLogic)('the older logic (logic-epo) the reference EPO prompts were written against', () => {
+  it('keeps the task, speaks the older wording and accepts both placing spellings', () => {
+    const env = new AlfworldEnv({ logic: epoLogic });
+    expect(env.reset(seen(LAMP))).toContain('\nYour task is to: look at alarmclock under the desklamp.');
+    expect(env.step('go to drawer 10').observation).toMatch(/^You arrive at loc \d+\. The drawer 10 is closed\.$/);
+    env.step('open drawer 10');
+    env.step('take keychain 2 from drawer 10');
+    expect(env.admissibleActions()).toContain('put keychain 2 in/on drawer 10');
+    expect(env.step('move keychain 2 to drawer 10').observation).toBe('You put the keychain 2 in/on the drawer 10.');
+    expect(env.step('help').observation).toBe('Nothing happens.'); // that release had no help action
+  });
+});
+
 describe.skipIf(!root)('AlfworldEnv and task lists', () => {
   it('resets to the agent-facing observation and reports won, admissible commands and subgoal progress', () => {
     const env = new AlfworldEnv({ maxSteps: 50 });

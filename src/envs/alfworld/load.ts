@@ -4,6 +4,7 @@
  * domain and all but one line of the grammar.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { EpoError } from '../../core/errors.js';
 import { AlfworldGame } from './game.js';
 import { parseGrammarDoc, type GrammarDoc } from './grammar/document.js';
@@ -71,6 +72,31 @@ function grammarOf(text: string, where: string): GrammarDoc {
   return { rules, actions: shared.actions };
 }
 
+/** A replacement domain + grammar (e.g. `logic-epo/`: the older release's `put X in/on Y` wording). */
+export interface Logic { domain: string; grammar: string; where: string }
+
+/** Read `alfred.pddl` and `alfred.twl2` from a logic folder. */
+export function readLogic(dir: string): Logic {
+  const read = (f: string) => {
+    try { return readFileSync(join(dir, f), 'utf8'); } catch (e) {
+      throw new EpoError('MISSING_DATA', `cannot read ${f}: ${(e as Error).message}`, { where: join(dir, f) });
+    }
+  };
+  return { domain: read('alfred.pddl'), grammar: read('alfred.twl2'), where: dir };
+}
+
+/**
+ * The game's data with its domain and grammar replaced by `logic`, keeping the game's task sentence (the logic
+ * grammar holds "UNKNOWN GOAL" where ALFWorld puts the task, as its own environment does when it builds games).
+ */
+export function withLogic(data: GameData, logic: Logic, where: string): GameData {
+  const m = TASK_RULE.exec(data.grammar);
+  const sentence = m ? (JSON.parse(m[2]) as string) : undefined;
+  const goal = sentence?.replace(/^Your task is to: /, '').replace(/\.$/, '');
+  if (!goal) throw new EpoError('BAD_DATA', 'the game grammar has no "task" rule to carry over', { where: `${where} (grammar)` });
+  return { ...data, pddl_domain: logic.domain, grammar: logic.grammar.replace('UNKNOWN GOAL', goal) };
+}
+
 /** Build a game from parsed file contents; `where` names the file in errors. */
 export function gameFromData(data: GameData, where: string): AlfworldGame {
   const domain = cached(domainCache, data.pddl_domain, () => parseDomain(data.pddl_domain, `${where} (pddl_domain)`));
@@ -79,7 +105,7 @@ export function gameFromData(data: GameData, where: string): AlfworldGame {
   return new AlfworldGame(domain, problem, grammar, where);
 }
 
-export function loadGame(path: string): { game: AlfworldGame; data: GameData } {
+export function loadGame(path: string, logic?: Logic): { game: AlfworldGame; data: GameData } {
   const data = readGameData(path);
-  return { game: gameFromData(data, path), data };
+  return { game: gameFromData(logic ? withLogic(data, logic, path) : data, path), data };
 }
