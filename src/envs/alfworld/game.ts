@@ -365,11 +365,13 @@ export class AlfworldGame {
     return text;
   }
 
+  private readonly fired: CompiledEffect[] = [];
+
   private apply(g: GroundAction): void {
     const { action, args } = g;
-    const w = this.world;
-    const val = (a: number) => (a < 0 ? -a - 1 : args[a]);
-    const fired: CompiledEffect[] = [];
+    const n = this.world.n;
+    const fired = this.fired;
+    fired.length = 0;
     for (const e of action.effects) {
       if (e.when) {
         const b = new Int32Array(Math.max(action.slots, ...e.when.map((c) => c.types.length)));
@@ -377,15 +379,15 @@ export class AlfworldGame {
         for (const c of e.when) {
           b.fill(-1);
           for (let i = 0; i < args.length; i++) b[i] = args[i];
-          if (satisfiable(c, this.store, b.subarray(0, c.types.length))) { ok = true; break; }
+          if (satisfiable(c, this.store, b)) { ok = true; break; }
         }
         if (!ok) continue;
       }
       fired.push(e);
     }
     // PDDL semantics: conditions read the old state, deletes happen before adds.
-    for (const e of fired) if (!e.add) { let k = 0; for (const a of e.args) k = k * w.n + val(a); this.store.remove(e.pred, k); }
-    for (const e of fired) if (e.add) { let k = 0; for (const a of e.args) k = k * w.n + val(a); this.store.add(e.pred, k); }
+    for (const e of fired) if (!e.add) this.store.remove(e.pred, groundArgs(e.args, args, n));
+    for (const e of fired) if (e.add) this.store.add(e.pred, groundArgs(e.args, args, n));
     this.version++;
   }
 
@@ -435,6 +437,13 @@ function isNoop(action: CompiledAction, conj: Conj, b: Int32Array, n: number): b
     if (!implied) return false;
   }
   return true;
+}
+
+/** A fact key from effect arguments (slots or constants) and an action's arguments. */
+function groundArgs(eargs: number[], args: number[], n: number): number {
+  let k = 0;
+  for (let i = 0; i < eargs.length; i++) { const a = eargs[i]; k = k * n + (a < 0 ? -a - 1 : args[a]); }
+  return k;
 }
 
 function groundKey(args: number[], b: Int32Array, n: number): number {
