@@ -2,7 +2,7 @@
  * The engine on the official game files: exact observations for every command type, all walkthroughs winning with
  * their own command strings, arbitrary input never crashing, the TextEnv wrapper, task lists and the installer.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -117,6 +117,20 @@ describe.skipIf(!root)('official game files', () => {
 });
 
 const epoLogic = findData('alfworld', 'logic-epo');
+
+/** Observations of the original environment from public run logs, compared line by line. */
+describe.skipIf(!root)('real transcripts of the original', () => {
+  for (const name of ['alfworld-transcript-cool-bowl-18.json', 'alfworld-transcript-heat-tomato-10.json']) {
+    const fx = JSON.parse(readFileSync(join(process.cwd(), 'test', 'fixtures', name), 'utf8')) as { game: string; first: string; steps: [string, string][] };
+    const file = join(root!, fx.game, 'game.tw-pddl');
+    it.skipIf(!existsSync(file))(`reproduces ${fx.game.split('/')[1]}`, () => {
+      const { game } = loadGame(file);
+      expect(game.reset()).toBe(fx.first);
+      const got = fx.steps.map(([cmd]) => [cmd, game.step(cmd).feedback]);
+      expect(got).toEqual(fx.steps);
+    });
+  }
+});
 
 describe.skipIf(!root || !epoLogic)('the older logic (logic-epo) the reference EPO prompts were written against', () => {
   it('keeps the task, speaks the older wording and accepts both placing spellings', () => {
