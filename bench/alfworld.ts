@@ -34,10 +34,10 @@ const datas = tasks.map((t) => ({ file: t.gamefile, data: readGameData(t.gamefil
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
 
 // Load time: file read + JSON + parse + build + reset, per game, in CPU time (shared domain/grammar parses are
-// cached after the first game). Three passes: the first two warm the JIT; the last is reported.
+// cached after the first game). Five passes: the first four warm the JIT; the last is reported.
 let firstLoad = 0;
 const loadMs: number[] = [];
-for (let pass = 0; pass < 3; pass++) {
+for (let pass = 0; pass < 5; pass++) {
   loadMs.length = 0;
   for (const t of tasks) {
     const t0 = cpu();

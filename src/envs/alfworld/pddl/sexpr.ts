@@ -11,7 +11,8 @@ export interface SList { kind: 'list'; items: SExpr[]; line: number }
 
 const TOKEN = /\n|[ \t\r]+|;[^\n]*|\(|\)|[^\s();]+/y;
 
-export function parseSExprs(text: string, where: string): SExpr[] {
+export function parseSExprs(source: string, where: string): SExpr[] {
+  const text = source.toLowerCase();
   const out: SExpr[] = [];
   const stack: SList[] = [];
   let top: SExpr[] = out;
@@ -32,7 +33,7 @@ export function parseSExprs(text: string, where: string): SExpr[] {
       stack.pop();
       top = stack.length ? stack[stack.length - 1].items : out;
     } else if (c !== 32 && c !== 9 && c !== 13 && c !== 59) {
-      top.push({ kind: 'atom', value: tok.toLowerCase(), line });
+      top.push({ kind: 'atom', value: tok, line });
     }
     if (TOKEN.lastIndex >= text.length) break;
   }
