@@ -3,7 +3,7 @@ import { createRng } from '../core/random.js';
 import { initBackend, tf } from './backend.js';
 import { makeConfig } from './config.js';
 import { generate } from './generate.js';
-import { disposeModel, initModel, type LlamaModel } from './llama.js';
+import { initModel, type LlamaModel } from './llama.js';
 import { maskedNll, packBatch, sequenceLogProbs, valueAndGrad } from './logprobs.js';
 import { AdamW, clipGradNorm, GradAccumulator } from './optim/adamw.js';
 import { sampleToken } from './sampling.js';
@@ -17,8 +17,8 @@ describe('AdamW, clipping, accumulation, schedule', () => {
   it('takes the textbook first AdamW step and decays only matrices', () => {
     const w = tf.variable(tf.tensor2d([[1, -2]]));
     const gain = tf.variable(tf.tensor1d([1]));
-    const opt = new AdamW(new Map([['w', w], ['gain', gain]]), { beta1: 0.9, beta2: 0.999, eps: 0, weightDecay: 0.5 });
-    opt.apply(new Map([['w', tf.tensor2d([[0.5, 0.25]])], ['gain', tf.tensor1d([-3])]]), 0.1);
+    const opt = new AdamW(new Map<string, tf.Variable>([['w', w], ['gain', gain]]), { beta1: 0.9, beta2: 0.999, eps: 0, weightDecay: 0.5 });
+    opt.apply(new Map<string, tf.Tensor>([['w', tf.tensor2d([[0.5, 0.25]])], ['gain', tf.tensor1d([-3])]]), 0.1);
     // Bias-corrected first step moves every weight by lr·sign(g); decay multiplies matrices by (1 − lr·wd) first.
     const [a, b] = w.dataSync();
     expect(a).toBeCloseTo(1 * 0.95 - 0.1, 6);
@@ -31,7 +31,7 @@ describe('AdamW, clipping, accumulation, schedule', () => {
   });
 
   it('clips the global norm and averages accumulated micro-batches', () => {
-    const grads = new Map([['a', tf.tensor1d([3, 0])], ['b', tf.tensor1d([4])]]);
+    const grads = new Map<string, tf.Tensor>([['a', tf.tensor1d([3, 0])], ['b', tf.tensor1d([4])]]);
     expect(clipGradNorm(grads, 1)).toBeCloseTo(5, 5);
     expect([...grads.get('a')!.dataSync(), ...grads.get('b')!.dataSync()].map((x) => Number(x.toFixed(4)))).toEqual([0.6, 0, 0.8]);
     const acc = new GradAccumulator();
