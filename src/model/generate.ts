@@ -90,7 +90,8 @@ export async function generate(model: LlamaModel, tok: BpeTokenizer, requests: G
       const keep: number[] = [];
       active.forEach((ri, j) => {
         const r = rows[ri];
-        const id = sampleToken(data.subarray(j * V, (j + 1) * V), r.req, r.rng);
+        // Only ids the tokenizer knows (a checkpoint may pad its embedding beyond the vocabulary).
+        const id = sampleToken(data.subarray(j * V, j * V + Math.min(V, tok.vocabSize)), r.req, r.rng);
         if (eos.has(id)) { r.done = 'stop'; r.eos = true; }
         else {
           r.ids.push(id);
