@@ -81,6 +81,8 @@ const defs: [string, GradFunc, { inputsToSave?: string[]; outputsToSave?: boolea
     return { x: () => tf.pad(dy as tf.Tensor, x.shape.map((d, i) => [b[i], d - b[i] - (s[i] < 0 ? d - b[i] : s[i])] as [number, number])) };
   }, { inputsToSave: ['x'] }],
   ['Cast', (dy) => ({ x: () => tf.clone(dy as tf.Tensor) }), {}],
+  ['Unpack', (dy, _s, { axis }) => ({ value: () => tf.stack(dy as tf.Tensor[], axis) }), {}],
+  ['Pack', (dy, _s, { axis }) => tf.unstack(dy as tf.Tensor, axis).map((t) => () => t), {}],
 ];
 
 let done = false;

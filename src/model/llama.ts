@@ -116,6 +116,32 @@ function attentionBias(B: number, T: number, S: number, rep: number, past: numbe
 }
 
 /**
+ * How attention products are computed. The wasm backend runs batched (rank-4) matMuls on a plain loop (~1 GFLOP/s)
+ * but 2-D ones on XNNPACK, so long sequences (training, prefill) loop over (row, kv-head) slices with 2-D products
+ * (measured 2-4x faster at T=256); short ones (decoding one token) keep the single batched call.
+ */
+export const ATTENTION = { loopMinT: 64 };
+
+function attendBatched(qg: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, bias: tf.Tensor4D, scale: number): tf.Tensor {
+  const scores = tf.add(tf.mul(tf.matMul(qg, k, false, true), scale), bias);
+  return tf.matMul(tf.softmax(scores), v);
+}
+
+function attendPerSlice(qg: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, bias: tf.Tensor4D, scale: number): tf.Tensor {
+  const [B, nKV, R, hd] = qg.shape;
+  const S = k.shape[2];
+  const flat = (t: tf.Tensor, rows: number) => tf.unstack(tf.reshape(t, [B * nKV, rows, hd]));
+  const qs = flat(qg, R), ks = flat(k, S), vs = flat(v, S);
+  const biases = bias.shape[0] === 1 ? undefined : tf.unstack(tf.reshape(bias, [B, R, S]));
+  const out = qs.map((q, i) => {
+    const b = biases ? biases[Math.floor(i / nKV)] : tf.reshape(bias, [R, S]);
+    const scores = tf.add(tf.mul(tf.matMul(q as tf.Tensor2D, tf.transpose(ks[i]) as tf.Tensor2D), scale), b);
+    return tf.matMul(tf.softmax(scores) as tf.Tensor2D, vs[i] as tf.Tensor2D);
+  });
+  return tf.reshape(tf.stack(out), [B, nKV, R, hd]);
+}
+
+/**
  * Run the decoder on token ids [B, T]. Returns logits [B, T, V] (or [B, V] with lastOnly) and, when asked, the cache
  * extended by these T positions. Call inside tf.tidy (or dispose the results).
  */
@@ -146,9 +172,8 @@ export function forward(model: LlamaModel, ids: tf.Tensor2D, opts: ForwardOption
     }
     if (opts.returnCache) { cache.k.push(k); cache.v.push(v); }
     // Grouped-query attention without copying keys: query heads sharing a kv head are stacked along time.
-    const qg = tf.reshape(q, [B, nKV, rep * T, hd]);
-    const scores = tf.add(tf.mul(tf.matMul(qg, k, false, true), scale), bias);
-    const ctx = tf.matMul(tf.softmax(scores), v); // [B, nKV, rep·T, hd]
+    const qg = tf.reshape(q, [B, nKV, rep * T, hd]) as tf.Tensor4D;
+    const ctx = T >= ATTENTION.loopMinT ? attendPerSlice(qg, k as tf.Tensor4D, v as tf.Tensor4D, bias, scale) : attendBatched(qg, k as tf.Tensor4D, v as tf.Tensor4D, bias, scale);
     const merged = tf.reshape(tf.transpose(tf.reshape(ctx, [B, nH, T, hd]), [0, 2, 1, 3]), [B * T, nH * hd]);
     x = tf.add(x, tf.matMul(merged, w(`${pre}.self_attn.o_proj.weight`) as tf.Tensor2D));
     const h2 = rmsNorm(x, w(`${pre}.post_attention_layernorm.weight`), c.rms_norm_eps) as tf.Tensor2D;

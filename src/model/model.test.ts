@@ -6,7 +6,7 @@ import { createRng } from '../core/random.js';
 import { initBackend, tf } from './backend.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { countParams, makeConfig } from './config.js';
-import { disposeModel, initModel, type LlamaModel } from './llama.js';
+import { ATTENTION, disposeModel, initModel, type LlamaModel } from './llama.js';
 import { maskedNll, packBatch, scoreSequences, sequenceLogProbs, valueAndGrad } from './logprobs.js';
 import { parseHeader } from './safetensors.js';
 import { trainBpe } from './tokenizer/bpe.js';
@@ -22,7 +22,8 @@ describe('Llama forward and gradients', () => {
     expect(countParams(tinyConfig())).toBe(40 * 16 + 2 * (256 + 256 + 256 + 1152 + 32) + 16);
   });
 
-  it('matches finite differences on a tiny config (GQA, padding mask, repeated tokens, per-token weights)', () => {
+  it.each([['batched', 1000], ['per-slice', 0]])('matches finite differences on a tiny config (GQA, padding mask, repeated tokens, per-token weights; %s attention)', (_impl, loopMinT) => {
+    ATTENTION.loopMinT = loopMinT;
     const model = initModel(tinyConfig(), 7);
     // Larger weights than the default init so that every path carries signal.
     for (const [name, v] of model.params) if (v.shape.length > 1) v.assign(tf.mul(v, name.includes('embed') ? 20 : 10));
@@ -48,6 +49,19 @@ describe('Llama forward and gradients', () => {
       }
     }
     expect(checked).toBe(3 * model.params.size);
+    disposeModel(model);
+    ATTENTION.loopMinT = 64;
+  });
+
+  it('computes the same log-probabilities with batched and per-slice attention', () => {
+    const model = initModel(tinyConfig(), 2);
+    const seqs = [[0, 5, 6, 7, 8, 9], [0, 9, 8]];
+    ATTENTION.loopMinT = 1000;
+    const batched = scoreSequences(model, seqs, 2);
+    ATTENTION.loopMinT = 0;
+    const sliced = scoreSequences(model, seqs, 2);
+    ATTENTION.loopMinT = 64;
+    sliced.forEach((row, b) => row.forEach((x, i) => expect(x).toBeCloseTo(batched[b][i], 5)));
     disposeModel(model);
   });
 
