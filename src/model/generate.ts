@@ -6,7 +6,7 @@
 import { createRng } from '../core/random.js';
 import { tf } from './backend.js';
 import { eosIds } from './config.js';
-import { forward, type KvCache, type LlamaModel } from './llama.js';
+import { forward, type KvCache, lmHead, type LlamaModel } from './llama.js';
 import { sampleToken, type SamplingParams } from './sampling.js';
 import type { BpeTokenizer } from './tokenizer/bpe.js';
 
@@ -70,11 +70,13 @@ export async function generate(model: LlamaModel, tok: BpeTokenizer, requests: G
   let keyMask = rows.map((r) => [...Array(T - r.req.prompt.length).fill(0), ...Array(r.req.prompt.length).fill(1)]);
   const positions = rows.map((r) => [...Array(T - r.req.prompt.length).fill(0), ...r.req.prompt.map((_, t) => t)]);
 
+  const head = tf.tidy(() => lmHead(model));
+  const tied = model.config.tie_word_embeddings;
   let cache: KvCache | undefined;
   let logits: tf.Tensor2D;
   {
     const ids = tf.tensor2d(padded, [rows.length, T], 'int32');
-    const out = tf.tidy(() => forward(model, ids, { positions, keyMask, lastOnly: true, returnCache: true }) as unknown as tf.TensorContainer) as unknown as { logits: tf.Tensor2D; cache: KvCache };
+    const out = tf.tidy(() => forward(model, ids, { positions, keyMask, lastOnly: true, returnCache: true, lmHead: head }) as unknown as tf.TensorContainer) as unknown as { logits: tf.Tensor2D; cache: KvCache };
     ids.dispose();
     logits = out.logits;
     cache = out.cache;
@@ -119,7 +121,7 @@ export async function generate(model: LlamaModel, tok: BpeTokenizer, requests: G
       keyMask = keyMask.map((m) => [...m, 1]);
       const step = tf.tensor2d(next, [next.length, 1], 'int32');
       const before: KvCache = cache!;
-      const out = tf.tidy(() => forward(model, step, { positions: active.map((ri) => [rows[ri].length - 1]), keyMask, cache: before, lastOnly: true, returnCache: true }) as unknown as tf.TensorContainer) as unknown as { logits: tf.Tensor2D; cache: KvCache };
+      const out = tf.tidy(() => forward(model, step, { positions: active.map((ri) => [rows[ri].length - 1]), keyMask, cache: before, lastOnly: true, returnCache: true, lmHead: head }) as unknown as tf.TensorContainer) as unknown as { logits: tf.Tensor2D; cache: KvCache };
       step.dispose();
       for (const t of [...before.k, ...before.v]) t.dispose();
       logits = out.logits;
@@ -127,6 +129,7 @@ export async function generate(model: LlamaModel, tok: BpeTokenizer, requests: G
       if (opts.yieldEvery !== false) await new Promise((r) => setImmediate(r));
     }
   } finally {
+    if (tied) head.dispose();
     if (!logits!.isDisposed) logits!.dispose();
     if (cache) for (const t of [...cache.k, ...cache.v]) if (!t.isDisposed) t.dispose();
   }

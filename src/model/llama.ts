@@ -28,6 +28,17 @@ export interface ForwardOptions {
   lastOnly?: boolean;
   /** Also return the updated cache. */
   returnCache?: boolean;
+  /** The output projection as [hidden, vocab], precomputed by decoding loops (see lmHead()). */
+  lmHead?: tf.Tensor2D;
+}
+
+/**
+ * The output projection as [hidden, vocab]. With tied embeddings this is a transposed copy: compute it once per
+ * generation rather than per token (the wasm matMul also re-packs a new right-hand side on every call).
+ */
+export function lmHead(model: LlamaModel): tf.Tensor2D {
+  const p = model.params;
+  return model.config.tie_word_embeddings ? tf.transpose(p.get('model.embed_tokens.weight')!) as tf.Tensor2D : p.get('lm_head.weight')! as tf.Tensor2D;
 }
 
 export const LINEAR_SUFFIXES = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'];
@@ -184,8 +195,6 @@ export function forward(model: LlamaModel, ids: tf.Tensor2D, opts: ForwardOption
   }
   let out = rmsNorm(x, w('model.norm.weight'), c.rms_norm_eps) as tf.Tensor2D;
   if (opts.lastOnly) out = tf.reshape(tf.slice(tf.reshape(out, [B, T, H]), [0, T - 1, 0], [B, 1, H]), [B, H]);
-  const logits = c.tie_word_embeddings
-    ? tf.matMul(out, tf.transpose(w('model.embed_tokens.weight')) as tf.Tensor2D) // explicit: see grads.ts
-    : tf.matMul(out, w('lm_head.weight') as tf.Tensor2D);
+  const logits = tf.matMul(out, opts.lmHead ?? lmHead(model)); // an explicit transpose, not a flag: see grads.ts
   return { logits: opts.lastOnly ? logits : tf.reshape(logits, [B, T, c.vocab_size]), cache: opts.returnCache ? cache : undefined };
 }
