@@ -57,8 +57,10 @@ class BatchRunner {
         });
         if (!batch.length) continue;
         try {
-          const results = await generate(this.model, this.tok, batch.map((p) => p.req), { onText: (row, d) => batch[row].onText?.(d) });
-          results.forEach((r, i) => batch[i].resolve(r));
+          const results = await generate(this.model, this.tok, batch.map((p) => ({ ...p.req, signal: p.signal })), { onText: (row, d) => batch[row].onText?.(d) });
+          results.forEach((r, i) => (r.finishReason === 'abort'
+            ? batch[i].reject(new EpoError('INTERRUPTED', 'request aborted', { where: 'local model' }))
+            : batch[i].resolve(r)));
         } catch (e) {
           for (const p of batch) p.reject(e);
         }

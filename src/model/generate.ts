@@ -15,13 +15,15 @@ export interface GenerateRequest extends SamplingParams {
   maxTokens?: number;
   stop?: string[];
   seed?: number;
+  /** Aborting ends this row only (finish reason "abort"); the rest of the batch goes on. */
+  signal?: AbortSignal;
 }
 
 export interface GenerateResult {
   ids: number[];
   text: string;
-  /** "stop" (end-of-turn token or stop string) or "length" (token budget or context window). */
-  finishReason: 'stop' | 'length';
+  /** "stop" (end-of-turn token or stop string), "length" (token budget or context window) or "abort". */
+  finishReason: 'stop' | 'length' | 'abort';
   promptTokens: number;
   completionTokens: number;
 }
@@ -39,7 +41,7 @@ interface Row {
   ids: number[];
   text: string;
   emitted: number;
-  done?: 'stop' | 'length';
+  done?: 'stop' | 'length' | 'abort';
   /** Ended by an end-of-turn token (counted as a completion token, as OpenAI-compatible servers do). */
   eos?: boolean;
   rng: ReturnType<typeof createRng>;
@@ -92,6 +94,7 @@ export async function generate(model: LlamaModel, tok: BpeTokenizer, requests: G
       const keep: number[] = [];
       active.forEach((ri, j) => {
         const r = rows[ri];
+        if (r.req.signal?.aborted) { r.done = 'abort'; return; }
         // Only ids the tokenizer knows (a checkpoint may pad its embedding beyond the vocabulary).
         const id = sampleToken(data.subarray(j * V, j * V + Math.min(V, tok.vocabSize)), r.req, r.rng);
         if (eos.has(id)) { r.done = 'stop'; r.eos = true; }

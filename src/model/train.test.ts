@@ -9,7 +9,8 @@ import { AdamW, clipGradNorm, GradAccumulator } from './optim/adamw.js';
 import { sampleToken } from './sampling.js';
 import { cosineLr } from './schedule.js';
 import { type BpeTokenizer, trainBpe } from './tokenizer/bpe.js';
-import { SPECIAL, SPECIAL_TOKENS } from './tokenizer/chat.js';
+import { SPECIAL, SPECIAL_TOKENS, tokenizeChat } from './tokenizer/chat.js';
+import { LocalChatModel } from './chat-model.js';
 
 beforeAll(async () => { await initBackend(); });
 
@@ -125,5 +126,18 @@ describe('a tiny model trained on a tiny corpus', () => {
     expect(streamed.join('')).toBe(b.text);
     const others = await Promise.all([1, 2, 3, 4, 5].map((seed) => generate(model, tok, [{ ...req, seed }])));
     expect(others.some(([o]) => o.ids.join() !== a.ids.join())).toBe(true);
+  });
+
+  it('serves chats through LocalChatModel: concurrent requests share a batch, an aborted one alone fails', async () => {
+    const m = new LocalChatModel('local:test', model, tok);
+    const ctl = new AbortController();
+    const messages = [{ role: 'user' as const, content: 'Thought: take' }];
+    const a = m.complete({ messages, temperature: 0, maxTokens: 20 });
+    const b = m.complete({ messages, temperature: 0, maxTokens: 20, signal: ctl.signal });
+    ctl.abort();
+    await expect(b).rejects.toThrow(/aborted/);
+    const r = await a;
+    expect(r.usage.promptTokens).toBe(tokenizeChat(tok, messages, { addGenerationPrompt: true }).ids.length);
+    expect(['stop', 'length']).toContain(r.finishReason);
   });
 });
