@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { registerData } from './data.js';
 import { registerEpisodes } from './episodes.js';
 import { registerSotopia } from './eval-sotopia.js';
+import { registerModel } from './model.js';
 import { registerReplay } from './replay.js';
 import { registerServe } from './serve.js';
 
@@ -14,4 +15,5 @@ export const commands: Register[] = [
   registerEpisodes,
   registerServe,
   registerSotopia,
+  registerModel,
 ];

@@ -1,0 +1,37 @@
+/**
+ * Does a pretrained checkpoint answer like a household strategist? Serves `local:<dir>` with the real OpenAI-protocol
+ * server, sends held-out household chats (a random number of turns each, ending on a user turn) through the openai
+ * SDK, and reports the share of answers that start with "Thought:".
+ *   npm run -s bench -- model-chat --model DIR [--prompts 50] [--seed 999] [--temperature 0.7]
+ */
+import OpenAI from 'openai';
+import { createModel } from '../src/llm/create.js';
+import { createRng } from '../src/core/random.js';
+import { householdChat } from '../src/model/corpus/household.js';
+import { registerLocalBackend } from '../src/model/register.js';
+import { startServer } from '../src/serve/openai-server.js';
+
+const arg = (name: string, def: string) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : def; };
+const dir = arg('model', '');
+if (!dir) { console.error('usage: npm run -s bench -- model-chat --model <checkpoint dir>'); process.exit(2); }
+const n = Number(arg('prompts', '50')), seed = Number(arg('seed', '999')), temperature = Number(arg('temperature', '0.7'));
+
+registerLocalBackend();
+const server = await startServer({ model: createModel(`local:${dir}`), name: 'strategist', port: 0 });
+const client = new OpenAI({ baseURL: server.baseURL, apiKey: 'unused', maxRetries: 0 });
+const rng = createRng(seed);
+const t0 = performance.now();
+const answers = await Promise.all(Array.from({ length: n }, async (_, i) => {
+  const chat = householdChat(rng.fork(`held-out-${i}`));
+  const userTurns = chat.length / 2;
+  const k = rng.int(userTurns);
+  const messages = chat.slice(0, 2 * k + 1);
+  const r = await client.chat.completions.create({ model: 'strategist', messages, temperature, max_tokens: 64, seed: i });
+  return { text: r.choices[0].message.content ?? '', tokens: r.usage?.completion_tokens ?? 0 };
+}));
+const secs = (performance.now() - t0) / 1000;
+await server.close();
+const thought = answers.filter((a) => a.text.startsWith('Thought:')).length;
+for (const a of answers.slice(0, 5)) console.log(`  ${JSON.stringify(a.text)}`);
+console.log(`${thought}/${n} answers start with "Thought:" (${((100 * thought) / n).toFixed(0)}%), ${answers.reduce((k, a) => k + a.tokens, 0)} completion tokens in ${secs.toFixed(1)} s through the OpenAI endpoint`);
+console.log(JSON.stringify({ prompts: n, thought_share: thought / n, seconds: Number(secs.toFixed(1)) }));
