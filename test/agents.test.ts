@@ -63,9 +63,24 @@ describe('one-shot examples', () => {
     expect(ex.steps).toEqual([
       { thought: 'I need to find the key first; shelf 3 is a likely spot, so check it.', action: 'go to shelf 3', observation: 'You did: go to shelf 3.' },
       { thought: 'The key is here; pick it up.', action: 'take key 3 from shelf 3', observation: 'You did: take key 3 from shelf 3.' },
-      { thought: 'Put the key on box 1; that completes the task.', action: 'move key 3 to box 1', observation: 'You put the key in the box.' },
+      { thought: 'Put the key in box 1; that completes the task.', action: 'move key 3 to box 1', observation: 'You put the key in the box.' },
     ]);
     expect(renderExample(ex, 'strategist')).toContain("Thought: The key is here; pick it up.\nActor's action: take key 3 from shelf 3\nObservation: You did: take key 3 from shelf 3.");
+  });
+  it('writes ALFWorld thoughts that follow the sub-goals (holding, closed receptacles, the second object)', () => {
+    const heat = ['go to countertop 4', 'take apple 3 from countertop 4', 'go to microwave 1', 'heat apple 3 with microwave 1', 'go to fridge 1', 'open fridge 1', 'move apple 3 to fridge 1'];
+    expect(heat.map((_, i) => alfworldThought(heat, i, ''))).toEqual([
+      'I need to find the apple first; countertop 4 is a likely spot, so check it.',
+      'The apple is here; pick it up.',
+      'The apple must be heated; take it to microwave 1.',
+      'Heat the apple with microwave 1, as the task asks.',
+      'I am holding the apple; bring it to fridge 1 (it is closed, so open it first).',
+      'Fridge 1 is closed; open it.',
+      'Put the apple in fridge 1; that completes the task.',
+    ]);
+    const two = ['go to bed 1', 'take book 4 from bed 1', 'go to desk 1', 'move book 4 to desk 1', 'go to bed 1', 'take book 3 from bed 1'];
+    expect(alfworldThought(two, 3, '')).toBe('Put the book on desk 1, then fetch the next one.');
+    expect(alfworldThought(two, 4, '')).toBe('Now find the second book; bed 1 is a likely spot, so check it.');
   });
   it('rejects a walkthrough that does not win', async () => {
     await expect(playExample(new FakeEnv(), fakeTask(1), ['go to shelf 1'], alfworldThought)).rejects.toThrow(/does not finish the game/);

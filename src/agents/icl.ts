@@ -31,30 +31,39 @@ const ALF = {
 
 /** ALFWorld thoughts: the sub-goal each walkthrough step serves, in the project's own words. */
 export const alfworldThought: ThoughtWriter = (actions, i) => {
-  const a = actions[i], next = actions[i + 1] ?? '';
-  const later = actions.slice(i + 1);
+  const a = actions[i];
+  const before = actions.slice(0, i), later = actions.slice(i + 1);
+  const holding = before.filter((x) => ALF.take.test(x)).length > before.filter((x) => ALF.place.test(x)).length;
+  const placedOne = before.some((x) => ALF.place.test(x));
+  // the next step that is not opening a receptacle decides why we walk somewhere
+  const purpose = later.find((x) => !ALF.open.test(x)) ?? '';
+  const opens = ALF.open.test(later[0] ?? '');
   let m: RegExpExecArray | null;
   if ((m = ALF.go.exec(a))) {
-    const place = m[1];
+    const place = m[1], inside = opens ? ' (it is closed, so open it first)' : '';
     let n: RegExpExecArray | null;
-    if ((n = ALF.take.exec(next))) return `I need to find the ${stem(n[1])} first; ${place} is a likely spot, so check it.`;
-    if (ALF.open.test(next)) return `${cap(place)} may hold what I need; go there and look inside.`;
-    if ((n = ALF.place.exec(next))) return `I am holding the ${stem(n[1])}; bring it to ${place}.`;
-    if ((n = ALF.treat.exec(next))) return `The ${stem(n[2])} must be ${n[1] === 'heat' ? 'heated' : n[1] === 'cool' ? 'cooled' : 'cleaned'}; take it to ${place}.`;
-    if ((n = ALF.use.exec(next))) return `The ${stem(n[1])} is at ${place}; go there to look at things under its light.`;
-    if (later.some((x) => ALF.take.test(x))) return `Keep searching: go to ${place}.`;
-    return `Go to ${place}.`;
+    if ((n = ALF.take.exec(purpose))) {
+      return `${placedOne ? `Now find the second ${stem(n[1])}` : `I need to find the ${stem(n[1])} first`}; ${place} is a likely spot, so check it${inside}.`;
+    }
+    if ((n = ALF.place.exec(purpose))) return `I am holding the ${stem(n[1])}; bring it to ${place}${inside}.`;
+    if ((n = ALF.treat.exec(purpose))) return `The ${stem(n[2])} must be ${n[1] === 'heat' ? 'heated' : n[1] === 'cool' ? 'cooled' : 'cleaned'}; take it to ${place}.`;
+    if ((n = ALF.use.exec(purpose))) return `The ${stem(n[1])} is at ${place}; go there to look at things under its light.`;
+    return holding ? `Carry on to ${place}.` : `Keep searching: go to ${place}.`;
   }
-  if ((m = ALF.open.exec(a))) return `${cap(m[1])} is closed; open it to see what is inside.`;
+  if ((m = ALF.open.exec(a))) return `${cap(m[1])} is closed; open it${holding ? '' : ' to see what is inside'}.`;
   if ((m = ALF.take.exec(a))) return `The ${stem(m[1])} is here; pick it up.`;
   if ((m = ALF.treat.exec(a))) return `${cap(m[1])} the ${stem(m[2])} with ${m[3]}, as the task asks.`;
   if ((m = ALF.place.exec(a))) {
-    return later.length ? `Put the ${stem(m[1])} on ${m[2]}, then fetch the next one.` : `Put the ${stem(m[1])} on ${m[2]}; that completes the task.`;
+    const where = `${CONTAINER.test(m[2]) ? 'in' : 'on'} ${m[2]}`;
+    return later.length ? `Put the ${stem(m[1])} ${where}, then fetch the next one.` : `Put the ${stem(m[1])} ${where}; that completes the task.`;
   }
   if ((m = ALF.use.exec(a))) return `Switch on the ${stem(m[1])} to examine the object under its light.`;
   if ((m = ALF.slice.exec(a))) return `Slice the ${stem(m[1])} with ${m[2]}.`;
   return `Next: ${a}.`;
 };
+
+/** Receptacles things go in (rather than on). */
+const CONTAINER = /^(fridge|drawer|cabinet|microwave|safe|garbagecan|box|sinkbasin|bathtubbasin|cart|laundryhamper|toilet)\b/;
 
 const ASIN = /^b[0-9a-z]{9}$/i;
 
