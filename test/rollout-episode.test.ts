@@ -97,6 +97,15 @@ describe('episode loop (epo mode)', () => {
       .rejects.toThrow(/scripted model has only 0 answers/);
   });
 
+  it('can put instructions at the top of the first user message (no system role), keeping the contract', async () => {
+    const e = await runEpisode(setup({ systemRole: false }), { task, env: new FakeEnv(), trial: 0, seed: 1 });
+    const first = e.turns[0].strategist!.input;
+    expect(first.map((m) => m.role)).toEqual(['user']);
+    expect(first[0].content.startsWith(alfworldPrompts.strategist)).toBe(true);
+    expect(first[0].content.endsWith('Task:\nYou are in a room with shelf 7 and box 1.\nYour task is to: put key in box.')).toBe(true);
+    expect(strategistChat(e).map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user', 'assistant']);
+  });
+
   it('shows admissible actions to the actor only when asked', async () => {
     const e = await runEpisode(setup({ showAdmissible: true }), { task, env: new FakeEnv(), trial: 0, seed: 1 });
     expect(e.turns[0].actor!.input[1].content).toContain('\nAvailable actions: go to shelf 7, look');

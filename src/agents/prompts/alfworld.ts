@@ -7,7 +7,7 @@ const COMMANDS = [
   'heat <object> with <microwave>', 'cool <object> with <fridge>', 'use <lamp>', 'slice <object> with <knife>',
   'examine <thing>', 'look', 'inventory',
 ];
-const VERBS = /^(go to|open|close|take|move|put|clean|heat|cool|use|slice|examine|look|inventory)\b/;
+const VERBS = /^(go to|open|close|take|move|put|clean|heat|cool|use|slice|examine|look|inventory|help)\b/;
 
 const commandList = COMMANDS.map((c) => `- ${c}`).join('\n');
 
