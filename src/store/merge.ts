@@ -27,16 +27,21 @@ export function mergeRuns(into: string, from: string[], runsRoot?: string): Merg
     if (!existsSync(d.store)) throw new EpoError('NOT_FOUND', `run "${name}" has no store`, { where: d.store });
     return { name, store: RunStore.open(d.store) };
   });
-  const target = RunStore.open(runDir(into, runsRoot).store);
+  const protocols = sources.map((s) => s.store.getMeta<Record<string, unknown>>('protocol'));
+  const mismatch = (ref: string | undefined, name: string) => (p: Record<string, unknown> | undefined, i: number) => {
+    if (comparable(p) !== ref) {
+      for (const s of sources) s.store.close();
+      throw new EpoError('BAD_INPUT', `run "${sources[i].name}" was made with another protocol than run "${name}"; only runs of one evaluation can be merged`, { where: sources[i].store.path });
+    }
+  };
+  protocols.forEach(mismatch(comparable(protocols[0]), sources[0].name));
+  const targetPath = runDir(into, runsRoot).store;
+  const existing = existsSync(targetPath) ? RunStore.open(targetPath) : undefined;
+  const before = existing?.getMeta<Record<string, unknown>>('protocol');
+  existing?.close();
+  if (before) protocols.forEach(mismatch(comparable(before), into));
+  const target = RunStore.open(targetPath);
   try {
-    const protocols = sources.map((s) => s.store.getMeta<Record<string, unknown>>('protocol'));
-    const existing = target.getMeta<Record<string, unknown>>('protocol');
-    const ref = comparable(existing ?? protocols[0]);
-    protocols.forEach((p, i) => {
-      if (comparable(p) !== ref) {
-        throw new EpoError('BAD_INPUT', `run "${sources[i].name}" was made with another protocol than ${existing ? `run "${into}"` : `run "${sources[0].name}"`}; only runs of one evaluation can be merged`, { where: sources[i].store.path });
-      }
-    });
     const seen = target.finishedIds();
     const result: MergeResult = { episodes: 0, duplicates: 0, perSource: {} };
     for (const s of sources) {
@@ -48,7 +53,7 @@ export function mergeRuns(into: string, from: string[], runsRoot?: string): Merg
       result.perSource[s.name] = target.putEpisodes(fresh.map((e) => ({ ...e, run: into })));
       result.episodes += result.perSource[s.name];
     }
-    if (protocols[0] && !existing) {
+    if (protocols[0] && !before) {
       const { shard: _s, ...merged } = protocols[0];
       target.setMeta('protocol', { ...merged, mergedFrom: from });
       target.setMeta('kind', sources[0].store.getMeta('kind'));
