@@ -87,6 +87,9 @@ describe('evaluate', () => {
     expect(s.episodes).toBe(6);
     expect(s.metrics.success.mean).toBeCloseTo(4 / 6);
     expect(s.protocol.shard).toBeUndefined();
+    const merged = RunStore.open(join(root, 'merged', 'epo.sqlite'));
+    expect(merged.allMeta()).toMatchObject({ kind: 'eval', protocol: { mergedFrom: ['shard0', 'shard1'], maxSteps: 6 } });
+    merged.close();
     expect(() => mergeRuns('merged2', ['shard0', 'full'], root)).not.toThrow();
     expect(mergeRuns('merged2', ['shard1'], root).duplicates).toBe(3);
   });

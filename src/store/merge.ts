@@ -53,10 +53,15 @@ export function mergeRuns(into: string, from: string[], runsRoot?: string): Merg
       result.perSource[s.name] = target.putEpisodes(fresh.map((e) => ({ ...e, run: into })));
       result.episodes += result.perSource[s.name];
     }
-    if (protocols[0] && !before) {
-      const { shard: _s, ...merged } = protocols[0];
-      target.setMeta('protocol', { ...merged, mergedFrom: from });
-      target.setMeta('kind', sources[0].store.getMeta('kind'));
+    if (!before) {
+      // a new target takes the first source's records (configs of other benchmarks included), minus shard details
+      for (const [key, value] of Object.entries(sources[0].store.allMeta())) {
+        if (key !== 'protocol' && key !== 'summary' && target.getMeta(key) === undefined) target.setMeta(key, value);
+      }
+      if (protocols[0]) {
+        const { shard: _s, ...merged } = protocols[0];
+        target.setMeta('protocol', { ...merged, mergedFrom: from });
+      }
     }
     return result;
   } finally {
