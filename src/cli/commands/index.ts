@@ -1,8 +1,11 @@
 /** Every CLI command, in the order `epo --help` lists them. One file per command group. */
 import type { Command } from 'commander';
 import { registerData } from './data.js';
+import { registerDataset } from './dataset.js';
 import { registerEpisodes } from './episodes.js';
+import { registerLabel } from './label.js';
 import { registerReplay } from './replay.js';
+import { registerTrain } from './train.js';
 
 export type Register = (program: Command) => void;
 
@@ -10,4 +13,7 @@ export const commands: Register[] = [
   registerData,
   registerReplay,
   registerEpisodes,
+  registerLabel,
+  registerDataset,
+  registerTrain,
 ];
