@@ -1,4 +1,10 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { makeRule } from '../src/rewards/returns.js';
+import { RunStore } from '../src/store/run-store.js';
+import { buildDataset } from '../src/train/dataset.js';
 import { jsonObjectCandidates } from '../src/rewards/judge/json-extract.js';
 import { judgeEpisode, labelEpisodes, newCounters } from '../src/rewards/judge/label.js';
 import { chatPositionsToTurns, parseJudgeAnswer } from '../src/rewards/judge/parse.js';
@@ -116,9 +122,24 @@ describe('judge labeling', () => {
     const model = scriptedModel((req) => (req.messages[1].content.includes('task-bad') ? 'no idea' : '{"indexes":[1],"reasoning":"ok"}'));
     const saved: [string, Label][] = [];
     const episodes = [chatEpisode({ taskId: 'task-a' }), chatEpisode({ taskId: 'task-bad' }), chatEpisode({ taskId: 'task-c' })];
-    const stats = await labelEpisodes(episodes, (e) => judgeEpisode(e, { model, maxRepairs: 1 }), (id, l) => saved.push([id, l]), { concurrency: 2 });
+    const stats = await labelEpisodes(episodes.map((e) => e.id), (id) => episodes.find((e) => e.id === id), (e) => judgeEpisode(e, { model, maxRepairs: 1 }), (id, l) => saved.push([id, l]), { concurrency: 2 });
     expect(stats).toMatchObject({ total: 3, labelled: 2, failed: 1 });
     expect(stats.errors[0]).toEqual({ id: 'task-bad#0', error: 'MODEL_OUTPUT: the judge gave no usable answer in 1 sample(s) (at episode task-bad#0)' });
     expect(saved.map(([id]) => id).sort()).toEqual(['task-a#0', 'task-c#0']);
+  });
+});
+
+describe('judge labels in a real run store feed the dataset', () => {
+  it('labels stored per episode; the reference rule turns picks into weights', async () => {
+    const store = RunStore.open(join(mkdtempSync(join(tmpdir(), 'epo-judge-')), 'epo.sqlite'));
+    store.putEpisodes([chatEpisode({ taskId: 'a', turns: 5, env: 'webshop', outcome: 0.7 }), chatEpisode({ taskId: 'b', turns: 5, env: 'webshop', outcome: 0.7 })]);
+    const model = scriptedModel((req) => (req.messages[1].content.includes('(a)') ? '{"indexes":[2],"reasoning":"searched well"}' : '{"indexes":[],"reasoning":"nothing stood out"}'), { spec: 'j' });
+    const ids = [...store.finishedIds()].sort();
+    const stats = await labelEpisodes(ids, (id) => store.getEpisode(id), (e) => judgeEpisode(e, { model }), (id, l) => store.putLabel(id, l), { concurrency: 2 });
+    expect(stats.labelled).toBe(2);
+    expect(store.getLabel('a#0', 'judge:j')).toMatchObject({ rewards: [0, 1, 0, 0, 0], critical: [1], reasoning: 'searched well' });
+    const ds = buildDataset([{ name: 'r', episodes: () => store.episodes(), getLabel: (id, l) => store.getLabel(id, l) }], { rule: makeRule('reference'), labeler: 'judge:j' });
+    store.close();
+    expect(ds.examples.map((x) => x.weights.map((w) => Number(w.toFixed(3))))).toEqual([[0.990, 1.000, 0.409, 0.413, 0.417], [0.961, 0.970, 0.980, 0.990, 1.000]]);
   });
 });

@@ -50,14 +50,15 @@ export function registerLabel(program: Command): void {
         const labeler = o.labeler ?? (env ? ENV_LABELER : judgeLabeler(o.judge));
         const done = o.force ? new Set<string>() : store.labelledIds(labeler);
         const limit = parseNumber('--limit', o.limit, { integer: true, min: 0 });
-        const todo = [...store.episodes()].filter((e) => !done.has(e.id)).slice(0, limit ?? Infinity);
+        const todo = [...store.finishedIds()].filter((id) => !done.has(id)).sort().slice(0, limit ?? Infinity);
         const skipped = store.countEpisodes() - todo.length;
+        const load = (id: string) => store.getEpisode(id);
         const save = (id: string, l: Label) => store.putLabel(id, { ...l, labeler });
         let critical = 0, turns = 0;
         const count = (l: Label): Label => { critical += l.critical?.length ?? 0; turns += l.rewards.length; return l; };
         let stats;
         if (env) {
-          stats = await labelEpisodes(todo, async (e) => count(envLabel(e)), save, { concurrency: 1 });
+          stats = await labelEpisodes(todo, load, async (e) => count(envLabel(e)), save, { concurrency: 1 });
         } else {
           const model = await judgeModel(o.judge);
           const counters = newCounters();
@@ -65,7 +66,7 @@ export function registerLabel(program: Command): void {
           const stop = () => ctrl.abort(new EpoError('INTERRUPTED', 'interrupted'));
           process.once('SIGINT', stop);
           try {
-            stats = await labelEpisodes(todo, async (e) => count(await judgeEpisode(e, {
+            stats = await labelEpisodes(todo, load, async (e) => count(await judgeEpisode(e, {
               model, labeler,
               samples: parseNumber('--samples', o.samples, { integer: true, min: 1 }),
               voteThreshold: parseNumber('--vote-threshold', o.voteThreshold, { min: 0, max: 1 }),

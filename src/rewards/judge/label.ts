@@ -117,24 +117,27 @@ export interface LabelStats {
 }
 
 /**
- * Label many episodes with bounded concurrency. Each label is handed to `save` as soon as it exists (so an interrupted
- * run keeps its work); an episode whose labeling fails is counted and left unlabelled for the next run.
+ * Label many episodes with bounded concurrency. Episodes are loaded one at a time (`load`), so a large run is never held
+ * in memory. Each label is handed to `save` as soon as it exists (an interrupted run keeps its work); an episode whose
+ * labeling fails is counted and left unlabelled for the next run.
  */
 export async function labelEpisodes(
-  episodes: readonly Episode[], label: (e: Episode) => Promise<Label>, save: (id: string, l: Label) => void,
+  ids: readonly string[], load: (id: string) => Episode | undefined, label: (e: Episode) => Promise<Label>, save: (id: string, l: Label) => void,
   opts: { concurrency: number; signal?: AbortSignal; onProgress?(s: LabelStats): void },
 ): Promise<LabelStats> {
-  const stats: LabelStats = { total: episodes.length, skipped: 0, labelled: 0, failed: 0, errors: [] };
-  await mapPool(episodes, opts.concurrency, async (e) => {
+  const stats: LabelStats = { total: ids.length, skipped: 0, labelled: 0, failed: 0, errors: [] };
+  await mapPool(ids, opts.concurrency, async (id) => {
     try {
+      const e = load(id);
+      if (!e) throw new EpoError('NOT_FOUND', 'episode not found', { where: `episode ${id}` });
       const l = await label(e);
       if (opts.signal?.aborted) return;
-      save(e.id, l);
+      save(id, l);
       stats.labelled++;
     } catch (err) {
       if (opts.signal?.aborted) return;
       stats.failed++;
-      stats.errors.push({ id: e.id, error: describeError(err) });
+      stats.errors.push({ id, error: describeError(err) });
     }
     opts.onProgress?.(stats);
   }, opts.signal);
