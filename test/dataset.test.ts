@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Command } from 'commander';
 import { parse } from 'yaml';
 import { RunStore } from '../src/store/run-store.js';
-import { buildDataset, isValidationTask, normaliseChat, type DatasetSource } from '../src/train/dataset.js';
+import { buildDataset, validationTasks, normaliseChat, type DatasetSource } from '../src/train/dataset.js';
 import { makeRule } from '../src/rewards/returns.js';
 import { checkCutoff, inferSeqlen } from '../src/train/cutoff.js';
 import { fitToCutoff } from '../src/train/export/fit.js';
@@ -87,9 +87,11 @@ describe('dataset build from run stores', () => {
     const valTasks = new Set(ds.examples.filter((x) => x.split === 'val').map((x) => x.taskId));
     const trainTasks = new Set(ds.examples.filter((x) => x.split === 'train').map((x) => x.taskId));
     expect([...valTasks].filter((t) => trainTasks.has(t))).toEqual([]);
-    expect(valTasks.size).toBeGreaterThan(0);
-    expect(valTasks.size).toBeLessThan(20);
-    expect([...valTasks].every((t) => isValidationTask(t, 0.25, 7))).toBe(true);
+    expect(valTasks.size).toBe(5); // round(0.25 × 20 tasks)
+    expect(validationTasks(Array.from({ length: 20 }, (_, i) => `t${i}`), 0.25, 7)).toEqual(valTasks);
+    expect(validationTasks(Array.from({ length: 20 }, (_, i) => `t${i}`), 0.25, 8)).not.toEqual(valTasks);
+    expect(validationTasks(['a', 'b', 'c'], 0.01, 7).size).toBe(1); // at least one task when asked
+    expect(validationTasks(['a'], 0.5, 7).size).toBe(0); // never every task
   });
 
   it('chats must alternate user/assistant after an optional system message', () => {

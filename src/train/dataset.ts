@@ -73,7 +73,7 @@ export interface DatasetRecord {
   labeler: string | null;
   sources: { run: string; episodes: number }[];
   filters: { minOutcome: number | null; dedup: boolean };
-  split: { valFraction: number; seed: number; by: 'taskId' };
+  split: { valFraction: number; seed: number; by: 'taskId'; valTasks: number };
   counts: DatasetCounts;
   weights: { min: number; max: number; mean: number; negativeFraction: number };
   /** A few examples of why trajectories were skipped (episode id and reason). */
@@ -104,9 +104,17 @@ export function normaliseChat(chat: ChatMessage[]): { system?: string; messages:
   return { system, messages };
 }
 
-/** True when a task id falls into the validation split (deterministic in seed and task id; the RNG mixes the hash). */
-export const isValidationTask = (taskId: string, valFraction: number, seed: number): boolean =>
-  valFraction > 0 && createRng(deriveSeed(seed, 'val', taskId)).next() < valFraction;
+/**
+ * The validation tasks: the task ids ranked by a seeded hash, the first round(fraction × tasks) of them (at least one
+ * when the fraction is positive and there are two tasks or more). Deterministic in the seed and the set of task ids.
+ */
+export function validationTasks(taskIds: Iterable<string>, valFraction: number, seed: number): Set<string> {
+  const ids = [...new Set(taskIds)];
+  if (!(valFraction > 0) || ids.length < 2) return new Set();
+  const k = Math.min(ids.length - 1, Math.max(1, Math.round(valFraction * ids.length)));
+  const key = new Map(ids.map((id) => [id, createRng(deriveSeed(seed, 'val', id)).next()]));
+  return new Set(ids.sort((a, b) => key.get(a)! - key.get(b)! || (a < b ? -1 : 1)).slice(0, k));
+}
 
 export function buildDataset(sources: readonly DatasetSource[], opts: BuildOptions): Dataset {
   const dedup = opts.dedup ?? true, valFraction = opts.valFraction ?? 0, seed = opts.seed ?? 0;
@@ -160,6 +168,7 @@ export function buildDataset(sources: readonly DatasetSource[], opts: BuildOptio
   const weighted = assignWeights(opts.rule, pending);
   const seen = new Set<string>();
   const examples: DatasetExample[] = [];
+  const valTasks = validationTasks(pending.map((p) => p.base.taskId), valFraction, seed);
   pending.forEach((p, i) => {
     if (opts.minOutcome !== undefined && p.outcome < opts.minOutcome) { skip('below_min_outcome', p.base.id); return; }
     if (dedup) {
@@ -168,7 +177,7 @@ export function buildDataset(sources: readonly DatasetSource[], opts: BuildOptio
       seen.add(h);
     }
     const w = weighted[i];
-    examples.push({ ...p.base, weights: w.weights, rewards: w.rewards, returns: w.returns, split: isValidationTask(p.base.taskId, valFraction, seed) ? 'val' : 'train' });
+    examples.push({ ...p.base, weights: w.weights, rewards: w.rewards, returns: w.returns, split: valTasks.has(p.base.taskId) ? 'val' : 'train' });
   });
 
   let min = Infinity, max = -Infinity, sum = 0, neg = 0, count = 0;
@@ -178,7 +187,7 @@ export function buildDataset(sources: readonly DatasetSource[], opts: BuildOptio
     examples,
     record: {
       createdAt: new Date().toISOString(), codeVersion: codeVersion(), rule: opts.rule, labeler: opts.labeler ?? null,
-      sources: sourceCounts, filters: { minOutcome: opts.minOutcome ?? null, dedup }, split: { valFraction, seed, by: 'taskId' },
+      sources: sourceCounts, filters: { minOutcome: opts.minOutcome ?? null, dedup }, split: { valFraction, seed, by: 'taskId', valTasks: valTasks.size },
       counts: { episodes, trajectories: pending.length, examples: examples.length, train: examples.length - val, val, skipped },
       weights: count ? { min, max, mean: sum / count, negativeFraction: neg / count } : { min: 0, max: 0, mean: 0, negativeFraction: 0 },
       skippedExamples,
