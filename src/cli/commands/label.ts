@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { describeError, EpoError } from '../../core/errors.js';
 import { createLogger } from '../../core/log.js';
+import { createProgress } from '../../core/progress.js';
 import type { ChatModel } from '../../llm/model.js';
 import { ENV_LABELER, envLabel } from '../../rewards/env-progress.js';
 import { judgeEpisode, judgeLabeler, labelEpisodes, newCounters } from '../../rewards/judge/label.js';
@@ -32,9 +33,9 @@ export function registerLabel(program: Command): void {
     .requiredOption('--run <name>', 'run name (folder under runs/)')
     .requiredOption('--judge <spec|env>', 'judge model spec (e.g. openai:gpt-4o-2024-08-06, http://127.0.0.1:8000/v1#Qwen2.5-7B-Instruct), or "env" for environment progress (ALFWorld, WebShop)')
     .option('--labeler <name>', 'name to store the labels under (default: judge:<spec>, or env)')
-    .option('--concurrency <n>', 'judge calls in flight', '8')
+    .option('--concurrency <n>', 'episodes judged at once', '8')
     .option('--samples <n>', 'judge samples per episode; a turn is critical when more than --vote-threshold of them pick it', '1')
-    .option('--vote-threshold <x>', 'fraction of valid samples that must pick a turn', '0.5')
+    .option('--vote-threshold <x>', 'a turn is critical when picked by more than this fraction of the valid samples', '0.5')
     .option('--temperature <t>', 'judge sampling temperature (reference: 0.7)', '0.7')
     .option('--max-repairs <n>', 'follow-up requests when an answer is unusable', '2')
     .option('--seed <n>', 'base seed for judge requests', '0')
@@ -56,9 +57,11 @@ export function registerLabel(program: Command): void {
         const save = (id: string, l: Label) => store.putLabel(id, { ...l, labeler });
         let critical = 0, turns = 0;
         const count = (l: Label): Label => { critical += l.critical?.length ?? 0; turns += l.rewards.length; return l; };
+        const progress = createProgress(`label ${labeler}`, todo.length);
+        const onProgress = () => progress.tick();
         let stats;
         if (env) {
-          stats = await labelEpisodes(todo, load, async (e) => count(envLabel(e)), save, { concurrency: 1 });
+          stats = await labelEpisodes(todo, load, async (e) => count(envLabel(e)), save, { concurrency: 1, onProgress });
         } else {
           const model = await judgeModel(o.judge);
           const counters = newCounters();
@@ -73,10 +76,15 @@ export function registerLabel(program: Command): void {
               temperature: parseNumber('--temperature', o.temperature, { min: 0 }),
               maxRepairs: parseNumber('--max-repairs', o.maxRepairs, { integer: true, min: 0 }),
               seed: parseNumber('--seed', o.seed, { integer: true }), signal: ctrl.signal,
-            }, counters)), save, { concurrency: parseNumber('--concurrency', o.concurrency, { integer: true, min: 1 })!, signal: ctrl.signal });
+            }, counters)), save, { concurrency: parseNumber('--concurrency', o.concurrency, { integer: true, min: 1 })!, signal: ctrl.signal, onProgress });
           } finally { process.off('SIGINT', stop); }
+          if (ctrl.signal.aborted) {
+            progress.done();
+            throw new EpoError('INTERRUPTED', `interrupted after ${stats.labelled} new labels (saved); run the same command again to continue`);
+          }
           process.stdout.write(`judge ${o.judge}: ${counters.calls} calls, ${counters.repairs} repairs, ${counters.failedSamples} unusable samples, ${counters.droppedIndexes} invalid indexes dropped\n`);
         }
+        progress.done();
         for (const err of stats.errors.slice(0, 10)) log.warn(`not labelled: ${err.error}`, { episode: err.id });
         process.stdout.write(`labelled ${stats.labelled} episodes with ${labeler} (${skipped} already labelled or over the limit, ${stats.failed} failed); `
           + `${critical} of ${turns} strategist turns critical\n`);
