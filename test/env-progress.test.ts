@@ -15,7 +15,7 @@ describe('environment-grounded process rewards', () => {
     expect(progressRewards(e).rewards).toEqual([0.5, 0.5]);
   });
 
-  it('never negative (WebShop best-so-far may be recorded flat or, by a bug, lower)', () => {
+  it('only new highs count (WebShop progress drops when a worse product is viewed)', () => {
     const e = chatEpisode({ env: 'webshop', turns: 3, progress: [0.4, 0.3, 0.9], outcome: 0.9 });
     const r = progressRewards(e).rewards;
     expect(r[0]).toBeCloseTo(0.4, 12);

@@ -74,7 +74,9 @@ describe('judge prompt', () => {
     const e = sotopiaEpisode([7, 3]);
     const { messages, count } = judgeMessages(e, 1);
     expect(count).toBe(2);
-    expect(messages[1].content).toContain('Other person: said "hello 0"\n[Strategy 1] Strategy: seat 1 move 0\nGuided person: said "hello 1"');
+    expect(messages[1].content).toContain('(other person): said "hello 0"\n[Strategy 1] Strategy: seat 1 move 0\n(guided by the strategist): said "hello 1"');
+    e.evaluation = { ok: true, seats: [{ character: 'Ana Li', scores: { goal: 7 } }, { character: 'Bo Chen', scores: { goal: 3 } }] };
+    expect(judgeMessages(e, 1).messages[1].content).toContain('Ana Li (other person): said "hello 0"\n[Strategy 1] Strategy: seat 1 move 0\nBo Chen (guided by the strategist): said "hello 1"');
     expect(messages[1].content).toContain('goal-completion score of this person was 3 on a scale from 0');
   });
 });

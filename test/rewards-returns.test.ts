@@ -97,5 +97,11 @@ describe('outcome rewards', () => {
     const s = sotopiaEpisode([7, 3]);
     expect(outcomeReward(s, 0)).toBe(0.7);
     expect(outcomeReward(s, 1)).toBeCloseTo(0.3, 12);
+    // the rollout's evaluation shape: per-seat scores; a failed evaluation has no outcome
+    s.evaluation = { ok: true, seats: [{ character: 'A', scores: { goal: 9 } }, { character: 'B', scores: { goal: 4 } }] };
+    expect(outcomeReward(s, 0)).toBe(0.9);
+    s.evaluation = { ok: false };
+    expect(() => outcomeReward(s, 0)).toThrow(/SOTOPIA evaluation of this episode failed.*scenario-1#0/);
+    expect(outcomeReward({ ...s, evaluation: undefined, outcome: { reward: 0.5, success: false, reason: 'max_turns', seatRewards: [0.5, 0.6] } }, 1)).toBe(0.6);
   });
 });

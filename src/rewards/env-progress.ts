@@ -1,12 +1,13 @@
 /**
- * Process rewards from the environment itself, no judge needed. The engines record a monotone `progress` in [0, 1] in
- * each step's `info` (ALFWorld: sub-goals reached — target found, taken, cleaned/heated/cooled, placed, and the second
- * object for pick-two; WebShop: the best reward reachable from the pages seen so far). The rule:
+ * Process rewards from the environment itself, no judge needed. The engines record a `progress` in [0, 1] in each
+ * step's `info` (ALFWorld: sub-goals reached — target found, taken, cleaned/heated/cooled, placed, and the second
+ * object for pick-two; WebShop: the reward buying the product on screen would give, else the best seen so far, so it
+ * can go down when a worse product is viewed). Only new highs count:
  *
  *   strategist turn k owns the environment steps from its own turn up to (not including) the next strategist turn;
  *   after_k  = the last recorded progress among the steps up to the end of turn k's span (carried forward);
- *   before_k = after_{k−1}, with before_0 = 0;
- *   p_k = max(0, after_k − before_k);  critical = { k : p_k > 0 }.
+ *   best_k   = max(best_{k−1}, after_k), best_{−1} = 0;
+ *   p_k = best_k − best_{k−1} (never negative);  critical = { k : p_k > 0 }.
  *
  * The outcome is not part of p_k: the return rule adds it on the last turn (see returns.ts). Works on stored episodes.
  */

@@ -4,8 +4,9 @@
  *   WebShop   the final reward in [0, 1];
  *   SOTOPIA   the `goal` score (0–10) of the strategist's seat, divided by 10.
  * The SOTOPIA evaluation is read from `episode.evaluation`, which records per-seat dimensions; the shapes accepted
- * are `{ seats: [{ goal, … }, …] }`, `{ "0": { goal }, "1": { goal } }` and `[{ goal }, …]` (each dimension may be a
- * number or `{ score }`). Without an evaluation the outcome reward recorded by the environment is used as is.
+ * are `{ seats: [{ scores: { goal, … } } | { goal, … }, …] }`, `{ "0": { goal }, "1": { goal } }` and `[{ goal }, …]`
+ * (a dimension may be a number or `{ score }`), else `outcome.seatRewards[seat]` (already ÷10). An episode whose
+ * evaluation failed (`evaluation.ok === false`) has no outcome: it is an error, so datasets skip it.
  */
 import type { Episode } from '../core/episode.js';
 import { EpoError } from '../core/errors.js';
@@ -40,9 +41,16 @@ export function sotopiaGoal(e: Episode, seat: number): number | undefined {
 /** The outcome R in [0, 1] of an episode for the strategist (of `seat` in two-seat environments). */
 export function outcomeReward(e: Episode, seat?: number): number {
   const fam = envFamily(e.env);
-  if (fam === 'sotopia' && seat !== undefined) {
-    const goal = sotopiaGoal(e, seat);
-    if (goal !== undefined) return clamp01(goal / 10);
+  if (fam === 'sotopia') {
+    if ((e.evaluation as { ok?: unknown } | undefined)?.ok === false || e.outcome?.evaluated === false) {
+      throw new EpoError('BAD_DATA', 'the SOTOPIA evaluation of this episode failed (re-evaluate it with epo eval sotopia)', { where: `episode ${e.id}` });
+    }
+    if (seat !== undefined) {
+      const goal = sotopiaGoal(e, seat);
+      if (goal !== undefined) return clamp01(goal / 10);
+      const seatRewards = e.outcome?.seatRewards;
+      if (Array.isArray(seatRewards) && typeof seatRewards[seat] === 'number') return clamp01(seatRewards[seat] as number);
+    }
   }
   const r = e.outcome?.reward;
   if (typeof r !== 'number' || !Number.isFinite(r)) {

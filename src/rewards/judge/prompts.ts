@@ -49,12 +49,14 @@ const fmt = (x: number): string => String(Math.round(x * 1000) / 1000);
 export function renderTrajectory(e: Episode, seat?: number): { text: string; count: number } {
   const lines: string[] = [];
   const two = e.turns.some((t) => t.seat !== undefined) && seat !== undefined;
+  const names = (e.evaluation as { seats?: { character?: unknown }[] } | undefined)?.seats?.map((s) => (typeof s.character === 'string' ? s.character : undefined)) ?? [];
+  const who = (s: number | undefined, mine: boolean) => `${names[s ?? -1] ? `${names[s!]} ` : ''}(${mine ? 'guided by the strategist' : 'other person'})`;
   let k = 0;
   for (const t of e.turns) {
     const mine = !two || t.seat === seat;
     if (mine && t.strategist) lines.push(`[Strategy ${++k}] ${t.strategist.output.trim()}`);
     if (two) {
-      lines.push(`${mine ? 'Guided person' : 'Other person'}: ${t.action.trim()}`);
+      lines.push(`${who(t.seat, mine)}: ${t.action.trim()}`);
       if (t.observation.trim() && !mine) lines.push(`(${clip(t.observation.trim())})`);
     } else {
       lines.push(`Action: ${t.action.trim()}`);
