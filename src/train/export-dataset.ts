@@ -14,6 +14,9 @@ import { fitToCutoff, type CutoffPolicy, type FitCounts } from './export/fit.js'
 import { writeJsonl } from './export/jsonl.js';
 import { writeLlamaFactory } from './export/llamafactory.js';
 
+/** The EPO fork of LLaMA-Factory pads each example's score vector to this length (reference §1.E). */
+export const SCORE_PAD_LENGTH = 41;
+
 export type DatasetFormat = 'llamafactory' | 'jsonl';
 export const DATASET_FORMATS: readonly DatasetFormat[] = ['llamafactory', 'jsonl'];
 
@@ -68,6 +71,10 @@ export async function exportDataset(o: ExportOptions): Promise<ExportResult> {
       examples = fit.examples;
       cutoff = fit.counts;
       if (cutoff.overflowing) o.warn?.(`${cutoff.overflowing} example(s) have scored turns beyond cutoff_len ${cutoff.cutoffLen}: ${cutoff.dropped} dropped, ${cutoff.trimmed} trimmed, ${cutoff.keptTruncated} kept (policy ${cutoff.policy})`);
+    }
+    if (o.format === 'llamafactory') {
+      const long = examples.filter((x) => x.weights.length > SCORE_PAD_LENGTH).length;
+      if (long) o.warn?.(`${long} example(s) have more than ${SCORE_PAD_LENGTH} scored turns: the EPO fork pads score vectors to ${SCORE_PAD_LENGTH}, so keep per_device_train_batch_size at 1`);
     }
     mkdirSync(o.out, { recursive: true });
     const name = o.name ?? 'epo_rl';
