@@ -5,6 +5,7 @@ import { registerDataset } from './dataset.js';
 import { registerEpisodes } from './episodes.js';
 import { registerLabel } from './label.js';
 import { registerReplay } from './replay.js';
+import { registerServe } from './serve.js';
 import { registerTrain } from './train.js';
 
 export type Register = (program: Command) => void;
@@ -13,6 +14,7 @@ export const commands: Register[] = [
   registerData,
   registerReplay,
   registerEpisodes,
+  registerServe,
   registerLabel,
   registerDataset,
   registerTrain,
