@@ -1,10 +1,12 @@
 /** `epo label`: process rewards for the strategist turns of a run, from an LLM judge or from the environment. */
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { describeError, EpoError } from '../../core/errors.js';
+import { EpoError } from '../../core/errors.js';
 import { createLogger } from '../../core/log.js';
 import { createProgress } from '../../core/progress.js';
-import type { ChatModel } from '../../llm/model.js';
+import { ResponseCache } from '../../llm/cache.js';
+import { createModel } from '../../llm/create.js';
+import { UsageMeter } from '../../llm/usage.js';
 import { ENV_LABELER, envLabel } from '../../rewards/env-progress.js';
 import { judgeEpisode, judgeLabeler, labelEpisodes, newCounters } from '../../rewards/judge/label.js';
 import { runDir } from '../../store/run-dir.js';
@@ -13,18 +15,7 @@ import { parseNumber } from './num.js';
 
 interface LabelFlags {
   run: string; judge: string; labeler?: string; concurrency: string; samples: string; voteThreshold: string;
-  temperature: string; maxRepairs: string; seed: string; force?: boolean; limit?: string;
-}
-
-/** The model factory (src/llm/create.ts), loaded lazily so that `--judge env` needs no backend. */
-async function judgeModel(spec: string): Promise<ChatModel> {
-  const path = '../../llm/create.js';
-  let mod: { createModel?: (spec: string, opts?: Record<string, unknown>) => ChatModel | Promise<ChatModel> };
-  try { mod = await import(path) as typeof mod; } catch (e) {
-    throw new EpoError('BAD_SPEC', `model backends are not available in this build (${describeError(e)})`, { where: '--judge' });
-  }
-  if (!mod.createModel) throw new EpoError('INTERNAL', 'src/llm/create.ts exports no createModel');
-  return await mod.createModel(spec, { cache: true, role: 'judge' });
+  temperature: string; maxRepairs: string; seed: string; force?: boolean; limit?: string; cache: boolean;
 }
 
 export function registerLabel(program: Command): void {
@@ -39,6 +30,7 @@ export function registerLabel(program: Command): void {
     .option('--temperature <t>', 'judge sampling temperature (reference: 0.7)', '0.7')
     .option('--max-repairs <n>', 'follow-up requests when an answer is unusable', '2')
     .option('--seed <n>', 'base seed for judge requests', '0')
+    .option('--no-cache', 'do not use the LLM response cache (EPO_LLM_CACHE or ~/.cache/epo/llm-cache.sqlite)')
     .option('--force', 'label again episodes that already have a label from this labeler')
     .option('--limit <n>', 'label at most this many episodes')
     .action(async (o: LabelFlags) => {
@@ -63,7 +55,9 @@ export function registerLabel(program: Command): void {
         if (env) {
           stats = await labelEpisodes(todo, load, async (e) => count(envLabel(e)), save, { concurrency: 1, onProgress });
         } else {
-          const model = await judgeModel(o.judge);
+          const cache = new ResponseCache({ enabled: o.cache });
+          const meter = new UsageMeter();
+          const model = createModel(o.judge, { cache, usage: { meter, role: 'judge' }, logger: log });
           const counters = newCounters();
           const ctrl = new AbortController();
           const stop = () => ctrl.abort(new EpoError('INTERRUPTED', 'interrupted'));
@@ -77,12 +71,14 @@ export function registerLabel(program: Command): void {
               maxRepairs: parseNumber('--max-repairs', o.maxRepairs, { integer: true, min: 0 }),
               seed: parseNumber('--seed', o.seed, { integer: true }), signal: ctrl.signal,
             }, counters)), save, { concurrency: parseNumber('--concurrency', o.concurrency, { integer: true, min: 1 })!, signal: ctrl.signal, onProgress });
-          } finally { process.off('SIGINT', stop); }
+          } finally { process.off('SIGINT', stop); cache.close(); }
           if (ctrl.signal.aborted) {
             progress.done();
             throw new EpoError('INTERRUPTED', `interrupted after ${stats.labelled} new labels (saved); run the same command again to continue`);
           }
-          process.stdout.write(`judge ${o.judge}: ${counters.calls} calls, ${counters.repairs} repairs, ${counters.failedSamples} unusable samples, ${counters.droppedIndexes} invalid indexes dropped\n`);
+          const cost = meter.totals().reduce((a, t) => a + t.costUsd, 0);
+          process.stdout.write(`judge ${o.judge}: ${counters.calls} calls (${cache.stats.hits} from cache), ${counters.repairs} repairs, ${counters.failedSamples} unusable samples, `
+            + `${counters.droppedIndexes} invalid indexes dropped, $${cost.toFixed(4)}\n`);
         }
         progress.done();
         for (const err of stats.errors.slice(0, 10)) log.warn(`not labelled: ${err.error}`, { episode: err.id });
