@@ -3,7 +3,8 @@
  * the judge's reasoning) do not end the object, escaped quotes do not end a string. Raw control characters inside
  * strings (models emit literal newlines) are escaped so that JSON.parse accepts them. Candidates are returned in the
  * order they start; the caller takes the first that parses and fits its schema.
- * (Kept local until the shared extractor in src/llm/structured.ts lands.)
+ * Kept apart from src/llm/json-extract.ts on purpose: judges write raw newlines inside their reasoning strings (which
+ * JSON.parse rejects), and the judge wants the first object that has an `indexes` field, not the first object.
  */
 
 /** Every balanced `{…}` span in the text, outermost only, with control characters inside strings escaped. */

@@ -77,7 +77,7 @@ export function judgeMessages(e: Episode, seat?: number): { messages: ChatMessag
     'the turns whose guidance most moved the episode toward its result (or, in a failed episode, the few that still made real progress).',
     'Choose few: usually one to three. Choose none if no strategy made a difference.',
     'Answer with one JSON object and nothing else:',
-    '{"indexes": [<strategy numbers, as shown in brackets>], "reasoning": "<one or two sentences>"}',
+    '{"indexes": [<the numbers k of the chosen [Strategy k] lines>], "reasoning": "<one or two sentences>"}',
   ].join('\n');
   const usr = [
     '## Situation at the start',
