@@ -205,7 +205,12 @@ describe('exports and CLI', () => {
     expect(first.messages.filter((m) => m.role !== 'assistant').every((m) => m.weight === undefined)).toBe(true);
   });
 
-  it('a missing run is a clear error', async () => {
+  it('a missing run or an unknown labeler is a clear error', async () => {
     await expect(cli('dataset', 'build', '--runs', 'nope', '--out', join(dir, 'x'))).rejects.toThrow(/run "nope" has no store/);
+    const s = storeWith(join(dir, 'runs'), 'l', [chatEpisode({ taskId: 'a', progress: [0, 1, 1] })]);
+    s.putLabel('a#0', { labeler: 'env', rewards: [0, 1, 0], critical: [1] });
+    expect(s.labelers()).toEqual([{ labeler: 'env', count: 1 }]);
+    s.close();
+    await expect(cli('dataset', 'build', '--runs', 'l', '--labeler', 'judge:x', '--out', join(dir, 'x'))).rejects.toThrow(/no episode of l has a label from "judge:x"; known labelers: env/);
   });
 });

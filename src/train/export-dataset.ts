@@ -58,6 +58,11 @@ export async function exportDataset(o: ExportOptions): Promise<ExportResult> {
   if (o.runs.length === 0) throw new EpoError('BAD_INPUT', 'name at least one run', { where: '--runs' });
   const runs = o.runs.map(openRun);
   try {
+    const known = [...new Set(runs.flatMap((r) => r.store.labelers().map((l) => l.labeler)))];
+    if (!o.labeler && known.length) o.warn?.(`no --labeler given, so process rewards are ignored (outcome only); these runs have labels from: ${known.join(', ')}`);
+    if (o.labeler && !known.includes(o.labeler)) {
+      throw new EpoError('NOT_FOUND', `no episode of ${o.runs.join(', ')} has a label from "${o.labeler}"; known labelers: ${known.join(', ') || 'none (run epo label first)'}`, { where: '--labeler' });
+    }
     const ds = buildDataset(runs.map((r) => ({ name: r.name, episodes: () => r.store.episodes(), getLabel: (id, l) => r.store.getLabel(id, l) })), o);
     let examples = ds.examples;
     let cutoff: FitCounts | undefined;
