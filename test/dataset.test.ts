@@ -185,8 +185,9 @@ describe('exports and CLI', () => {
     expect(yaml).not.toHaveProperty('max_samples');
     const manifest = JSON.parse(readFileSync(join(ds, 'manifest.json'), 'utf8')) as Record<string, unknown>;
     expect(manifest).toMatchObject({ labeler: 'env', rule: { name: 'reference' }, sources: [{ run: 'alf', episodes: 2 }], export: { format: 'llamafactory', cutoff: { cutoffLen: 4096, overflowing: 0 } } });
-    const withVal = trainingConfig(ds, { name: 'epo_rl', model: 'm', template: 'llama3', cutoffLen: 4096 }, true);
+    const withVal = trainingConfig(ds, { name: 'epo_rl', model: 'm', template: 'llama3', cutoffLen: 4096, evaluate: true }, true);
     expect(withVal).toMatchObject({ eval_dataset: 'epo_rl_val', eval_strategy: 'steps', dataset_dir: ds });
+    expect(trainingConfig(ds, { name: 'epo_rl', model: 'm', template: 'llama3', cutoffLen: 4096 }, true)).not.toHaveProperty('eval_dataset');
 
     const train = await cli('train', '--engine', 'llamafactory', '--dataset', ds, '--dry-run');
     expect(train).toContain(`FORCE_TORCHRUN=1 llamafactory-cli train ${join(ds, 'train_epo.yaml')}`);

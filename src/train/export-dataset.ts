@@ -32,6 +32,8 @@ export interface ExportOptions extends BuildOptions {
   onCutoff?: CutoffPolicy;
   countTokens?: CountTokens;
   tokenizer?: string;
+  /** LLaMA-Factory: evaluate on the validation split during training. */
+  evaluate?: boolean;
   /** Skip the cutoff check (jsonl only; the llamafactory export always checks). */
   noCutoffCheck?: boolean;
   warn?(msg: string): void;
@@ -84,7 +86,7 @@ export async function exportDataset(o: ExportOptions): Promise<ExportResult> {
     mkdirSync(o.out, { recursive: true });
     const name = o.name ?? 'epo_rl';
     const files: Record<string, string> = o.format === 'llamafactory'
-      ? { ...writeLlamaFactory(o.out, examples, { name, model: o.model ?? 'meta-llama/Meta-Llama-3-8B-Instruct', template: o.template ?? 'llama3', cutoffLen: o.cutoffLen ?? 4096 }) }
+      ? { ...writeLlamaFactory(o.out, examples, { name, model: o.model ?? 'meta-llama/Meta-Llama-3-8B-Instruct', template: o.template ?? 'llama3', cutoffLen: o.cutoffLen ?? 4096, evaluate: o.evaluate }) }
       : { ...(await writeJsonl(o.out, examples)) };
     const val = examples.filter((x) => x.split === 'val').length;
     const record = {

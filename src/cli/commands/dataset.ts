@@ -9,7 +9,7 @@ import { parseNumber } from './num.js';
 interface BuildFlags {
   runs: string; rule: string; out: string; format: string; labeler?: string; gamma?: string; processScale?: string; eps?: string;
   minOutcome?: string; dedup: boolean; val: string; seed: string; name: string; model: string; template: string;
-  cutoffLen: string; onCutoff: string; cutoffCheck: boolean;
+  cutoffLen: string; onCutoff: string; cutoffCheck: boolean; evaluate?: boolean;
 }
 
 export function registerDataset(program: Command): void {
@@ -33,6 +33,7 @@ export function registerDataset(program: Command): void {
     .option('--template <t>', 'LLaMA-Factory chat template (llama3, mistral, …)', 'llama3')
     .option('--cutoff-len <n>', 'LLaMA-Factory cutoff_len: scored turns beyond it are detected', '4096')
     .option('--on-cutoff <policy>', `what to do with an example whose scored turns would be cut: ${CUTOFF_POLICIES.join(', ')}`, 'drop')
+    .option('--evaluate', 'llamafactory: evaluate on the validation split during training (eval_dataset in the YAML)')
     .option('--no-cutoff-check', 'jsonl only: skip the token cutoff check')
     .action(async (o: BuildFlags) => {
       if (!DATASET_FORMATS.includes(o.format as DatasetFormat)) throw new EpoError('BAD_INPUT', `format must be one of ${DATASET_FORMATS.join(', ')}`, { where: '--format' });
@@ -46,7 +47,7 @@ export function registerDataset(program: Command): void {
         labeler: o.labeler, minOutcome: parseNumber('--min-outcome', o.minOutcome), dedup: o.dedup,
         valFraction: parseNumber('--val', o.val, { min: 0, max: 1 }), seed: parseNumber('--seed', o.seed, { integer: true }),
         name: o.name, model: o.model, template: o.template, cutoffLen: parseNumber('--cutoff-len', o.cutoffLen, { integer: true, min: 1 }),
-        onCutoff: o.onCutoff as CutoffPolicy, noCutoffCheck: !o.cutoffCheck,
+        onCutoff: o.onCutoff as CutoffPolicy, noCutoffCheck: !o.cutoffCheck, evaluate: o.evaluate,
         warn: (m) => process.stderr.write(`warn: ${m}\n`),
       });
       const c = record.counts, w = record.weights;

@@ -4,7 +4,7 @@
  * human and ending with gpt, every gpt turn with its weight as a string; `dataset_info.json` registering the train
  * (and validation) file; and a training YAML with the reference hyper-parameters (§1.F), minus its defects: no
  * `resume_from_checkpoint: true` on a fresh output dir, no silent `max_samples` truncation, no hard-coded `../LLMs`
- * paths, and the validation split wired in when there is one.
+ * paths; the validation file is registered as `<name>_val` and wired in as `eval_dataset` on request.
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -41,6 +41,11 @@ export interface LlamaFactoryOptions {
   outputDir?: string;
   /** Path of LLaMA-Factory's DeepSpeed ZeRO-3 config, relative to where llamafactory-cli runs. */
   deepspeed?: string;
+  /**
+   * Evaluate on the validation file during training. Off by default: the reference YAMLs never evaluate, and the
+   * fork's overridden compute_loss was written for training only (evaluation goes through it too).
+   */
+  evaluate?: boolean;
 }
 
 /** The training YAML: the reference settings for Llama-3-8B (full fine-tuning, ZeRO-3, bf16, lr 1e-6, 3 epochs). */
@@ -71,7 +76,7 @@ export function trainingConfig(dir: string, o: LlamaFactoryOptions, hasVal: bool
     bf16: true,
     ddp_timeout: 180000000,
   };
-  if (hasVal) Object.assign(cfg, { eval_dataset: `${o.name}_val`, per_device_eval_batch_size: 1, eval_strategy: 'steps', eval_steps: 50 });
+  if (hasVal && o.evaluate) Object.assign(cfg, { eval_dataset: `${o.name}_val`, per_device_eval_batch_size: 1, eval_strategy: 'steps', eval_steps: 50 });
   return cfg;
 }
 
