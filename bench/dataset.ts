@@ -10,6 +10,7 @@ import type { Episode, Turn } from '../src/core/episode.js';
 import type { ChatMessage } from '../src/core/messages.js';
 import { createRng } from '../src/core/random.js';
 import { envLabel } from '../src/rewards/env-progress.js';
+import { labelEpisodes } from '../src/rewards/judge/label.js';
 import { makeRule } from '../src/rewards/returns.js';
 import { RunStore } from '../src/store/run-store.js';
 import { exportDataset } from '../src/train/export-dataset.js';
@@ -46,7 +47,7 @@ try {
   const store = RunStore.open(join(dir, 'runs', 'bench', 'epo.sqlite'));
   const batch: Episode[] = [];
   let bytes = 0;
-  const flush = () => { store.putEpisodes(batch); for (const e of batch) store.putLabel(e.id, envLabel(e)); batch.length = 0; };
+  const flush = () => { store.putEpisodes(batch); batch.length = 0; };
   for (let i = 0; i < N; i++) {
     const e = episode(i);
     bytes += JSON.stringify(e).length;
@@ -54,9 +55,15 @@ try {
     if (batch.length === 500) flush();
   }
   flush();
-  store.close();
   const setupS = (performance.now() - t0) / 1000;
-  console.log(`store: ${N} episodes, ${(bytes / 1e6).toFixed(0)} MB of episode JSON, env labels; setup ${setupS.toFixed(1)} s`);
+  console.log(`store: ${N} episodes, ${(bytes / 1e6).toFixed(0)} MB of episode JSON; setup ${setupS.toFixed(1)} s`);
+  // `epo label --judge env`: the same path as the CLI (one episode loaded at a time, one label write each).
+  const tl = performance.now();
+  const ids = [...store.finishedIds()].sort();
+  const ls = await labelEpisodes(ids, (id) => store.getEpisode(id), async (e) => envLabel(e), (id, l) => store.putLabel(id, l), { concurrency: 1 });
+  const labelS = (performance.now() - tl) / 1000;
+  console.log(`label --judge env: ${ls.labelled} episodes in ${labelS.toFixed(2)} s (${Math.round(ls.labelled / labelS)} episodes/s)`);
+  store.close();
 
   const results: Record<string, number> = {};
   for (const [format, rule] of [['llamafactory', 'reference'], ['llamafactory', 'grpo'], ['jsonl', 'discounted']] as const) {
@@ -68,7 +75,7 @@ try {
   }
   const rssMb = Math.round(process.memoryUsage().rss / 1e6);
   console.log(`peak-ish RSS ${rssMb} MB`);
-  console.log(JSON.stringify({ episodes: N, episode_json_mb: Math.round(bytes / 1e6), setup_s: Number(setupS.toFixed(1)), ...results, rss_mb: rssMb }));
+  console.log(JSON.stringify({ episodes: N, episode_json_mb: Math.round(bytes / 1e6), setup_s: Number(setupS.toFixed(1)), label_env_s: Number(labelS.toFixed(2)), ...results, rss_mb: rssMb }));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
