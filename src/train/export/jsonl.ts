@@ -2,7 +2,7 @@
  * A generic export for other trainers: JSON Lines, one example per line, the chat as OpenAI-style messages with the
  * training weight on each assistant message, plus the per-turn rewards and returns. `train.jsonl` and `val.jsonl`.
  */
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { DatasetExample } from '../dataset.js';
@@ -48,7 +48,7 @@ export async function writeJsonl(dir: string, examples: readonly DatasetExample[
   const train = join(dir, 'train.jsonl');
   await write(train, examples.filter((x) => x.split === 'train'));
   const val = examples.filter((x) => x.split === 'val');
-  if (!val.length) return { train };
+  if (!val.length) { rmSync(join(dir, 'val.jsonl'), { force: true }); return { train }; } // no stale split from an earlier build
   await write(join(dir, 'val.jsonl'), val);
   return { train, val: join(dir, 'val.jsonl') };
 }

@@ -6,7 +6,7 @@
  * `resume_from_checkpoint: true` on a fresh output dir, no silent `max_samples` truncation, no hard-coded `../LLMs`
  * paths; the validation file is registered as `<name>_val` and wired in as `eval_dataset` on request.
  */
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import type { DatasetExample } from '../dataset.js';
@@ -103,7 +103,7 @@ export function writeLlamaFactory(dir: string, examples: readonly DatasetExample
     files.val = join(dir, `${o.name}_val.json`);
     writeFileSync(files.val, JSON.stringify(val.map((x) => toShareGpt(x, withSystem)), null, 1) + '\n');
     info[`${o.name}_val`] = entry(`${o.name}_val.json`);
-  }
+  } else rmSync(join(dir, `${o.name}_val.json`), { force: true }); // no stale split from an earlier build
   writeFileSync(files.datasetInfo, JSON.stringify(info, null, 2) + '\n');
   const header = '# EPO strategist training for the EPO fork of LLaMA-Factory (reward-weighted loss reads each gpt turn\'s "score").\n'
     + '# Written by `epo dataset build`; run with `epo train --engine llamafactory --dataset <this folder>`.\n';
