@@ -87,7 +87,7 @@ describe('judge labeling', () => {
     const c = newCounters();
     const label = await judgeEpisode(chatEpisode({ turns: 3 }), { model, seed: 1 }, c);
     expect(label).toMatchObject({ labeler: 'judge:judge-x', rewards: [0, 1, 0], critical: [1], reasoning: 'found the mug', samples: 1 });
-    expect(c).toEqual({ calls: 2, repairs: 1, failedSamples: 0, droppedIndexes: 0 });
+    expect(c).toEqual({ calls: 2, repairs: 1, failedSamples: 0, droppedIndexes: 0, votedTurns: 0, unanimousTurns: 0 });
     const second = model.calls[1].messages;
     expect(second.at(-2)).toEqual({ role: 'assistant', content: 'I think the second one.' });
     expect(second.at(-1)?.content).toContain('the answer contains no JSON object');
@@ -99,14 +99,16 @@ describe('judge labeling', () => {
     const c = newCounters();
     const label = await judgeEpisode(chatEpisode({ turns: 3 }), { model, maxRepairs: 1 }, c);
     expect(label.critical).toEqual([0]);
-    expect(c).toEqual({ calls: 2, repairs: 1, failedSamples: 0, droppedIndexes: 1 });
+    expect(c).toEqual({ calls: 2, repairs: 1, failedSamples: 0, droppedIndexes: 1, votedTurns: 0, unanimousTurns: 0 });
     expect(model.calls[1].messages.at(-1)?.content).toContain('7 is not a strategy number; the strategies are numbered 1 to 3');
   });
 
   it('votes over samples: picks [1,2], [2], [2,3] keep only strategy 2; vote fractions recorded; seeds differ', async () => {
     const model = scriptedModel(['{"indexes":[1,2],"reasoning":"a"}', '{"indexes":[2],"reasoning":"b"}', '{"indexes":[2,3],"reasoning":"c"}']);
-    const label = await judgeEpisode(chatEpisode({ turns: 3 }), { model, samples: 3 });
+    const c = newCounters();
+    const label = await judgeEpisode(chatEpisode({ turns: 3 }), { model, samples: 3 }, c);
     expect(label.critical).toEqual([1]);
+    expect([c.votedTurns, c.unanimousTurns]).toEqual([3, 1]);
     expect(label.votes).toEqual([1 / 3, 1, 1 / 3]);
     expect(new Set(model.calls.map((c) => c.seed)).size).toBe(3);
   });

@@ -78,7 +78,8 @@ export function registerLabel(program: Command): void {
           }
           const cost = meter.totals().reduce((a, t) => a + t.costUsd, 0);
           process.stdout.write(`judge ${o.judge}: ${counters.calls} calls (${cache.stats.hits} from cache), ${counters.repairs} repairs, ${counters.failedSamples} unusable samples, `
-            + `${counters.droppedIndexes} invalid indexes dropped, $${cost.toFixed(4)}\n`);
+            + `${counters.droppedIndexes} invalid indexes dropped, $${cost.toFixed(4)}`
+            + (counters.votedTurns ? `; samples agree on ${(100 * counters.unanimousTurns / counters.votedTurns).toFixed(1)}% of turns` : '') + '\n');
         }
         progress.done();
         for (const err of stats.errors.slice(0, 10)) log.warn(`not labelled: ${err.error}`, { episode: err.id });

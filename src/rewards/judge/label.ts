@@ -39,9 +39,12 @@ export interface JudgeCounters {
   failedSamples: number;
   /** Strategy numbers dropped because they were invalid even after repairs. */
   droppedIndexes: number;
+  /** With several samples: turns voted on, and those on which every valid sample agreed (all picked or none did). */
+  votedTurns: number;
+  unanimousTurns: number;
 }
 
-export const newCounters = (): JudgeCounters => ({ calls: 0, repairs: 0, failedSamples: 0, droppedIndexes: 0 });
+export const newCounters = (): JudgeCounters => ({ calls: 0, repairs: 0, failedSamples: 0, droppedIndexes: 0, votedTurns: 0, unanimousTurns: 0 });
 
 export const judgeLabeler = (spec: string): string => `judge:${spec}`;
 
@@ -97,6 +100,7 @@ export async function judgeEpisode(e: Episode, o: JudgeOptions, c: JudgeCounters
       const pos = position.get(turn)!;
       votes[pos] = v;
       if (v > threshold) { rewards[pos] = 1; critical.push(pos); }
+      if (answers.length > 1) { c.votedTurns++; if (v === 0 || v === 1) c.unanimousTurns++; }
     });
     const why = answers[0].reasoning.trim();
     if (why) reasoning.push(seat === undefined ? why : `seat ${seat}: ${why}`);
