@@ -11,6 +11,7 @@ import { checkCutoff, inferSeqlen } from '../src/train/cutoff.js';
 import { fitToCutoff } from '../src/train/export/fit.js';
 import { exportDataset } from '../src/train/export-dataset.js';
 import { trainingConfig } from '../src/train/export/llamafactory.js';
+import { loadTokenCounter, registerTokenCounter } from '../src/train/token-counters.js';
 import { registerDataset } from '../src/cli/commands/dataset.js';
 import { registerLabel } from '../src/cli/commands/label.js';
 import { registerTrain } from '../src/cli/commands/train.js';
@@ -213,5 +214,16 @@ describe('exports and CLI', () => {
     expect(s.labelers()).toEqual([{ labeler: 'env', count: 1 }]);
     s.close();
     await expect(cli('dataset', 'build', '--runs', 'l', '--labeler', 'judge:x', '--out', join(dir, 'x'))).rejects.toThrow(/no episode of l has a label from "judge:x"; known labelers: env/);
+  });
+});
+
+describe('token counters', () => {
+  it('chars4 is the default; registered kinds load; unknown ones are named', async () => {
+    
+    expect(await loadTokenCounter(undefined)).toBeUndefined();
+    expect(await loadTokenCounter('chars4')).toBeUndefined();
+    registerTokenCounter('words', (arg) => (t: string) => t.split(/\s+/).filter(Boolean).length + Number(arg || 0));
+    expect((await loadTokenCounter('words:1'))!('a b c')).toBe(4);
+    await expect(loadTokenCounter('hf:x.json')).rejects.toThrow(/unknown tokenizer "hf:x.json"; available: chars4, words:<arg>.*--tokenizer/);
   });
 });

@@ -70,7 +70,7 @@ export async function exportDataset(o: ExportOptions): Promise<ExportResult> {
     let cutoff: FitCounts | undefined;
     const checkCutoff = o.format === 'llamafactory' || !o.noCutoffCheck;
     if (checkCutoff) {
-      if (!o.countTokens) o.warn?.('no tokenizer given: token counts for the cutoff check are estimated as characters/4');
+      if (!o.countTokens) o.warn?.('no tokenizer given (--tokenizer): token counts for the cutoff check are estimated as characters/4');
       const fit = fitToCutoff(examples, {
         cutoffLen: o.cutoffLen ?? 4096, policy: o.onCutoff ?? 'drop', countTokens: o.countTokens,
         tokenizer: o.tokenizer ?? 'chars/4 estimate', template: o.template ?? 'llama3',

@@ -4,12 +4,13 @@ import { EpoError } from '../../core/errors.js';
 import { makeRule, RULE_NAMES } from '../../rewards/returns.js';
 import { CUTOFF_POLICIES, type CutoffPolicy } from '../../train/export/fit.js';
 import { DATASET_FORMATS, exportDataset, type DatasetFormat } from '../../train/export-dataset.js';
+import { CHARS4, loadTokenCounter } from '../../train/token-counters.js';
 import { parseNumber } from './num.js';
 
 interface BuildFlags {
   runs: string; rule: string; out: string; format: string; labeler?: string; gamma?: string; processScale?: string; eps?: string;
   minOutcome?: string; dedup: boolean; val: string; seed: string; name: string; model: string; template: string;
-  cutoffLen: string; onCutoff: string; cutoffCheck: boolean; evaluate?: boolean;
+  cutoffLen: string; onCutoff: string; cutoffCheck: boolean; evaluate?: boolean; tokenizer: string;
 }
 
 export function registerDataset(program: Command): void {
@@ -32,6 +33,7 @@ export function registerDataset(program: Command): void {
     .option('--model <path>', 'model_name_or_path in the training YAML', 'meta-llama/Meta-Llama-3-8B-Instruct')
     .option('--template <t>', 'LLaMA-Factory chat template (llama3, mistral, …)', 'llama3')
     .option('--cutoff-len <n>', 'LLaMA-Factory cutoff_len: scored turns beyond it are detected', '4096')
+    .option('--tokenizer <spec>', `token counter for the cutoff check: ${CHARS4} (≈ characters/4) or a registered <kind>:<arg>`, CHARS4)
     .option('--on-cutoff <policy>', `what to do with an example whose scored turns would be cut: ${CUTOFF_POLICIES.join(', ')}`, 'drop')
     .option('--evaluate', 'llamafactory: evaluate on the validation split during training (eval_dataset in the YAML)')
     .option('--no-cutoff-check', 'jsonl only: skip the token cutoff check')
@@ -47,6 +49,7 @@ export function registerDataset(program: Command): void {
         labeler: o.labeler, minOutcome: parseNumber('--min-outcome', o.minOutcome), dedup: o.dedup,
         valFraction: parseNumber('--val', o.val, { min: 0, max: 1 }), seed: parseNumber('--seed', o.seed, { integer: true }),
         name: o.name, model: o.model, template: o.template, cutoffLen: parseNumber('--cutoff-len', o.cutoffLen, { integer: true, min: 1 }),
+        countTokens: await loadTokenCounter(o.tokenizer), tokenizer: o.tokenizer === CHARS4 ? undefined : o.tokenizer,
         onCutoff: o.onCutoff as CutoffPolicy, noCutoffCheck: !o.cutoffCheck, evaluate: o.evaluate,
         warn: (m) => process.stderr.write(`warn: ${m}\n`),
       });
