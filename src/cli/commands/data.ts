@@ -5,9 +5,10 @@ import { createLogger } from '../../core/log.js';
 import { EpoError } from '../../core/errors.js';
 import { dataDir, datasetDir, readManifest, writeManifest } from '../../data/dir.js';
 import type { DataSource } from '../../data/source.js';
+import { sotopiaSource } from '../../envs/sotopia/data.js';
 
 /** Every installable dataset. Environments add theirs here. */
-export const dataSources: DataSource[] = [];
+export const dataSources: DataSource[] = [sotopiaSource];
 
 /** Generators register `epo data generate <name>` subcommands here. */
 export const generators: ((generate: Command) => void)[] = [];

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { registerData } from './data.js';
 import { registerDataset } from './dataset.js';
 import { registerEpisodes } from './episodes.js';
+import { registerSotopia } from './eval-sotopia.js';
 import { registerLabel } from './label.js';
 import { registerReplay } from './replay.js';
 import { registerServe } from './serve.js';
@@ -15,6 +16,7 @@ export const commands: Register[] = [
   registerReplay,
   registerEpisodes,
   registerServe,
+  registerSotopia,
   registerLabel,
   registerDataset,
   registerTrain,
