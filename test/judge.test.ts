@@ -8,6 +8,7 @@ import { buildDataset } from '../src/train/dataset.js';
 import { jsonObjectCandidates } from '../src/rewards/judge/json-extract.js';
 import { judgeEpisode, labelEpisodes, newCounters } from '../src/rewards/judge/label.js';
 import { chatPositionsToTurns, parseJudgeAnswer } from '../src/rewards/judge/parse.js';
+import { scriptedJudgeAnswer } from '../src/rewards/judge/scripted.js';
 import { judgeMessages, renderTrajectory } from '../src/rewards/judge/prompts.js';
 import { scriptedModel } from '../src/llm/scripted.js';
 import type { Label } from '../src/store/run-store.js';
@@ -145,5 +146,15 @@ describe('judge labels in a real run store feed the dataset', () => {
     const ds = buildDataset([{ name: 'r', episodes: () => store.episodes(), getLabel: (id, l) => store.getLabel(id, l) }], { rule: makeRule('reference'), labeler: 'judge:j' });
     store.close();
     expect(ds.examples.map((x) => x.weights.map((w) => Number(w.toFixed(3))))).toEqual([[0.990, 1.000, 0.409, 0.413, 0.417], [0.961, 0.970, 0.980, 0.990, 1.000]]);
+  });
+});
+
+describe('scripted judge (offline wiring)', () => {
+  it('picks by rule from the prompt\'s own strategy count', () => {
+    const { messages } = judgeMessages(chatEpisode({ turns: 4 }));
+    const text = messages[1].content;
+    expect(JSON.parse(scriptedJudgeAnswer(text, 'last')).indexes).toEqual([4]);
+    expect(JSON.parse(scriptedJudgeAnswer(text, 'even')).indexes).toEqual([2, 4]);
+    expect(JSON.parse(scriptedJudgeAnswer(text, 'none')).indexes).toEqual([]);
   });
 });

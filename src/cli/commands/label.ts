@@ -9,6 +9,7 @@ import { createModel } from '../../llm/create.js';
 import { UsageMeter } from '../../llm/usage.js';
 import { ENV_LABELER, envLabel } from '../../rewards/env-progress.js';
 import { judgeEpisode, judgeLabeler, labelEpisodes, newCounters } from '../../rewards/judge/label.js';
+import '../../rewards/judge/scripted.js'; // registers scripted:judge
 import { runDir } from '../../store/run-dir.js';
 import { RunStore, type Label } from '../../store/run-store.js';
 import { parseNumber } from './num.js';
