@@ -87,11 +87,9 @@ export async function judgeEpisode(e: Episode, o: JudgeOptions, c: JudgeCounters
   for (const seat of strategistSeats(e)) {
     const mine = strategistTurnIndexes(e, seat);
     const { messages, count } = judgeMessages(e, seat);
-    const answers: JudgeAnswer[] = [];
-    for (let j = 0; j < samples; j++) {
-      const a = await sampleOnce(o.model, messages, count, deriveSeed(o.seed ?? 0, e.id, seat ?? -1, j), o, c);
-      if (a) answers.push(a);
-    }
+    // Samples run concurrently (the model's own concurrency limit bounds them); order is kept for the reasoning.
+    const drawn = await Promise.all(Array.from({ length: samples }, (_, j) => sampleOnce(o.model, messages, count, deriveSeed(o.seed ?? 0, e.id, seat ?? -1, j), o, c)));
+    const answers = drawn.filter((a): a is JudgeAnswer => a !== undefined);
     if (answers.length === 0) {
       throw new EpoError('MODEL_OUTPUT', `the judge gave no usable answer in ${samples} sample(s)`, { where: `episode ${e.id}${seat === undefined ? '' : ` seat ${seat}`}` });
     }
