@@ -39,6 +39,7 @@ const defs: [string, GradFunc, { inputsToSave?: string[]; outputsToSave?: boolea
   ['Square', (dy, [x]) => ({ x: () => tf.mul(dy as tf.Tensor, tf.mul(x, 2)) }), { inputsToSave: ['x'] }],
   ['Rsqrt', (dy, [x]) => ({ x: () => tf.div(dy as tf.Tensor, tf.mul(tf.mul(x, tf.sqrt(x)), -2)) }), { inputsToSave: ['x'] }],
   ['Sigmoid', (dy, [y]) => ({ x: () => tf.mul(dy as tf.Tensor, tf.mul(y, tf.sub(1, y))) }), { outputsToSave: [true] }],
+  ['Exp', (dy, [y]) => ({ x: () => tf.mul(dy as tf.Tensor, y) }), { outputsToSave: [true] }],
   ['Sum', (dy, [x], attrs) => ({ x: () => tf.mul(tf.reshape(dy as tf.Tensor, keptShape(x.shape, attrs.axis)), tf.onesLike(x)) }), { inputsToSave: ['x'] }],
   ['Mean', (dy, [x], attrs) => {
     const kept = keptShape(x.shape, attrs.axis);
@@ -81,7 +82,7 @@ const defs: [string, GradFunc, { inputsToSave?: string[]; outputsToSave?: boolea
     return { x: () => tf.pad(dy as tf.Tensor, x.shape.map((d, i) => [b[i], d - b[i] - (s[i] < 0 ? d - b[i] : s[i])] as [number, number])) };
   }, { inputsToSave: ['x'] }],
   ['Cast', (dy) => ({ x: () => tf.clone(dy as tf.Tensor) }), {}],
-  ['Unpack', (dy, _s, { axis }) => ({ value: () => tf.stack(dy as tf.Tensor[], axis) }), {}],
+  ['Unpack', (dy, _s, { axis }) => ({ value: () => tf.stack((Array.isArray(dy) ? dy : [dy]) as tf.Tensor[], axis) }), {}],
   ['Pack', (dy, _s, { axis }) => tf.unstack(dy as tf.Tensor, axis).map((t) => () => t), {}],
 ];
 

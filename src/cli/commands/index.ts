@@ -1,6 +1,7 @@
 /** Every CLI command, in the order `epo --help` lists them. One file per command group. */
 import type { Command } from 'commander';
 import { registerData } from './data.js';
+import { registerDemo } from './demo.js';
 import { registerDataset } from './dataset.js';
 import { registerEpisodes } from './episodes.js';
 import { registerEval } from './eval.js';
@@ -24,4 +25,5 @@ export const commands: Register[] = [
   registerLabel,
   registerDataset,
   registerTrain,
+  registerDemo,
 ];

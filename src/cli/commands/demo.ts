@@ -1,0 +1,54 @@
+/** `epo demo`: the EPO loop end to end, offline, on the built-in model (see docs/demo.md). */
+import type { Command } from 'commander';
+import { createLogger } from '../../core/log.js';
+import { EpoError } from '../../core/errors.js';
+import { ensureRunDir } from '../../store/run-dir.js';
+import { registerScriptedModel } from '../../llm/named-scripts.js';
+import { ruleActor } from '../../agents/rule-actor.js';
+import { DEMO_DEFAULTS, formatDemoTable, runDemo } from '../../train/demo/run-demo.js';
+import { parseNumber } from './num.js';
+
+registerScriptedModel('rule-actor', (_o, spec) => ruleActor(spec));
+
+/** Abort on the first SIGINT/SIGTERM (work done so far is kept), exit at once on the second. */
+export function interruptible(): { signal: AbortSignal; dispose(): void } {
+  const ctrl = new AbortController();
+  let n = 0;
+  const on = (sig: string) => {
+    if (++n > 1) process.exit(130);
+    process.stderr.write(`\n${sig}: stopping; finished work is saved, re-run the same command to resume\n`);
+    ctrl.abort(new EpoError('INTERRUPTED', `interrupted by ${sig}`));
+  };
+  const a = () => on('SIGINT'), b = () => on('SIGTERM');
+  process.on('SIGINT', a); process.on('SIGTERM', b);
+  return { signal: ctrl.signal, dispose: () => { process.off('SIGINT', a); process.off('SIGTERM', b); } };
+}
+
+export function registerDemo(program: Command): void {
+  const d = DEMO_DEFAULTS;
+  program.command('demo')
+    .description('offline EPO demo: generated household games, a tiny built-in strategist, self-play with environment process rewards, held-out success per iteration (runs/demo/summary.json, report.html)')
+    .option('--iterations <n>', 'self-play iterations', String(d.iterations))
+    .option('--episodes <n>', 'training episodes per iteration', String(d.episodes))
+    .option('--eval-tasks <n>', 'held-out games per evaluation', String(d.evalTasks))
+    .option('--train-tasks <n>', 'training games', String(d.trainTasks))
+    .option('--strategist <spec>', 'a real strategist instead of the built-in one (e.g. http://127.0.0.1:8000/v1#m or local:DIR)')
+    .option('--actor <spec>', 'a real actor instead of the rule-based one (it gets the available actions)')
+    .option('--run <name>', 'run name (folder under runs/)', d.run)
+    .option('--seed <n>', 'seed', String(d.seed))
+    .option('--concurrency <n>', 'episodes in flight', String(d.concurrency))
+    .action(async (f: Record<string, string | undefined>) => {
+      const int = (flag: string, v: string | undefined, min = 1) => parseNumber(flag, v, { integer: true, min })!;
+      const run = f.run ?? d.run;
+      const log = createLogger({ file: ensureRunDir(run).log, level: 'warn' }, { run });
+      const stop = interruptible();
+      try {
+        const s = await runDemo({
+          ...d, run, iterations: int('--iterations', f.iterations), episodes: int('--episodes', f.episodes), evalTasks: int('--eval-tasks', f.evalTasks),
+          trainTasks: int('--train-tasks', f.trainTasks), seed: int('--seed', f.seed, 0), concurrency: int('--concurrency', f.concurrency),
+          strategist: f.strategist, actor: f.actor, log, signal: stop.signal, onLine: (l) => process.stderr.write(`${l}\n`),
+        });
+        process.stdout.write(`${formatDemoTable(s)}\nsummary: runs/${run}/summary.json · chart: runs/${run}/report.html\n`);
+      } finally { stop.dispose(); }
+    });
+}

@@ -1,0 +1,30 @@
+/**
+ * The demo's household suite: generated "put X on/in Y" games played by the project's ALFWorld engine, with short
+ * prompts (the built-in strategist is a ~1 M-parameter model with a 1,024-token context) and no one-shot example.
+ */
+import type { EnvPrompts } from '../../agents/roles.js';
+import { normaliseAlfworldAction } from '../../agents/prompts/alfworld.js';
+import { hashString } from '../../core/random.js';
+import { alfworldOutcome } from '../../eval/alfworld.js';
+import type { Suite } from '../../eval/suite.js';
+import { AlfworldEnv, loadAlfworldTasks, type AlfworldTask } from '../../envs/alfworld/index.js';
+
+export const demoPrompts: EnvPrompts = {
+  env: 'alfworld',
+  strategist: 'Guide the robot through its household task. Each turn, give the next step in one line: Thought: <step>.',
+  actor: 'Turn the thought into one of the available actions. Answer: Action: <command>',
+  solo: 'Solve the household task. Answer: Thought: <step>\nAction: <command>',
+  normaliseAction: normaliseAlfworldAction,
+  invalidAnswer: 'No valid command. Answer: Action: <command>',
+};
+
+export async function demoSuite(dir: string, split: string, maxSteps: number): Promise<Suite<AlfworldTask>> {
+  const tasks = await loadAlfworldTasks({ split: dir, order: 'sorted' });
+  return {
+    env: 'alfworld', split, tasks, prompts: demoPrompts, maxSteps, exampleName: 'none',
+    dataVersion: `generated ${split}:${tasks.length}:${hashString(tasks.map((t) => t.id).join('\n')).toString(16)}`,
+    makeEnv: () => new AlfworldEnv(),
+    outcome: alfworldOutcome,
+    taskRecord: (t) => ({ id: t.id, type: t.type, gamefile: t.gamefile }),
+  };
+}

@@ -1,0 +1,274 @@
+/**
+ * Iterative self-play: iteration 0 evaluates the starting strategist on the held-out tasks; each iteration i ≥ 1 then
+ *   rollouts (strategist i−1 on training tasks) → labels (process rewards) → dataset (per-turn weights)
+ *   → training (strategist i) → evaluation (held-out tasks) → a row of results.
+ * Every stage records its completion in the run store (meta `selfplay`), so a killed loop re-run with the same
+ * command resumes exactly: finished stages are skipped, rollouts and evaluations skip stored episodes (sub-runs
+ * `it<i>-rollouts`, `it<i>-eval` under the run folder), labelling skips labelled episodes, the dataset build is
+ * deterministic, training resumes from its last checkpoint with optimizer state and data position.
+ *
+ * `local:` strategists are trained in process (src/train/trainer.ts). Any other strategist gets the dataset in
+ * LLaMA-Factory format and the command to run; the loop stops there until re-run with the served checkpoint's spec
+ * (`next` for that iteration).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { EpoError } from '../core/errors.js';
+import { silentLogger, type Logger } from '../core/log.js';
+import type { Task } from '../core/env.js';
+import { createRng, deriveSeed, hashString } from '../core/random.js';
+import { codeVersion } from '../core/version.js';
+import { wilson, type Estimate } from '../eval/stats.js';
+import { evaluate } from '../eval/evaluate.js';
+import type { Suite } from '../eval/suite.js';
+import type { ChatModel } from '../llm/model.js';
+import { parseModelSpec } from '../llm/spec.js';
+import type { RoleModel } from '../rollout/episode.js';
+import { envLabel, ENV_LABELER } from '../rewards/env-progress.js';
+import { judgeEpisode, judgeLabeler, labelEpisodes } from '../rewards/judge/label.js';
+import type { ReturnRule } from '../rewards/returns.js';
+import { ensureRunDir } from '../store/run-dir.js';
+import { RunStore } from '../store/run-store.js';
+import { buildDataset, type DatasetExample } from './dataset.js';
+import { writeJsonl } from './export/jsonl.js';
+import { writeLlamaFactory } from './export/llamafactory.js';
+import { launchPlan } from './llamafactory-launch.js';
+import { TRAIN_DEFAULTS, trainEpo, type TrainOptions } from './trainer.js';
+
+export type Stage = 'rollouts' | 'labels' | 'dataset' | 'train' | 'eval';
+export const STAGES: readonly Stage[] = ['rollouts', 'labels', 'dataset', 'train', 'eval'];
+
+export interface SelfPlayOptions {
+  run: string;
+  runsRoot?: string;
+  trainSuite: Suite<Task>;
+  evalSuite: Suite<Task>;
+  /** Spec of the starting strategist (`local:DIR` trains in process). */
+  strategist: string;
+  actor: RoleModel;
+  /** A strategist spec with the sampling settings of a stage → the role model. */
+  makeStrategist(spec: string, stage: 'rollouts' | 'eval'): RoleModel;
+  /** `env` (environment progress) or a judge model. */
+  judge: 'env' | ChatModel;
+  rule: ReturnRule;
+  iterations: number;
+  /** Training episodes per iteration (tasks × trials). */
+  episodes: number;
+  /** Rollouts per training task (a group for the baseline/grpo rules). Default 1. */
+  trials?: number;
+  /** Use the rollouts of the last `window` iterations for each dataset (default 1: on-policy). */
+  window?: number;
+  minOutcome?: number;
+  train?: Partial<Omit<TrainOptions, 'init' | 'out' | 'examples' | 'log' | 'signal'>>;
+  /** Strategist specs the user serves after training iteration i outside (non-local strategists), by iteration. */
+  next?: Record<number, string>;
+  concurrency: number;
+  maxSteps?: number;
+  showAdmissible?: boolean;
+  seed: number;
+  signal?: AbortSignal;
+  log?: Logger;
+  /** Progress lines for the terminal. */
+  onEvent?(iteration: number, stage: Stage, msg: string): void;
+}
+
+export interface IterationRecord {
+  iteration: number;
+  /** The strategist evaluated in this iteration (trained by it, for i ≥ 1). */
+  strategist?: string;
+  done: Partial<Record<Stage, true>>;
+  rollouts?: { episodes: number; success: number; meanReward: number };
+  labels?: { labelled: number; failed: number };
+  dataset?: { examples: number; path: string; weights: { min: number; max: number; mean: number } };
+  train?: { checkpoint: string; steps: number; finalLoss: number; tokensPerSecond: number } | { waiting: string };
+  eval?: { episodes: number; successes: number; rate: Estimate; meanReward: number };
+  /** Seconds spent per stage (summed over resumed attempts). */
+  seconds: Partial<Record<Stage, number>>;
+}
+
+export interface SelfPlayState {
+  fingerprint: string;
+  codeVersion: string;
+  iterations: IterationRecord[];
+}
+
+export interface SelfPlayResult {
+  state: SelfPlayState;
+  /** True when the loop stopped to wait for a checkpoint trained outside. */
+  waiting: boolean;
+}
+
+const isLocal = (spec: string): boolean => parseModelSpec(spec).kind === 'local';
+const localDir = (spec: string): string => { const s = parseModelSpec(spec); return s.kind === 'local' ? s.path : ''; };
+
+/** The training tasks of iteration i: a seeded sample (without replacement while possible). */
+export function iterationTasks<T extends Task>(tasks: readonly T[], count: number, seed: number, iteration: number): T[] {
+  const order = createRng(deriveSeed(seed, 'selfplay-tasks', iteration)).shuffle([...tasks]);
+  return Array.from({ length: Math.min(count, Math.max(order.length, count)) }, (_, i) => order[i % order.length]).slice(0, count);
+}
+
+export async function selfPlay(o: SelfPlayOptions): Promise<SelfPlayResult> {
+  const log = o.log ?? silentLogger;
+  const dir = ensureRunDir(o.run, o.runsRoot);
+  const sub = dir.dir; // sub-runs live inside the run folder
+  const store = RunStore.open(dir.store);
+  const trials = o.trials ?? 1;
+  const fingerprint = hashString(JSON.stringify([o.strategist, o.actor.ref, o.trainSuite.env, o.trainSuite.dataVersion, o.evalSuite.dataVersion,
+    o.evalSuite.tasks.length, o.episodes, trials, o.rule, o.seed, o.window ?? 1, o.train ?? {}, o.maxSteps ?? null])).toString(16);
+  let state = store.getMeta<SelfPlayState>('selfplay');
+  if (state && state.fingerprint !== fingerprint) {
+    store.close();
+    throw new EpoError('BAD_INPUT', `run "${o.run}" was started with other self-play settings (models, tasks, episodes, rule, seed or trainer); re-run with the same settings or choose another --run`, { where: dir.store });
+  }
+  state ??= { fingerprint, codeVersion: codeVersion(), iterations: [] };
+  const save = () => store.setMeta('selfplay', state);
+  const say = (i: number, stage: Stage, msg: string) => { log.info(`iteration ${i} ${stage}: ${msg}`); o.onEvent?.(i, stage, msg); };
+  const timed = async <R>(rec: IterationRecord, stage: Stage, fn: () => Promise<R>): Promise<R> => {
+    const t0 = Date.now();
+    try { return await fn(); } finally { rec.seconds[stage] = (rec.seconds[stage] ?? 0) + (Date.now() - t0) / 1000; save(); }
+  };
+  const checkAbort = () => { if (o.signal?.aborted) throw new EpoError('INTERRUPTED', 'self-play stopped; re-run the same command to resume', { where: o.run }); };
+
+  try {
+    for (let i = 0; i <= o.iterations; i++) {
+      const rec: IterationRecord = state.iterations[i] ??= { iteration: i, done: {}, seconds: {} };
+      const previous = i === 0 ? o.strategist : state.iterations[i - 1].strategist!;
+      if (i === 0) rec.strategist = o.strategist;
+      else {
+        // 1. rollouts with the previous strategist on training tasks
+        if (!rec.done.rollouts) {
+          await timed(rec, 'rollouts', async () => {
+            const tasks = iterationTasks(o.trainSuite.tasks, Math.ceil(o.episodes / trials), o.seed, i);
+            const r = await evaluate({
+              suite: { ...o.trainSuite, tasks, split: `${o.trainSuite.split}@it${i}` }, run: `it${i}-rollouts`, runsRoot: sub, mode: 'epo',
+              strategist: o.makeStrategist(previous, 'rollouts'), actor: o.actor, concurrency: o.concurrency, maxSteps: o.maxSteps, trials,
+              seed: deriveSeed(o.seed, 'rollouts', i), showAdmissible: o.showAdmissible, signal: o.signal, log,
+              onProgress: (line) => o.onEvent?.(i, 'rollouts', line),
+            });
+            checkAbort();
+            if (r.stats.failed) throw new EpoError('INTERNAL', `${r.stats.failed} rollouts failed (${r.stats.errors[0]?.error}); re-run to retry them`, { where: `it${i}-rollouts` });
+            const m = r.summary.metrics;
+            rec.rollouts = { episodes: m.episodes, success: m.success.mean, meanReward: meanOutcome(join(sub, `it${i}-rollouts`, 'epo.sqlite')) };
+            rec.done.rollouts = true;
+            say(i, 'rollouts', `${m.episodes} episodes, success ${(m.success.mean * 100).toFixed(1)}%`);
+          });
+        }
+        // 2. process-reward labels
+        if (!rec.done.labels) {
+          await timed(rec, 'labels', async () => {
+            rec.labels = await labelRun(join(sub, `it${i}-rollouts`, 'epo.sqlite'), o.judge, o.signal);
+            checkAbort();
+            if (rec.labels.failed) throw new EpoError('INTERNAL', `${rec.labels.failed} episodes could not be labelled; re-run to retry them`, { where: `it${i}-rollouts` });
+            rec.done.labels = true;
+            say(i, 'labels', `${rec.labels.labelled} episodes labelled`);
+          });
+        }
+        // 3. dataset with per-turn weights
+        const dsDir = join(sub, `it${i}-dataset`);
+        if (!rec.done.dataset) {
+          await timed(rec, 'dataset', async () => {
+            const ds = datasetOf(sub, i, o);
+            await writeJsonl(dsDir, ds.examples);
+            if (!isLocal(previous)) writeLlamaFactory(dsDir, ds.examples, { name: `epo_it${i}`, model: previous, template: 'llama3', cutoffLen: 4096 });
+            rec.dataset = { examples: ds.examples.length, path: dsDir, weights: ds.record.weights };
+            rec.done.dataset = true;
+            say(i, 'dataset', `${ds.examples.length} examples, weights mean ${ds.record.weights.mean.toFixed(3)} (min ${ds.record.weights.min.toFixed(3)}, max ${ds.record.weights.max.toFixed(3)})`);
+          });
+        }
+        // 4. training
+        if (!rec.done.train) {
+          checkAbort();
+          if (!isLocal(previous)) {
+            const served = o.next?.[i];
+            if (!served) {
+              const plan = launchPlan(dsDir);
+              rec.train = { waiting: plan.shell };
+              save();
+              say(i, 'train', `train outside, serve the checkpoint, then re-run with --next ${i}=<spec>:\n  ${plan.shell}`);
+              return { state, waiting: true };
+            }
+            rec.strategist = served;
+            rec.train = { checkpoint: served, steps: 0, finalLoss: NaN, tokensPerSecond: 0 };
+          } else {
+            await timed(rec, 'train', async () => {
+              const ds = buildDatasetAgain(sub, i, o);
+              const out = join(sub, `it${i}-checkpoint`);
+              const r = await trainEpo({
+                ...TRAIN_DEFAULTS, seed: deriveSeed(o.seed, 'train', i), ...o.train,
+                init: localDir(previous), out, examples: ds.map((e) => ({ id: e.id, system: e.system, messages: e.messages, weights: e.weights })),
+                log: log.child({ iteration: i, stage: 'train' }), signal: o.signal,
+              });
+              rec.train = { checkpoint: out, steps: r.steps, finalLoss: r.finalLoss, tokensPerSecond: r.tokensPerSecond };
+              rec.strategist = `local:${out}`;
+              say(i, 'train', `${r.steps} steps${r.alreadyDone ? ' (already done)' : ''}, final loss ${r.finalLoss.toFixed(4)}, ${r.tokensPerSecond.toFixed(0)} tok/s`);
+            });
+          }
+          rec.done.train = true;
+          save();
+        }
+      }
+      // 5. evaluation on held-out tasks
+      if (!rec.done.eval) {
+        await timed(rec, 'eval', async () => {
+          const r = await evaluate({
+            suite: o.evalSuite, run: `it${i}-eval`, runsRoot: sub, mode: 'epo', strategist: o.makeStrategist(rec.strategist!, 'eval'), actor: o.actor,
+            concurrency: o.concurrency, maxSteps: o.maxSteps, seed: deriveSeed(o.seed, 'eval'), showAdmissible: o.showAdmissible, signal: o.signal, log,
+            onProgress: (line) => o.onEvent?.(i, 'eval', line),
+          });
+          checkAbort();
+          if (r.stats.failed) throw new EpoError('INTERNAL', `${r.stats.failed} evaluation episodes failed (${r.stats.errors[0]?.error}); re-run to retry them`, { where: `it${i}-eval` });
+          const m = r.summary.metrics;
+          const k = Math.round(m.success.mean * m.episodes);
+          rec.eval = { episodes: m.episodes, successes: k, rate: wilson(k, m.episodes), meanReward: meanOutcome(join(sub, `it${i}-eval`, 'epo.sqlite')) };
+          rec.done.eval = true;
+          say(i, 'eval', `held-out success ${k}/${m.episodes}`);
+        });
+      }
+      save();
+    }
+    return { state, waiting: false };
+  } finally {
+    save();
+    store.close();
+  }
+}
+
+function meanOutcome(storePath: string): number {
+  const s = RunStore.open(storePath);
+  try {
+    let n = 0, sum = 0;
+    for (const e of s.episodes()) { n++; sum += e.outcome.reward; }
+    return n ? sum / n : 0;
+  } finally { s.close(); }
+}
+
+async function labelRun(storePath: string, judge: 'env' | ChatModel, signal?: AbortSignal): Promise<{ labelled: number; failed: number }> {
+  const s = RunStore.open(storePath);
+  try {
+    const labeler = judge === 'env' ? ENV_LABELER : judgeLabeler(judge.spec);
+    const done = s.labelledIds(labeler);
+    const ids = [...s.finishedIds()].filter((id) => !done.has(id)).sort();
+    const stats = await labelEpisodes(ids, (id) => s.getEpisode(id), async (e) => (judge === 'env' ? envLabel(e) : judgeEpisode(e, { model: judge, signal })),
+      (id, l) => s.putLabel(id, l), { concurrency: judge === 'env' ? 1 : 8, signal });
+    return { labelled: done.size + stats.labelled, failed: stats.failed };
+  } finally { s.close(); }
+}
+
+function datasetOf(sub: string, i: number, o: SelfPlayOptions) {
+  const window = Math.max(1, o.window ?? 1);
+  const stores = [];
+  for (let j = Math.max(1, i - window + 1); j <= i; j++) {
+    const path = join(sub, `it${j}-rollouts`, 'epo.sqlite');
+    if (existsSync(path)) stores.push({ name: `it${j}-rollouts`, store: RunStore.open(path) });
+  }
+  try {
+    const labeler = o.judge === 'env' ? ENV_LABELER : judgeLabeler(o.judge.spec);
+    return buildDataset(stores.map(({ name, store }) => ({ name, episodes: () => store.episodes(), getLabel: (id: string, l: string) => store.getLabel(id, l) })),
+      { rule: o.rule, labeler, minOutcome: o.minOutcome, seed: o.seed });
+  } finally { for (const s of stores) s.store.close(); }
+}
+
+/** The training examples of iteration i (rebuilt: the build is deterministic, so a resumed run trains on the same data). */
+function buildDatasetAgain(sub: string, i: number, o: SelfPlayOptions): DatasetExample[] {
+  return datasetOf(sub, i, o).examples.filter((e) => e.split === 'train');
+}
