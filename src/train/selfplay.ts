@@ -70,6 +70,8 @@ export interface SelfPlayOptions {
   log?: Logger;
   /** Progress lines for the terminal. */
   onEvent?(iteration: number, stage: Stage, msg: string): void;
+  /** Called when a stage starts (not when it is skipped as done). */
+  onStageStart?(iteration: number, stage: Stage): void;
 }
 
 export interface IterationRecord {
@@ -124,6 +126,8 @@ export async function selfPlay(o: SelfPlayOptions): Promise<SelfPlayResult> {
   const save = () => store.setMeta('selfplay', state);
   const say = (i: number, stage: Stage, msg: string) => { log.info(`iteration ${i} ${stage}: ${msg}`); o.onEvent?.(i, stage, msg); };
   const timed = async <R>(rec: IterationRecord, stage: Stage, fn: () => Promise<R>): Promise<R> => {
+    o.onStageStart?.(rec.iteration, stage);
+    checkAbort();
     const t0 = Date.now();
     try { return await fn(); } finally { rec.seconds[stage] = (rec.seconds[stage] ?? 0) + (Date.now() - t0) / 1000; save(); }
   };

@@ -9,6 +9,7 @@ import { registerSotopia } from './eval-sotopia.js';
 import { registerLabel } from './label.js';
 import { registerModel } from './model.js';
 import { registerReplay } from './replay.js';
+import { registerSelfplay } from './selfplay.js';
 import { registerServe } from './serve.js';
 import { registerTrain } from './train.js';
 
@@ -25,5 +26,6 @@ export const commands: Register[] = [
   registerLabel,
   registerDataset,
   registerTrain,
+  registerSelfplay,
   registerDemo,
 ];
