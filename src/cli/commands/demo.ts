@@ -1,4 +1,5 @@
 /** `epo demo`: the EPO loop end to end, offline, on the built-in model (see docs/demo.md). */
+import { setMaxListeners } from 'node:events';
 import type { Command } from 'commander';
 import { createLogger } from '../../core/log.js';
 import { EpoError } from '../../core/errors.js';
@@ -13,6 +14,7 @@ registerScriptedModel('rule-actor', (_o, spec) => ruleActor(spec));
 /** Abort on the first SIGINT/SIGTERM (work done so far is kept), exit at once on the second. */
 export function interruptible(): { signal: AbortSignal; dispose(): void } {
   const ctrl = new AbortController();
+  setMaxListeners(0, ctrl.signal); // every episode in flight listens on it
   let n = 0;
   const on = (sig: string) => {
     if (++n > 1) process.exit(130);

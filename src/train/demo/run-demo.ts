@@ -56,7 +56,7 @@ export interface DemoOptions {
 
 export const DEMO_DEFAULTS: Omit<DemoOptions, 'log' | 'signal' | 'onLine' | 'strategist' | 'actor'> = {
   run: 'demo', iterations: 3, episodes: 64, evalTasks: 60, trainTasks: 300, corpusEpisodes: 300, noise: 0.3,
-  pretrainSteps: 120, maxSteps: 10, concurrency: 16, seed: 1,
+  pretrainSteps: 100, maxSteps: 10, concurrency: 16, seed: 1,
 };
 
 export interface DemoRow { iteration: number; strategist: string; successes: number; episodes: number; rate: Estimate; trainSeconds: number; wallSeconds: number }

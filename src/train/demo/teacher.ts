@@ -4,7 +4,9 @@
  * random order, take the object when seen, carry it to the target, place it. With probability `noise` it proposes a
  * random other step instead (an aimless move, a revisit, a look around). Its episodes are the pretraining corpus of
  * the demo's built-in strategist, so that the strategist starts as a noisy imitation of it and self-play has room
- * to improve. Thoughts are one short line ending with the command, e.g. `Thought: find the mug; go to shelf 1.`
+ * to improve. Thoughts are one short line: a search names the place (`Thought: find the mug; go to shelf 1.`), the
+ * other steps name their role (`take it`, `now go to the target`, `move it to the target`), which the rule actor
+ * grounds with the task sentence.
  */
 import type { ChatMessage } from '../../core/messages.js';
 import { createRng, deriveSeed } from '../../core/random.js';
@@ -49,11 +51,11 @@ export function readChat(messages: readonly ChatMessage[]): TeacherState | undef
 export function teacherStep(s: TeacherState, pick: <T>(xs: T[]) => T): { thought: string; command: string } {
   const targetPlace = s.places.find((p) => p.startsWith(`${s.target} `)) ?? `${s.target} 1`;
   if (s.holding) {
-    if (s.at === targetPlace) return { thought: `place the ${s.object}`, command: `move ${s.holding} to ${targetPlace}` };
-    return { thought: `bring ${s.holding} to ${targetPlace}`, command: `go to ${targetPlace}` };
+    if (s.at === targetPlace) return { thought: 'at the target', command: 'move it to the target' };
+    return { thought: 'got it', command: 'now go to the target' };
   }
   if (s.seen) {
-    if (s.at === s.seen.place) return { thought: `the ${s.object} is here`, command: `take ${s.seen.item} from ${s.seen.place}` };
+    if (s.at === s.seen.place) return { thought: `the ${s.object} is here`, command: 'take it' };
     return { thought: `the ${s.object} was at ${s.seen.place}`, command: `go to ${s.seen.place}` };
   }
   const open = s.places.filter((p) => !s.visited.has(p) && !p.startsWith(`${s.target} `));
