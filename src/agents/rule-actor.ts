@@ -6,8 +6,8 @@
  * Closest = (1) the longest admissible command that appears verbatim in the thought; else (2) the highest token
  * overlap: matched thought tokens (command words and numbers) over the command's tokens, with a bonus when the verb
  * (first word, or "go to") matches, +0.1 per command word that is in the task sentence (so "take it" or "go to the
- * target" resolve to the task's object and receptacle); ties → smaller character edit distance to the thought →
- * earlier in the list.
+ * target" resolve to the task's object and receptacle); ties → a command the actor has not issued yet in this episode
+ * (so "search a new place" explores) → smaller character edit distance to the thought → earlier in the list.
  * Without an action list it answers the thought's last sentence as the command (the environment decides).
  */
 import { estimateTokens, type ChatModel, type CompletionResult } from '../llm/model.js';
@@ -31,7 +31,7 @@ function editDistance(a: string, b: string): number {
 const verbOf = (cmd: string): string => (cmd.startsWith('go to') ? 'go' : cmd.split(' ')[0]);
 
 /** The admissible command closest to a thought (see the file comment), or undefined for an empty list. */
-export function closestCommand(thought: string, admissible: readonly string[], task = ''): string | undefined {
+export function closestCommand(thought: string, admissible: readonly string[], task = '', issued: ReadonlySet<string> = new Set()): string | undefined {
   if (!admissible.length) return undefined;
   const low = ` ${tokens(thought).join(' ')} `;
   const verbatim = admissible.filter((c) => low.includes(` ${tokens(c).join(' ')} `));
@@ -41,15 +41,17 @@ export function closestCommand(thought: string, admissible: readonly string[], t
   for (const t of th) bag.set(t, (bag.get(t) ?? 0) + 1);
   const taskWords = new Set(tokens(task).filter((t) => !/^\d+$/.test(t) && !['a', 'an', 'some', 'the', 'in', 'on', 'to', 'put', 'your', 'task', 'is'].includes(t)));
   const thoughtVerbs = new Set(th.map((t, i) => (t === 'go' && th[i + 1] === 'to' ? 'go' : t)));
-  let best: string | undefined, bestScore = -Infinity, bestDist = Infinity;
+  let best: string | undefined, bestScore = -Infinity, bestFresh = false, bestDist = Infinity;
   for (const c of admissible) {
     const ct = tokens(c);
     const left = new Map(bag);
     let hit = 0;
     for (const t of ct) { const n = left.get(t) ?? 0; if (n > 0) { hit++; left.set(t, n - 1); } }
     const score = hit / Math.max(1, ct.length) + (thoughtVerbs.has(verbOf(c)) ? 0.5 : 0) + 0.1 * ct.filter((t) => taskWords.has(t)).length;
+    const fresh = !issued.has(c);
     const dist = editDistance(c, thought.toLowerCase());
-    if (score > bestScore || (score === bestScore && dist < bestDist)) { best = c; bestScore = score; bestDist = dist; }
+    const better = score > bestScore || (score === bestScore && (fresh > bestFresh || (fresh === bestFresh && dist < bestDist)));
+    if (better) { best = c; bestScore = score; bestFresh = fresh; bestDist = dist; }
   }
   return best;
 }
@@ -69,7 +71,8 @@ export function ruleActor(spec = 'scripted:rule-actor'): ChatModel {
       const { thought, admissible } = readActorTurn(last);
       const task = req.messages.map((m) => /Your task is to: ([^\n]*)/.exec(m.content)?.[1]).find(Boolean) ?? '';
       const fallback = thought.split(/(?<=[.!?])\s+/).filter(Boolean).pop()?.replace(/[.!?]+$/, '') ?? '';
-      const cmd = admissible ? closestCommand(thought, admissible, task) : fallback;
+      const issued = new Set(req.messages.filter((m) => m.role === 'assistant').map((m) => m.content.replace(/^Action:\s*/, '').trim()));
+      const cmd = admissible ? closestCommand(thought, admissible, task, issued) : fallback;
       const text = `Action: ${cmd ?? fallback}`;
       const prompt = req.messages.reduce((n, m) => n + estimateTokens(m.content) + 4, 0);
       return { text, usage: { promptTokens: prompt, completionTokens: estimateTokens(text) }, finishReason: 'stop', model: 'rule-actor' };

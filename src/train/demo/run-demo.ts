@@ -74,7 +74,7 @@ export interface DemoSummary {
   options: Omit<DemoOptions, 'log' | 'signal' | 'onLine'>;
 }
 
-const GAME_KNOBS = { types: { pick_and_place_simple: 1 }, receptacles: [4, 6] as [number, number], distractors: 2, closedShare: 0 };
+const GAME_KNOBS = { types: { pick_and_place_simple: 1 }, receptacles: [4, 6] as [number, number], distractors: 0, closedShare: 0 };
 
 export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   const log = o.log ?? silentLogger;

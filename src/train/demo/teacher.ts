@@ -4,9 +4,9 @@
  * random order, take the object when seen, carry it to the target, place it. With probability `noise` it proposes a
  * random other step instead (an aimless move, a revisit, a look around). Its episodes are the pretraining corpus of
  * the demo's built-in strategist, so that the strategist starts as a noisy imitation of it and self-play has room
- * to improve. Thoughts are one short line: a search names the place (`Thought: find the mug; go to shelf 1.`), the
- * other steps name their role (`take it`, `now go to the target`, `move it to the target`), which the rule actor
- * grounds with the task sentence.
+ * to improve. Thoughts are one short line naming the sub-goal by its role (`find the mug; search a new place`,
+ * `take it`, `now go to the target`, `move it to the target`); the rule actor grounds them in the admissible commands
+ * with the task sentence and its own history.
  */
 import type { ChatMessage } from '../../core/messages.js';
 import { createRng, deriveSeed } from '../../core/random.js';
@@ -47,8 +47,8 @@ export function readChat(messages: readonly ChatMessage[]): TeacherState | undef
   return s;
 }
 
-/** The sensible next command and its thought. */
-export function teacherStep(s: TeacherState, pick: <T>(xs: T[]) => T): { thought: string; command: string } {
+/** The sensible next step and its thought (the rule actor grounds role words: "a new place", "it", "the target"). */
+export function teacherStep(s: TeacherState, _pick: <T>(xs: T[]) => T): { thought: string; command: string } {
   const targetPlace = s.places.find((p) => p.startsWith(`${s.target} `)) ?? `${s.target} 1`;
   if (s.holding) {
     if (s.at === targetPlace) return { thought: 'at the target', command: 'move it to the target' };
@@ -58,9 +58,7 @@ export function teacherStep(s: TeacherState, pick: <T>(xs: T[]) => T): { thought
     if (s.at === s.seen.place) return { thought: `the ${s.object} is here`, command: 'take it' };
     return { thought: `the ${s.object} was at ${s.seen.place}`, command: `go to ${s.seen.place}` };
   }
-  const open = s.places.filter((p) => !s.visited.has(p) && !p.startsWith(`${s.target} `));
-  const next = open.length ? pick(open) : pick(s.places);
-  return { thought: `find the ${s.object}`, command: `go to ${next}` };
+  return { thought: `find the ${s.object}`, command: 'search a new place' };
 }
 
 /** An aimless step: a place at random (visited or not) or a look around. */
