@@ -114,6 +114,14 @@ describe('a tiny model trained on a tiny corpus', () => {
     expect(l.ids).toHaveLength(2);
   });
 
+  it('keeps the end of a prompt longer than the context window, and rejects an empty one', async () => {
+    const long = [bos(), ...Array.from({ length: 99 }, () => tok.encode(' the')[0])];
+    const [r] = await generate(model, tok, [{ prompt: long, temperature: 0, maxTokens: 10 }]);
+    expect(r.promptTokens).toBe(64 - 10);
+    expect(r.ids.length).toBeLessThanOrEqual(10);
+    await expect(generate(model, tok, [{ prompt: [] }])).rejects.toThrow(/prompt 0 is empty/);
+  });
+
   it('gives the same sample for the same seed, alone or in a batch with other prompts, and streams the same text', async () => {
     const prompt = [bos()];
     const req = { prompt, temperature: 1.5, maxTokens: 12, seed: 42 };
