@@ -3,12 +3,15 @@
  * server, sends held-out household chats (a random number of turns each, ending on a user turn) through the openai
  * SDK, and reports the share of answers that start with "Thought:" (and of those naming only objects and places that
  * occur in the chat).
- *   npm run -s bench -- model-chat --model DIR [--prompts 50] [--seed 999] [--temperature 0.7]
+ *   npm run -s bench -- model-chat --model DIR [--prompts 50] [--seed 999] [--temperature 0.7] [--alfworld FOLDER]
+ * With --alfworld, the chats are expert walkthroughs of those ALFWorld games played in the engine (use a split the
+ * model was not trained on, e.g. valid_seen when it was pretrained on valid_train); else synthetic ones.
  */
 import OpenAI from 'openai';
 import { createModel } from '../src/llm/create.js';
 import { createRng } from '../src/core/random.js';
 import { householdChat } from '../src/model/corpus/household.js';
+import { alfworldWalkthroughChats } from '../src/model/corpus/alfworld.js';
 import { registerLocalBackend } from '../src/model/register.js';
 import { startServer } from '../src/serve/openai-server.js';
 
@@ -21,9 +24,11 @@ registerLocalBackend();
 const server = await startServer({ model: createModel(`local:${dir}`), name: 'strategist', port: 0 });
 const client = new OpenAI({ baseURL: server.baseURL, apiKey: 'unused', maxRetries: 0 });
 const rng = createRng(seed);
+const alfworld = arg('alfworld', '');
+const games = alfworld ? alfworldWalkthroughChats(alfworld, seed, n) : undefined;
 const t0 = performance.now();
 const answers = await Promise.all(Array.from({ length: n }, async (_, i) => {
-  const chat = householdChat(rng.fork(`held-out-${i}`));
+  const chat = games ? games[i % games.length] : householdChat(rng.fork(`held-out-${i}`));
   const userTurns = chat.length / 2;
   const k = rng.int(userTurns);
   const messages = chat.slice(0, 2 * k + 1);
