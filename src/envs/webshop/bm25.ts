@@ -1,0 +1,160 @@
+/**
+ * BM25 search as the original's Lucene 8 index scores it: k1 0.9, b 0.4, idf log(1 + (N - df + 0.5)/(df + 0.5)),
+ * document lengths stored in Lucene's lossy one-byte norm (exact below 24 terms), float32 arithmetic per term,
+ * query terms repeated in a query weigh as many times (Anserini's bag-of-words query), ties broken by the earlier
+ * document. The index is a compressed-row postings table in typed arrays, so a million products fit in a few
+ * hundred megabytes and load from disk without parsing.
+ */
+import { analyze } from './analyzer.js';
+
+export const BM25_K1 = 0.9;
+export const BM25_B = 0.4;
+export const SEARCH_RETURN_N = 50;
+
+/** Lucene's SmallFloat.intToByte4 / byte4ToInt: document lengths are stored in one byte. */
+const NUM_FREE_VALUES = 24;
+function longToInt4(i: number): number {
+  const numBits = 32 - Math.clz32(i);
+  if (numBits < 4) return i;
+  const shift = numBits - 4;
+  return ((i >>> shift) & 0x07) | ((shift + 1) << 3);
+}
+function int4ToLong(i: number): number {
+  const bits = i & 0x07;
+  const shift = (i >>> 3) - 1;
+  return shift === -1 ? bits : (bits | 0x08) * 2 ** shift;
+}
+export function lengthToNorm(len: number): number {
+  return len < NUM_FREE_VALUES ? len : NUM_FREE_VALUES + longToInt4(len - NUM_FREE_VALUES);
+}
+export function normToLength(norm: number): number {
+  return norm < NUM_FREE_VALUES ? norm : Math.min(NUM_FREE_VALUES + int4ToLong(norm - NUM_FREE_VALUES), 2 ** 31 - 1);
+}
+
+export interface Bm25Data {
+  /** Terms in id order. */
+  terms: string[];
+  /** Postings of term t are docIds/tfs[offsets[t] .. offsets[t+1]). */
+  offsets: Uint32Array;
+  docIds: Uint32Array;
+  tfs: Uint16Array;
+  /** One-byte encoded length per document. */
+  norms: Uint8Array;
+  sumTotalTermFreq: number;
+}
+
+export interface Hit { doc: number; score: number }
+
+export class Bm25Index {
+  readonly docCount: number;
+  private readonly termIds = new Map<string, number>();
+  private readonly normInverse = new Float32Array(256);
+  private scores: Float64Array;
+  private touched: Uint32Array;
+
+  constructor(readonly data: Bm25Data) {
+    this.docCount = data.norms.length;
+    data.terms.forEach((t, i) => this.termIds.set(t, i));
+    const f = Math.fround;
+    const avgdl = f(data.sumTotalTermFreq / Math.max(1, this.docCount));
+    for (let i = 0; i < 256; i++) {
+      const norm = f(BM25_K1 * f(f(1 - BM25_B) + f(f(BM25_B * normToLength(i)) / avgdl)));
+      this.normInverse[i] = f(1 / norm);
+    }
+    this.scores = new Float64Array(this.docCount);
+    this.touched = new Uint32Array(this.docCount);
+  }
+
+  /** Build from document texts (in catalogue order). */
+  static build(texts: Iterable<string>, onProgress?: (done: number) => void): Bm25Index {
+    const termIds = new Map<string, number>();
+    const terms: string[] = [];
+    let cap = 1 << 20;
+    let tTerm = new Uint32Array(cap), tDoc = new Uint32Array(cap), tTf = new Uint16Array(cap);
+    let n = 0;
+    const norms: number[] = [];
+    let sumTtf = 0;
+    let doc = 0;
+    const counts = new Map<number, number>();
+    for (const text of texts) {
+      const toks = analyze(text);
+      counts.clear();
+      for (const t of toks) {
+        let id = termIds.get(t);
+        if (id === undefined) { id = terms.length; termIds.set(t, id); terms.push(t); }
+        counts.set(id, (counts.get(id) ?? 0) + 1);
+      }
+      if (n + counts.size > cap) {
+        while (n + counts.size > cap) cap *= 2;
+        const a = new Uint32Array(cap); a.set(tTerm); tTerm = a;
+        const d = new Uint32Array(cap); d.set(tDoc); tDoc = d;
+        const c = new Uint16Array(cap); c.set(tTf); tTf = c;
+      }
+      for (const [id, tf] of counts) { tTerm[n] = id; tDoc[n] = doc; tTf[n] = Math.min(tf, 65535); n++; }
+      norms.push(lengthToNorm(toks.length));
+      sumTtf += toks.length;
+      doc++;
+      if (onProgress && doc % 100_000 === 0) onProgress(doc);
+    }
+    // Counting sort by term: postings stay in document order within a term.
+    const offsets = new Uint32Array(terms.length + 1);
+    for (let i = 0; i < n; i++) offsets[tTerm[i] + 1]++;
+    for (let t = 0; t < terms.length; t++) offsets[t + 1] += offsets[t];
+    const fill = offsets.slice(0, terms.length);
+    const docIds = new Uint32Array(n), tfs = new Uint16Array(n);
+    for (let i = 0; i < n; i++) { const p = fill[tTerm[i]]++; docIds[p] = tDoc[i]; tfs[p] = tTf[i]; }
+    return new Bm25Index({ terms, offsets, docIds, tfs, norms: Uint8Array.from(norms), sumTotalTermFreq: sumTtf });
+  }
+
+  /** Document frequency of an analysed term (0 when unknown). */
+  df(term: string): number {
+    const id = this.termIds.get(term);
+    return id === undefined ? 0 : this.data.offsets[id + 1] - this.data.offsets[id];
+  }
+
+  /** The top `k` documents for a free-text query, best first. */
+  search(query: string, k = SEARCH_RETURN_N): Hit[] {
+    const f = Math.fround;
+    const boosts = new Map<number, number>();
+    for (const t of analyze(query)) {
+      const id = this.termIds.get(t);
+      if (id !== undefined) boosts.set(id, (boosts.get(id) ?? 0) + 1);
+    }
+    if (boosts.size === 0) return [];
+    const { offsets, docIds, tfs, norms } = this.data;
+    const scores = this.scores, touched = this.touched, normInv = this.normInverse;
+    let nTouched = 0;
+    for (const [id, boost] of boosts) {
+      const start = offsets[id], end = offsets[id + 1];
+      const df = end - start;
+      const idf = f(Math.log(1 + (this.docCount - df + 0.5) / (df + 0.5)));
+      const weight = f(boost * idf);
+      for (let p = start; p < end; p++) {
+        const d = docIds[p];
+        const s = f(weight - f(weight / f(1 + f(tfs[p] * normInv[norms[d]]))));
+        if (scores[d] === 0) touched[nTouched++] = d;
+        scores[d] += s;
+      }
+    }
+    // Select the top k by (score desc, doc asc) with a small sorted buffer.
+    const best: Hit[] = [];
+    for (let i = 0; i < nTouched; i++) {
+      const d = touched[i];
+      const s = f(scores[d]);
+      scores[d] = 0;
+      if (best.length === k) {
+        const worst = best[k - 1];
+        if (s < worst.score || (s === worst.score && d > worst.doc)) continue;
+      }
+      let lo = 0, hi = best.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        const h = best[mid];
+        if (h.score > s || (h.score === s && h.doc < d)) lo = mid + 1; else hi = mid;
+      }
+      best.splice(lo, 0, { doc: d, score: s });
+      if (best.length > k) best.pop();
+    }
+    return best;
+  }
+}
