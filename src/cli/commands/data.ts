@@ -5,12 +5,14 @@ import { createLogger } from '../../core/log.js';
 import { EpoError } from '../../core/errors.js';
 import { dataDir, datasetDir, readManifest, writeManifest } from '../../data/dir.js';
 import type { DataSource } from '../../data/source.js';
+import { webshopData } from '../../envs/webshop/data.js';
+import { registerWebShopGenerate } from './webshop.js';
 
 /** Every installable dataset. Environments add theirs here. */
-export const dataSources: DataSource[] = [];
+export const dataSources: DataSource[] = [webshopData];
 
 /** Generators register `epo data generate <name>` subcommands here. */
-export const generators: ((generate: Command) => void)[] = [];
+export const generators: ((generate: Command) => void)[] = [registerWebShopGenerate];
 
 export function registerData(program: Command): void {
   const cmd = program.command('data').description('install, inspect and generate benchmark data');

@@ -1,8 +1,9 @@
 /** `epo replay <env>` and `epo play <env>`: environments register their subcommands here. */
 import type { Command } from 'commander';
+import { registerWebShopPlay, registerWebShopReplay } from './webshop.js';
 
-export const replayers: ((replay: Command) => void)[] = [];
-export const players: ((play: Command) => void)[] = [];
+export const replayers: ((replay: Command) => void)[] = [registerWebShopReplay];
+export const players: ((play: Command) => void)[] = [registerWebShopPlay];
 
 export function registerReplay(program: Command): void {
   const replay = program.command('replay').description('replay actions (or a walkthrough) in an environment and print JSON lines');

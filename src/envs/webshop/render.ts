@@ -5,6 +5,7 @@
  * lists its clickables as the original collects them: button texts and product links lower-cased, then option
  * values.
  */
+import { pyFloat } from './catalogue.js';
 import type { Product } from './types.js';
 
 export type SubPage = 'description' | 'features' | 'reviews' | 'attributes';
@@ -92,7 +93,7 @@ export function subPage(instruction: string, product: Product, which: SubPage): 
 
 /** The page after "Buy Now" (the reference's page also carries hidden debugging text, left out here). */
 export function donePage(reward: number): Rendered {
-  return new Page().text('Thank you for shopping with us!').text('Your score (min 0.0, max 1.0)').text(String(reward)).done();
+  return new Page().text('Thank you for shopping with us!').text('Your score (min 0.0, max 1.0)').text(pyFloat(reward)).done();
 }
 
 export const observation = (r: Rendered): string => r.texts.join(SEP);
