@@ -39,7 +39,7 @@ export interface LoadOptions {
   catalogue?: string;
   /** Seed of the price draws and price caps (default 0). */
   seed?: number;
-  /** Where search indexes are cached (default: <data dir>/webshop/cache). */
+  /** Where search indexes are cached (default: <data dir>/cache/webshop). */
   cacheDir?: string;
   onProgress?: (msg: string) => void;
 }
@@ -108,7 +108,7 @@ export async function loadWebShop(opts: LoadOptions = {}): Promise<WebShopWorld>
   h.update(INDEX_FORMAT);
   for (const t of texts) { h.update(t); h.update('\0'); }
   const digest = h.digest('hex');
-  const cacheFile = join(opts.cacheDir ?? join(dataDir(), 'webshop', 'cache'), `bm25-${digest.slice(0, 16)}.bin`);
+  const cacheFile = join(opts.cacheDir ?? join(dataDir(), 'cache', 'webshop'), `bm25-${digest.slice(0, 16)}.bin`);
   let index = loadIndex(cacheFile, digest);
   if (!index) {
     say(`building the search index over ${products.length} products`);
