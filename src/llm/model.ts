@@ -8,6 +8,8 @@ import type { ChatMessage } from '../core/messages.js';
 export interface JsonSchemaSpec {
   name: string;
   schema: Record<string, unknown>;
+  /** OpenAI's strict structured outputs (the schema must then list every property as required). Default false. */
+  strict?: boolean;
 }
 
 export interface CompletionRequest {

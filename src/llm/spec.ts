@@ -5,6 +5,18 @@
  *   local:./runs/x/checkpoint                   the built-in model from a checkpoint folder
  *   scripted:walkthrough                        a named scripted model (tests and offline wiring)
  * Query parameters after the model name set per-endpoint options: `#model?key_env=MY_KEY&timeout=30`.
+ * Options of `openai:` and `http(s):` specs (read by src/llm/openai.ts and src/llm/create.ts):
+ *   key_env=VAR            the environment variable holding the API key (openai: default OPENAI_API_KEY; http: none,
+ *                          a placeholder key is sent because local servers ignore it)
+ *   base_url=URL           openai: only; another OpenAI-compatible base URL with the openai: naming
+ *   timeout=SECONDS        per-request timeout (default 120)
+ *   header.NAME=VALUE      an extra HTTP header sent with every request, e.g. `?header.X-Team=epo`
+ *   header_env.NAME=VAR    an extra header whose value comes from an environment variable (for secret headers)
+ *   concurrency=N          at most N requests in flight to this base URL, shared by every model using it (default 8)
+ *   retries=N              attempts after the first on 429, 5xx, timeouts and dropped connections (default 4)
+ *   json_mode=schema|object|off  how a JSON schema is sent: response_format json_schema (default), json_object (servers
+ *                          without schema support), or not at all (the prompt must ask for JSON)
+ * Keys and header values read from the environment never appear in the spec string, logs, stores or errors.
  */
 import { EpoError } from '../core/errors.js';
 

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { registerData } from './data.js';
 import { registerEpisodes } from './episodes.js';
 import { registerReplay } from './replay.js';
+import { registerServe } from './serve.js';
 
 export type Register = (program: Command) => void;
 
@@ -10,4 +11,5 @@ export const commands: Register[] = [
   registerData,
   registerReplay,
   registerEpisodes,
+  registerServe,
 ];
