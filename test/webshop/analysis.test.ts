@@ -49,6 +49,11 @@ describe('BM25 as Lucene 8 scores it', () => {
     expect(hits.slice(0, 3).map((h) => h.doc)).toEqual([0, 1, 2]);
     expect(idx.search('the and of')).toEqual([]);
   });
+  it('breaks ties by document id string when ids are given, as Anserini does', () => {
+    const idx = Bm25Index.build(['same text', 'same text', 'same text']);
+    idx.setDocIds(['B02', 'B10', 'A99']);
+    expect(idx.search('same').map((h) => h.doc)).toEqual([2, 0, 1]);
+  });
 });
 
 describe("Python's random (goal order)", () => {

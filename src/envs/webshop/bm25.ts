@@ -1,8 +1,8 @@
 /**
  * BM25 search as the original's Lucene 8 index scores it: k1 0.9, b 0.4, idf log(1 + (N - df + 0.5)/(df + 0.5)),
  * document lengths stored in Lucene's lossy one-byte norm (exact below 24 terms), float32 arithmetic per term,
- * query terms repeated in a query weigh as many times (Anserini's bag-of-words query), ties broken by the earlier
- * document. The index is a compressed-row postings table in typed arrays, so a million products fit in a few
+ * query terms repeated in a query weigh as many times (Anserini's bag-of-words query), ties broken as Anserini's
+ * searcher breaks them: by the document id string (the ASIN) in ascending order. The index is a compressed-row postings table in typed arrays, so a million products fit in a few
  * hundred megabytes and load from disk without parsing.
  */
 import { analyze } from './analyzer.js';
@@ -51,6 +51,8 @@ export class Bm25Index {
   private readonly normInverse = new Float32Array(256);
   private scores: Float64Array;
   private touched: Uint32Array;
+  /** Tie-break order: rank of each document's id string (default: catalogue order). */
+  private tieRank: Uint32Array;
 
   constructor(readonly data: Bm25Data) {
     this.docCount = data.norms.length;
@@ -63,6 +65,14 @@ export class Bm25Index {
     }
     this.scores = new Float64Array(this.docCount);
     this.touched = new Uint32Array(this.docCount);
+    this.tieRank = Uint32Array.from({ length: this.docCount }, (_, i) => i);
+  }
+
+  /** Break score ties by these document ids (compared as Java compares strings: UTF-16 code units). */
+  setDocIds(ids: readonly string[]): void {
+    if (ids.length !== this.docCount) throw new RangeError(`expected ${this.docCount} document ids, got ${ids.length}`);
+    const order = Array.from({ length: ids.length }, (_, i) => i).sort((a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : a - b));
+    order.forEach((doc, rank) => { this.tieRank[doc] = rank; });
   }
 
   /** Build from document texts (in catalogue order). */
@@ -136,21 +146,22 @@ export class Bm25Index {
         scores[d] += s;
       }
     }
-    // Select the top k by (score desc, doc asc) with a small sorted buffer.
+    // Select the top k by (score desc, id asc) with a small sorted buffer.
     const best: Hit[] = [];
+    const rank = this.tieRank;
     for (let i = 0; i < nTouched; i++) {
       const d = touched[i];
       const s = f(scores[d]);
       scores[d] = 0;
       if (best.length === k) {
         const worst = best[k - 1];
-        if (s < worst.score || (s === worst.score && d > worst.doc)) continue;
+        if (s < worst.score || (s === worst.score && rank[d] > rank[worst.doc])) continue;
       }
       let lo = 0, hi = best.length;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
         const h = best[mid];
-        if (h.score > s || (h.score === s && h.doc < d)) lo = mid + 1; else hi = mid;
+        if (h.score > s || (h.score === s && rank[h.doc] < rank[d])) lo = mid + 1; else hi = mid;
       }
       best.splice(lo, 0, { doc: d, score: s });
       if (best.length > k) best.pop();

@@ -26,13 +26,14 @@ const DEPARTMENTS: Department[] = [
     adjectives: ['wireless', 'portable', 'bluetooth', 'compact', 'waterproof', 'rechargeable', 'noise cancelling'], attributes: ['high speed', 'fast charging', 'easy carry', 'plug play', 'high definition', 'long battery life'], sizes: ['3 ft', '6 ft', '10 ft', '1 pack', '2 pack', 'usb-c'] },
 ];
 const COLOURS = ['black', 'white', 'navy blue', 'grey', 'red', 'rose gold', 'dark brown', 'beige', 'olive green', 'pink', 'silver', 'multicolor'];
-const SYLLABLES = ['ka', 'lo', 'mi', 'ren', 'tar', 'vo', 'shi', 'pel', 'dun', 'fra', 'gor', 'ix', 'be', 'zu', 'nal', 'tro', 'qui', 'sem', 'ad', 'or'];
+const SYLLABLES = ['ka', 'lo', 'mi', 'ren', 'tar', 'vo', 'shi', 'pel', 'dun', 'fra', 'gor', 'ix', 'be', 'zu', 'nal', 'tro', 'qui', 'sem', 'ad', 'or', 'mak', 'sul', 'tin', 'pra', 'wen', 'dol', 'kep', 'ruv', 'ast', 'ling'];
 
 /** A fixed vocabulary of pseudo-words, drawn with a Zipf-like law (rank ~ u^3) so some are common and most rare. */
 function vocabulary(size: number, rng: Rng): string[] {
   const words = new Set<string>();
+  // 30 syllables, 2 to 5 of them: about 25 million possible words, far more than any size asked for.
   while (words.size < size) {
-    const n = 2 + rng.int(3);
+    const n = 2 + rng.int(4);
     let w = '';
     for (let i = 0; i < n; i++) w += rng.pick(SYLLABLES);
     words.add(w);

@@ -6,7 +6,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { EpoError } from '../../core/errors.js';
 
-const CHUNK = 8 << 20;
+const CHUNK = 1 << 20;
 
 function* chunks(path: string): Generator<string> {
   let fd: number;

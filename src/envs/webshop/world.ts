@@ -115,6 +115,7 @@ export async function loadWebShop(opts: LoadOptions = {}): Promise<WebShopWorld>
     index = Bm25Index.build(texts, (n) => say(`indexed ${n} products`));
     try { saveIndex(cacheFile, digest, index); } catch (e) { say(`could not cache the index (${(e as Error).message})`); }
   }
+  index.setDocIds(products.map((p) => p.asin));
   contents = undefined;
 
   const prices = new Map(products.map((p) => [p.asin, productPrice(p, seed)]));
