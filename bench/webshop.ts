@@ -25,7 +25,7 @@ function searchLatency(w: WebShopWorld, n = 1000): { p50: number; p95: number } 
   const rng = createRng(1);
   const goals = w.syntheticGoals;
   const queries = Array.from({ length: n }, () => {
-    const g = rng.pick(goals);
+    const g = goals.get(rng.int(goals.length));
     return rng.next() < 0.5 ? g.instruction_text.toLowerCase() : g.name!.toLowerCase();
   });
   for (const q of queries.slice(0, 50)) w.index.search(q); // warm up

@@ -21,8 +21,8 @@ describe('reward helpers', () => {
 describe.skipIf(!webshopRoot)('reward on a real product (Palmer\'s lotion, synthetic goal 2141)', () => {
   const goalOf = async () => {
     const w = await testWorld();
-    const goal = w.syntheticGoals[2141];
-    return { w, goal, product: w.byAsin.get(goal.asin)! };
+    const goal = w.syntheticGoals.get(2141);
+    return { w, goal, product: w.product(goal.asin)! };
   };
 
   it('is the goal the reference order gives', async () => {
@@ -56,7 +56,7 @@ describe.skipIf(!webshopRoot)('reward on a real product (Palmer\'s lotion, synth
 
   it('scores a wrong product by its attributes, options and type', async () => {
     const { w, goal } = await goalOf();
-    const wrong = w.byAsin.get('B06Y3VLDFB')!; // a reclaimed-wood console table
+    const wrong = w.product('B06Y3VLDFB')!; // a reclaimed-wood console table
     const r = computeReward(goal, wrong, {}, 877.8);
     expect(r.parts).toMatchObject({ query_match: false, category_match: false, title_score: 0, r_type: 0, num_attr_matches: 0, num_option_matches: 0, r_price: false });
     expect(r.reward).toBe(0);

@@ -20,48 +20,54 @@ const DIGIT = /\p{Nd}/u;
 const JOINER = /[\p{M}\p{Cf}\p{Pc}]/u; // Extend, Format, ExtendNumLet: stay inside a word
 const SINGLE = /[\p{Script=Han}\p{Script=Hiragana}]/u; // ideographs and hiragana are one token each
 
-type Cls = 'L' | 'D' | 'J' | 'S' | 'O';
-function cls(ch: string): Cls {
-  const c = ch.charCodeAt(0);
-  if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) return 'L';
-  if (c >= 48 && c <= 57) return 'D';
-  if (c < 128) return c === 95 ? 'J' : 'O';
-  if (SINGLE.test(ch)) return 'S';
-  if (LETTER.test(ch)) return 'L';
-  if (DIGIT.test(ch)) return 'D';
-  if (JOINER.test(ch)) return 'J';
-  return 'O';
+// Classes: 1 letter, 2 digit, 3 joiner (stays inside a word), 4 single-character token, 0 other.
+const ASCII = new Uint8Array(128);
+for (let c = 0; c < 128; c++) ASCII[c] = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) ? 1 : c >= 48 && c <= 57 ? 2 : c === 95 ? 3 : 0;
+
+function clsOf(ch: string, code: number): number {
+  if (code < 128) return ASCII[code];
+  if (SINGLE.test(ch)) return 4;
+  if (LETTER.test(ch)) return 1;
+  if (DIGIT.test(ch)) return 2;
+  if (JOINER.test(ch)) return 3;
+  return 0;
 }
 
 /** StandardTokenizer-style segmentation: the word tokens of `text`, original case. */
 export function tokenize(text: string): string[] {
-  const chars = Array.from(text);
-  const classes = chars.map(cls);
   const out: string[] = [];
+  const n = text.length;
+  // Class and width (1 or 2 UTF-16 units) of the code point at i.
+  const at = (i: number): [number, number] => {
+    const code = text.charCodeAt(i);
+    if (code < 128) return [ASCII[code], 1];
+    const cp = text.codePointAt(i)!;
+    const w = cp > 0xffff ? 2 : 1;
+    return [clsOf(String.fromCodePoint(cp), cp), w];
+  };
   let i = 0;
-  const n = chars.length;
   while (i < n) {
-    const c = classes[i];
-    if (c === 'S') { out.push(chars[i]); i++; continue; }
-    if (c !== 'L' && c !== 'D' && c !== 'J') { i++; continue; }
+    const [c, w] = at(i);
+    if (c === 4) { out.push(text.slice(i, i + w)); i += w; continue; }
+    if (c === 0) { i += w; continue; }
     const start = i;
-    let last: Cls = c === 'J' ? 'O' : c; // last letter/digit class seen, for the mid-punctuation rules
-    let hasWord = c === 'L' || c === 'D';
-    i++;
+    let last = c === 3 ? 0 : c; // last letter/digit class, for the mid-punctuation rules
+    let hasWord = c !== 3;
+    i += w;
     while (i < n) {
-      const k = classes[i];
-      if (k === 'L' || k === 'D') { last = k; hasWord = true; i++; continue; }
-      if (k === 'J') { i++; continue; }
-      if (k === 'O' && i + 1 < n) {
-        const ch = chars[i];
-        const next = classes[i + 1];
-        const letterJoin = last === 'L' && next === 'L' && (MID_LETTER.has(ch) || MID_NUM_LET.has(ch));
-        const digitJoin = last === 'D' && next === 'D' && (MID_NUM.has(ch) || MID_NUM_LET.has(ch));
-        if (letterJoin || digitJoin) { i += 2; continue; }
+      const [k, kw] = at(i);
+      if (k === 1 || k === 2) { last = k; hasWord = true; i += kw; continue; }
+      if (k === 3) { i += kw; continue; }
+      if (k === 0 && i + kw < n) {
+        const ch = text[i];
+        const next = at(i + kw)[0];
+        const letterJoin = last === 1 && next === 1 && (MID_LETTER.has(ch) || MID_NUM_LET.has(ch));
+        const digitJoin = last === 2 && next === 2 && (MID_NUM.has(ch) || MID_NUM_LET.has(ch));
+        if (letterJoin || digitJoin) { i += kw; continue; }
       }
       break;
     }
-    if (hasWord) out.push(chars.slice(start, i).join(''));
+    if (hasWord) out.push(text.slice(start, i));
   }
   return out;
 }

@@ -77,43 +77,9 @@ export class Bm25Index {
 
   /** Build from document texts (in catalogue order). */
   static build(texts: Iterable<string>, onProgress?: (done: number) => void): Bm25Index {
-    const termIds = new Map<string, number>();
-    const terms: string[] = [];
-    let cap = 1 << 20;
-    let tTerm = new Uint32Array(cap), tDoc = new Uint32Array(cap), tTf = new Uint16Array(cap);
-    let n = 0;
-    const norms: number[] = [];
-    let sumTtf = 0;
-    let doc = 0;
-    const counts = new Map<number, number>();
-    for (const text of texts) {
-      const toks = analyze(text);
-      counts.clear();
-      for (const t of toks) {
-        let id = termIds.get(t);
-        if (id === undefined) { id = terms.length; termIds.set(t, id); terms.push(t); }
-        counts.set(id, (counts.get(id) ?? 0) + 1);
-      }
-      if (n + counts.size > cap) {
-        while (n + counts.size > cap) cap *= 2;
-        const a = new Uint32Array(cap); a.set(tTerm); tTerm = a;
-        const d = new Uint32Array(cap); d.set(tDoc); tDoc = d;
-        const c = new Uint16Array(cap); c.set(tTf); tTf = c;
-      }
-      for (const [id, tf] of counts) { tTerm[n] = id; tDoc[n] = doc; tTf[n] = Math.min(tf, 65535); n++; }
-      norms.push(lengthToNorm(toks.length));
-      sumTtf += toks.length;
-      doc++;
-      if (onProgress && doc % 100_000 === 0) onProgress(doc);
-    }
-    // Counting sort by term: postings stay in document order within a term.
-    const offsets = new Uint32Array(terms.length + 1);
-    for (let i = 0; i < n; i++) offsets[tTerm[i] + 1]++;
-    for (let t = 0; t < terms.length; t++) offsets[t + 1] += offsets[t];
-    const fill = offsets.slice(0, terms.length);
-    const docIds = new Uint32Array(n), tfs = new Uint16Array(n);
-    for (let i = 0; i < n; i++) { const p = fill[tTerm[i]]++; docIds[p] = tDoc[i]; tfs[p] = tTf[i]; }
-    return new Bm25Index({ terms, offsets, docIds, tfs, norms: Uint8Array.from(norms), sumTotalTermFreq: sumTtf });
+    const b = new Bm25Builder(onProgress);
+    for (const t of texts) b.add(t);
+    return b.finish();
   }
 
   /** Document frequency of an analysed term (0 when unknown). */
@@ -167,5 +133,59 @@ export class Bm25Index {
       if (best.length > k) best.pop();
     }
     return best;
+  }
+}
+
+/** Builds an index one document at a time, so the texts never need to be held together. */
+export class Bm25Builder {
+  private termIds = new Map<string, number>();
+  private terms: string[] = [];
+  private cap = 1 << 20;
+  private tTerm = new Uint32Array(this.cap);
+  private tDoc = new Uint32Array(this.cap);
+  private tTf = new Uint16Array(this.cap);
+  private n = 0;
+  private norms: number[] = [];
+  private sumTtf = 0;
+  private counts = new Map<number, number>();
+
+  constructor(private readonly onProgress?: (done: number) => void) {}
+
+  add(text: string): void {
+    const toks = analyze(text);
+    const counts = this.counts;
+    counts.clear();
+    for (const t of toks) {
+      let id = this.termIds.get(t);
+      if (id === undefined) { id = this.terms.length; this.termIds.set(t, id); this.terms.push(t); }
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    if (this.n + counts.size > this.cap) {
+      while (this.n + counts.size > this.cap) this.cap *= 2;
+      const a = new Uint32Array(this.cap); a.set(this.tTerm); this.tTerm = a;
+      const d = new Uint32Array(this.cap); d.set(this.tDoc); this.tDoc = d;
+      const c = new Uint16Array(this.cap); c.set(this.tTf); this.tTf = c;
+    }
+    const doc = this.norms.length;
+    for (const [id, tf] of counts) { this.tTerm[this.n] = id; this.tDoc[this.n] = doc; this.tTf[this.n] = Math.min(tf, 65535); this.n++; }
+    this.norms.push(lengthToNorm(toks.length));
+    this.sumTtf += toks.length;
+    if (this.onProgress && (doc + 1) % 100_000 === 0) this.onProgress(doc + 1);
+  }
+
+  finish(): Bm25Index {
+    const { terms, n, tTerm, tDoc, tTf } = this;
+    // Counting sort by term: postings stay in document order within a term.
+    const offsets = new Uint32Array(terms.length + 1);
+    for (let i = 0; i < n; i++) offsets[tTerm[i] + 1]++;
+    for (let t = 0; t < terms.length; t++) offsets[t + 1] += offsets[t];
+    const fill = offsets.slice(0, terms.length);
+    const docIds = new Uint32Array(n), tfs = new Uint16Array(n);
+    for (let i = 0; i < n; i++) { const p = fill[tTerm[i]]++; docIds[p] = tDoc[i]; tfs[p] = tTf[i]; }
+    const index = new Bm25Index({ terms, offsets, docIds, tfs, norms: Uint8Array.from(this.norms), sumTotalTermFreq: this.sumTtf });
+    this.termIds = new Map();
+    this.tTerm = this.tDoc = new Uint32Array(0);
+    this.tTf = new Uint16Array(0);
+    return index;
   }
 }

@@ -3,8 +3,10 @@
  * raw WebShop files processed the way the original's `load_products` does it. Prices of products listed with a
  * price range are drawn once per product from a seeded generator (the original draws them unseeded at start-up).
  */
+import type { Hash } from 'node:crypto';
 import { EpoError } from '../../core/errors.js';
 import { createRng, deriveSeed } from '../../core/random.js';
+import { FileProducts, MemoryProducts } from './products.js';
 import { readJsonArray, readJsonLines } from './read-json.js';
 import type { AttributeEntry, HumanInstruction, Product, Review } from './types.js';
 
@@ -80,7 +82,7 @@ export function processRawProduct(raw: Record<string, unknown>, attributes: Map<
 }
 
 /** Keep only what the environment uses (the processed form carries images, raw copies and more). */
-function slim(p: Record<string, unknown>, where: string): Product {
+export function slim(p: Record<string, unknown>, where: string): Product {
   const req = (k: string) => { if (p[k] === undefined) throw new EpoError('BAD_DATA', `product lacks field "${k}"`, { where }); return p[k]; };
   const pricing = Array.isArray(p.pricing) ? (p.pricing as unknown[]).map(Number) : parsePricing(p.pricing).pricing;
   return {
@@ -102,33 +104,37 @@ function slim(p: Record<string, unknown>, where: string): Product {
   };
 }
 
-/** Read a processed catalogue (`{id, contents, product}` per line). Returns products and their index texts. */
-export function readProcessed(path: string): { products: Product[]; contents: string[] } {
-  const products: Product[] = [];
-  const contents: string[] = [];
-  const seen = new Set<string>();
-  for (const { value, line } of readJsonLines<{ id?: string; contents?: string; product?: Record<string, unknown> }>(path)) {
+/** What a reader tells its caller about each kept product: the product, its index text and its position. */
+export type ProductSink = (p: Product, contents: string, i: number) => void;
+
+/**
+ * Open a processed catalogue (`{id, contents, product}` per line). Products stay on disk (see products.ts); each is
+ * passed once to `sink` while the file streams in (to index it, price it, find its goals).
+ */
+export function readProcessed(path: string, sink?: ProductSink, hash?: Hash): FileProducts {
+  const products = new FileProducts(path, slim);
+  for (const { value, line, offset, length } of readJsonLines<{ id?: string; contents?: string; product?: Record<string, unknown> }>(path, hash)) {
     if (!value.product) throw new EpoError('BAD_DATA', 'line has no "product" object', { where: `${path}:${line}` });
     const p = slim(value.product, `${path}:${line}`);
-    if (seen.has(p.asin)) continue;
-    seen.add(p.asin);
-    products.push(p);
-    contents.push(typeof value.contents === 'string' ? value.contents : indexText(p));
+    if (products.indexOf(p.asin) !== undefined) continue;
+    const i = products.add(p.asin, offset, length);
+    sink?.(p, typeof value.contents === 'string' ? value.contents : indexText(p), i);
   }
-  return { products, contents };
+  return products;
 }
 
 /** Read raw items_shuffle*.json (streamed) with its attribute file, processed as the original does. */
-export function readRaw(itemsPath: string, attributes: Map<string, AttributeEntry>, reviews?: Map<string, { reviews: Review[]; rating: string }>): Product[] {
+export function readRaw(itemsPath: string, attributes: Map<string, AttributeEntry>, sink?: ProductSink, hash?: Hash, reviews?: Map<string, { reviews: Review[]; rating: string }>): MemoryProducts {
   const out: Product[] = [];
   const seen = new Set<string>();
-  for (const raw of readJsonArray<Record<string, unknown>>(itemsPath)) {
+  for (const raw of readJsonArray<Record<string, unknown>>(itemsPath, hash)) {
     const p = processRawProduct(raw, attributes, reviews);
     if (!p || seen.has(p.asin)) continue;
     seen.add(p.asin);
     out.push(p);
+    sink?.(p, indexText(p), out.length - 1);
   }
-  return out;
+  return new MemoryProducts(out);
 }
 
 /** The price a product sells at: its single price, a seeded draw inside its range, or 100 when unknown. */

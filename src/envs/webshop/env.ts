@@ -50,15 +50,11 @@ export class WebShopEnv implements TextEnv<WebShopTask> {
   private rng: Rng = createRng(0);
   private best = 0;
   private progress = 0;
-  private readonly upper = new Map<string, Product>();
-
-  constructor(readonly world: WebShopWorld, private readonly opts: WebShopEnvOptions = {}) {
-    for (const p of world.products) this.upper.set(p.asin.toUpperCase(), p);
-  }
+  constructor(readonly world: WebShopWorld, private readonly opts: WebShopEnvOptions = {}) {}
 
   /** The goal with the catalogue's fields filled in where a hand-written goal leaves them out. */
   private completeGoal(goal: Goal): Goal {
-    const p = this.world.byAsin.get(goal.asin);
+    const p = this.world.product(goal.asin);
     return {
       ...goal,
       name: goal.name ?? p?.name ?? '',
@@ -92,7 +88,7 @@ export class WebShopEnv implements TextEnv<WebShopTask> {
 
   observation(): string { return observation(this.rendered); }
 
-  private product(): Product | undefined { return this.s.asin ? this.upper.get(this.s.asin) : undefined; }
+  private product(): Product | undefined { return this.s.asin ? this.world.product(this.s.asin) : undefined; }
 
   private render(): void {
     const instr = this.goal.instruction_text;
@@ -111,16 +107,25 @@ export class WebShopEnv implements TextEnv<WebShopTask> {
     }
   }
 
-  /** The reference's search, including its special `<r>`, `<a>`, `<c>`, `<q>` keyword forms. */
+  /** The reference's search, including its special `<r>`, `<a>`, `<c>`, `<q>` keyword forms (those scan everything). */
   private search(keywords: string[]): Product[] {
     const all = this.world.products;
     const rest = keywords.slice(1).join(' ').trim();
+    const scan = (keep: (p: Product) => boolean) => {
+      const out: Product[] = [];
+      for (let i = 0; i < all.length; i++) { const p = all.get(i); if (keep(p)) out.push(p); }
+      return out;
+    };
     switch (keywords[0]) {
-      case '<r>': return this.rng.shuffle([...Array(all.length).keys()]).slice(0, SEARCH_RETURN_N).map((i) => all[i]);
-      case '<a>': return all.filter((p) => p.Attributes.includes(rest));
-      case '<c>': return all.filter((p) => p.category === (keywords[1] ?? '').trim());
-      case '<q>': return all.filter((p) => p.query === rest);
-      default: return this.world.index.search(keywords.join(' ')).map((h) => all[h.doc]);
+      case '<r>': {
+        const picks = new Set<number>();
+        while (picks.size < Math.min(SEARCH_RETURN_N, all.length)) picks.add(this.rng.int(all.length));
+        return [...picks].map((i) => all.get(i));
+      }
+      case '<a>': return scan((p) => p.Attributes.includes(rest));
+      case '<c>': return scan((p) => p.category === (keywords[1] ?? '').trim());
+      case '<q>': return scan((p) => p.query === rest);
+      default: return this.world.index.search(keywords.join(' ')).map((h) => all.get(h.doc));
     }
   }
 
@@ -135,7 +140,7 @@ export class WebShopEnv implements TextEnv<WebShopTask> {
     if (arg === 'buy now') {
       const product = this.product();
       if (!product) return false;
-      const r = computeReward(this.goal, product, s.options, this.world.prices.get(product.asin) ?? 100.0);
+      const r = computeReward(this.goal, product, s.options, this.world.price(product.asin));
       Object.assign(s, { page: 'done', reward: r.reward, parts: r.parts });
       return true;
     }
@@ -149,7 +154,7 @@ export class WebShopEnv implements TextEnv<WebShopTask> {
       s.page = arg as SubPage;
       return true;
     }
-    if (c.kind === 'link') { s.asin = c.asin.toUpperCase(); if (!this.product()) { s.asin = null; return false; } }
+    if (c.kind === 'link') { s.asin = c.asin; if (!this.product()) { s.asin = null; return false; } }
     else if (c.kind === 'option') s.options[c.name] = arg;
     if (!this.product()) return false;
     s.page = 'item';
@@ -199,7 +204,7 @@ export class WebShopEnv implements TextEnv<WebShopTask> {
     if (s.page === 'done') { this.progress = s.reward; return; }
     const product = this.product();
     if (product && (s.page === 'item' || (SUB_PAGES as string[]).includes(s.page))) {
-      const r = computeReward(this.goal, product, s.options, this.world.prices.get(product.asin) ?? 100.0).reward;
+      const r = computeReward(this.goal, product, s.options, this.world.price(product.asin)).reward;
       this.best = Math.max(this.best, r);
       this.progress = r;
     } else this.progress = this.best;

@@ -5,6 +5,7 @@
  */
 import { EpoError } from '../../core/errors.js';
 import type { WebShopTask } from './env.js';
+import type { GoalList } from './goals.js';
 import type { Goal } from './types.js';
 import type { WebShopWorld } from './world.js';
 
@@ -17,17 +18,19 @@ function task(kind: 'synthetic' | 'human', split: string, goalIndex: number, goa
 export function webshopTasks(world: WebShopWorld, opts: { split: WebShopSplit; limit?: number }): WebShopTask[] {
   const { split } = opts;
   let out: WebShopTask[];
-  if (split === 'synthetic') out = world.syntheticGoals.map((g, i) => task('synthetic', split, i, g));
-  else if (split === 'human') out = world.humanGoals.map((g, i) => task('human', split, i, g));
+  const limit = opts.limit ?? Infinity;
+  const all = (kind: 'synthetic' | 'human', goals: GoalList) =>
+    Array.from({ length: Math.min(limit, goals.length) }, (_, i) => task(kind, split, i, goals.get(i)));
+  if (split === 'synthetic') out = all('synthetic', world.syntheticGoals);
+  else if (split === 'human') out = all('human', world.humanGoals);
   else {
     const indices = world.splits[split];
     if (!indices) throw new EpoError('MISSING_DATA', `no ${split} index list for the ${world.setting} setting; install the reference split files (epo data install webshop --full)`, { where: `webshop ${split}` });
     const useHuman = world.setting === 'full';
     const goals = useHuman ? world.humanGoals : world.syntheticGoals;
-    out = indices.map((i) => {
-      const g = goals[i];
-      if (!g) throw new EpoError('BAD_DATA', `goal index ${i} is out of range (${goals.length} ${useHuman ? 'human' : 'synthetic'} goals)`, { where: `webshop ${split} split` });
-      return task(useHuman ? 'human' : 'synthetic', split, i, g);
+    out = indices.slice(0, limit).map((i) => {
+      if (!(Number.isInteger(i) && i >= 0 && i < goals.length)) throw new EpoError('BAD_DATA', `goal index ${i} is out of range (${goals.length} ${useHuman ? 'human' : 'synthetic'} goals)`, { where: `webshop ${split} split` });
+      return task(useHuman ? 'human' : 'synthetic', split, i, goals.get(i));
     });
   }
   return opts.limit === undefined ? out : out.slice(0, opts.limit);
@@ -37,9 +40,8 @@ export function webshopTasks(world: WebShopWorld, opts: { split: WebShopSplit; l
 export function taskFromGoal(world: WebShopWorld, spec: number | Goal, kind: 'synthetic' | 'human' = world.setting === 'full' ? 'human' : 'synthetic'): WebShopTask {
   if (typeof spec === 'number') {
     const goals = kind === 'human' ? world.humanGoals : world.syntheticGoals;
-    const g = goals[spec];
-    if (!g) throw new EpoError('BAD_INPUT', `goal index ${spec} is out of range (${goals.length} ${kind} goals)`, { where: '--goal' });
-    return task(kind, kind, spec, g);
+    if (!(spec >= 0 && spec < goals.length)) throw new EpoError('BAD_INPUT', `goal index ${spec} is out of range (${goals.length} ${kind} goals)`, { where: '--goal' });
+    return task(kind, kind, spec, goals.get(spec));
   }
   return { id: `webshop/custom/${spec.asin}`, env: 'webshop', split: 'custom', instruction: spec.instruction_text, goal: spec };
 }

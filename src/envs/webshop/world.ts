@@ -5,14 +5,16 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { EpoError } from '../../core/errors.js';
 import { dataDir, datasetDir } from '../../data/dir.js';
-import { Bm25Index } from './bm25.js';
-import { indexText, readProcessed, readRaw, productPrice } from './catalogue.js';
-import { humanGoals, smallSplit, syntheticGoals } from './goals.js';
+import { Bm25Builder } from './bm25.js';
+import { readProcessed, readRaw, productPrice } from './catalogue.js';
+import { GoalPlan, humanGoals, humanIndices, smallSplit, syntheticCount, syntheticGoals, type GoalList } from './goals.js';
 import { INDEX_FORMAT, loadIndex, saveIndex } from './index-cache.js';
-import type { AttributeEntry, Goal, HumanInstruction, Product } from './types.js';
+import type { ProductSource } from './products.js';
+import type { AttributeEntry, HumanInstruction, Product } from './types.js';
+import type { Bm25Index } from './bm25.js';
 
 export type Setting = 'small' | 'full';
 
@@ -21,12 +23,15 @@ export interface WebShopWorld {
   seed: number;
   /** Where the data came from and a digest of it, recorded with runs. */
   dataVersion: string;
-  products: Product[];
-  byAsin: Map<string, Product>;
-  prices: Map<string, number>;
+  /** The catalogue in its original order (search hits are positions in it). */
+  products: ProductSource;
+  /** A product by ASIN. */
+  product(asin: string): Product | undefined;
+  /** The price a product sells at (a seeded draw inside a price range). */
+  price(asin: string): number;
   index: Bm25Index;
-  syntheticGoals: Goal[];
-  humanGoals: Goal[];
+  syntheticGoals: GoalList;
+  humanGoals: GoalList;
   /** The reference's goal-index lists (full setting), when installed. */
   splits: { test?: number[]; train?: number[] };
 }
@@ -90,36 +95,37 @@ export async function loadWebShop(opts: LoadOptions = {}): Promise<WebShopWorld>
   const files = locate(opts, setting);
 
   const attributes = new Map<string, AttributeEntry>(files.attributes ? Object.entries(readJson<Record<string, AttributeEntry>>(files.attributes)) : []);
-  let products: Product[];
-  let contents: string[] | undefined;
-  if (files.raw) {
-    say(`processing ${files.catalogue}`);
-    products = readRaw(files.catalogue, attributes);
-  } else {
-    say(`reading ${files.catalogue}`);
-    ({ products, contents } = readProcessed(files.catalogue));
-  }
-  if (products.length === 0) throw new EpoError('BAD_DATA', 'the catalogue has no products', { where: files.catalogue });
-  const byAsin = new Map(products.map((p) => [p.asin, p]));
-  const texts = contents ?? products.map(indexText);
-
-  // The cache key covers every indexed text, so an edited catalogue never reuses a stale index.
-  const h = createHash('sha1');
-  h.update(INDEX_FORMAT);
-  for (const t of texts) { h.update(t); h.update('\0'); }
-  const digest = h.digest('hex');
-  const cacheFile = join(opts.cacheDir ?? join(dataDir(), 'cache', 'webshop'), `bm25-${digest.slice(0, 16)}.bin`);
-  let index = loadIndex(cacheFile, digest);
-  if (!index) {
-    say(`building the search index over ${products.length} products`);
-    index = Bm25Index.build(texts, (n) => say(`indexed ${n} products`));
-    try { saveIndex(cacheFile, digest, index); } catch (e) { say(`could not cache the index (${(e as Error).message})`); }
-  }
-  index.setDocIds(products.map((p) => p.asin));
-  contents = undefined;
-
-  const prices = new Map(products.map((p) => [p.asin, productPrice(p, seed)]));
   const human = files.human ? new Map(Object.entries(readJson<Record<string, HumanInstruction[]>>(files.human))) : undefined;
+
+  // The index is cached per catalogue file (path, size, modification time) and format. On a miss it is built while
+  // the catalogue streams in; prices and the goal plans are gathered in the same pass.
+  const st = statSync(files.catalogue);
+  const key = createHash('sha1').update(`${INDEX_FORMAT}\0${resolve(files.catalogue)}\0${st.size}\0${st.mtimeMs}`).digest('hex');
+  const cacheFile = join(opts.cacheDir ?? join(dataDir(), 'cache', 'webshop'), `bm25-${key.slice(0, 16)}.bin`);
+  let index = loadIndex(cacheFile, key);
+  const builder = index ? undefined : new Bm25Builder((n) => say(`indexed ${n} products`));
+  let prices = new Float64Array(1 << 16);
+  const synthetic = new GoalPlan(), humanPlan = new GoalPlan();
+  const sink = (p: Product, contents: string, i: number) => {
+    builder?.add(contents);
+    if (i >= prices.length) { const a = new Float64Array(prices.length * 2); a.set(prices); prices = a; }
+    prices[i] = productPrice(p, seed);
+    synthetic.add(i, syntheticCount(p, attributes.get(p.asin)));
+    if (human) humanPlan.add(i, humanIndices(human.get(p.asin)).length);
+  };
+  const digest = createHash('sha1');
+  say(`${builder ? 'reading and indexing' : 'reading'} ${files.catalogue}`);
+  const products = files.raw ? readRaw(files.catalogue, attributes, sink, digest) : readProcessed(files.catalogue, sink, digest);
+  if (products.length === 0) throw new EpoError('BAD_DATA', 'the catalogue has no products', { where: files.catalogue });
+  if (builder) {
+    index = builder.finish();
+    try { saveIndex(cacheFile, key, index); } catch (e) { say(`could not cache the index (${(e as Error).message})`); }
+  }
+  if (index!.docCount !== products.length) throw new EpoError('BAD_DATA', `cached index has ${index!.docCount} documents, the catalogue ${products.length}; delete the cache file`, { where: cacheFile });
+  index!.setDocIds(Array.from({ length: products.length }, (_, i) => products.asin(i)));
+  prices = prices.slice(0, products.length);
+  const priceAt = (i: number) => prices[i];
+
   const splits: WebShopWorld['splits'] = {};
   if (files.splitsDir && setting === 'full') {
     for (const s of ['test', 'train'] as const) {
@@ -128,10 +134,13 @@ export async function loadWebShop(opts: LoadOptions = {}): Promise<WebShopWorld>
     }
   }
   const world: WebShopWorld = {
-    setting, seed, dataVersion: `${basename(files.catalogue)}@${digest.slice(0, 12)}`,
-    products, byAsin, prices, index,
-    syntheticGoals: syntheticGoals(products, attributes, prices, seed),
-    humanGoals: human ? humanGoals(products, human, prices, seed) : [],
+    setting, seed, dataVersion: `${basename(files.catalogue)}@sha1:${digest.digest('hex').slice(0, 12)}`,
+    products,
+    product: (asin) => { const i = products.indexOf(asin); return i === undefined ? undefined : products.get(i); },
+    price: (asin) => { const i = products.indexOf(asin); return i === undefined ? 100.0 : prices[i]; },
+    index: index!,
+    syntheticGoals: syntheticGoals(synthetic, products, attributes, priceAt, seed),
+    humanGoals: human ? humanGoals(humanPlan, products, human, priceAt, seed) : humanGoals(new GoalPlan(), products, new Map(), priceAt, seed),
     splits,
   };
   if (setting === 'small') {
