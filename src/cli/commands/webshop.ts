@@ -19,10 +19,11 @@ const goalSchema = z.object({
   product_category: z.string().optional(),
 });
 
-interface WorldFlags { setting?: 'small' | 'full'; catalogue?: string; seed?: string; kind?: 'synthetic' | 'human'; showSelected?: boolean; showAttributes?: boolean }
+interface WorldFlags { root?: string; setting?: 'small' | 'full'; catalogue?: string; seed?: string; kind?: 'synthetic' | 'human'; showSelected?: boolean; showAttributes?: boolean }
 
 const worldOptions = (c: Command) => c
   .option('--setting <small|full>', 'catalogue setting', 'small')
+  .option('--root <dir>', 'the WebShop data folder (default: <data dir>/webshop, as `epo data install webshop` fills it)')
   .option('--catalogue <path>', 'a processed catalogue (.jsonl or its folder), e.g. from `epo data generate webshop`')
   .option('--seed <n>', 'seed of prices and price caps', '0')
   .option('--kind <synthetic|human>', 'which goal list a numeric --goal indexes (default: human in the full setting, else synthetic)')
@@ -32,7 +33,7 @@ const worldOptions = (c: Command) => c
 async function openWorld(o: WorldFlags): Promise<WebShopWorld> {
   const seed = Number(o.seed ?? 0);
   if (!Number.isInteger(seed)) throw new EpoError('BAD_INPUT', `--seed must be an integer, got "${o.seed}"`, { where: '--seed' });
-  return loadWebShop({ setting: o.setting, catalogue: o.catalogue, seed, onProgress: (m) => process.stderr.write(m + '\n') });
+  return loadWebShop({ root: o.root, setting: o.setting, catalogue: o.catalogue, seed, onProgress: (m) => process.stderr.write(m + '\n') });
 }
 
 /** --goal: an index, a JSON object, or a file holding one. */
