@@ -25,6 +25,10 @@ describe.skipIf(!webshopRoot)('WebShop pages and actions (real products)', () =>
     expect(res.observation.startsWith(`${HEAD} [SEP] Page 1 (Total results: 50) [SEP] Next > [SEP] B087Y28XLM [SEP] Palmer's Mens Body/face Lotion 8.5 Ounce [SEP] $5.99 [SEP] `)).toBe(true);
     expect(env.clickables().slice(0, 3)).toEqual(['back to search', 'next >', 'b087y28xlm']);
     expect(env.clickables()).toHaveLength(12);
+    // The ranking itself (BM25 as the Lucene index scores it) is pinned by the first page's ASINs.
+    expect(env.clickables().slice(2).map((a) => a.toUpperCase())).toEqual(['B087Y28XLM', 'B01IA9BY1G', 'B004VMVLLU', 'B091HFPLPW', 'B07DJJXGB5', 'B08KLLJJXG', 'B01EX1BWE4', 'B00BT1QVW0', 'B08532HWVM', 'B01NB94BQO']);
+    expect(res.observation.endsWith('[SEP] B01NB94BQO [SEP] Victoria secret 2 piece bombshell gift set- (new packaging) [SEP] $29.99')).toBe(true);
+    expect(res.observation).toContain('[SEP] B01EX1BWE4 [SEP] Milwaukee Leather MBM9075 Men\'s Black 6-inch Plain Toe Dual Zipper Lock Leather Boots [SEP] $99.82 to $134.99 [SEP]');
 
     const p2 = env.step('click[next >]');
     expect(p2.observation.startsWith(`${HEAD} [SEP] Page 2 (Total results: 50) [SEP] < Prev [SEP] Next > [SEP] `)).toBe(true);
