@@ -92,7 +92,8 @@ if (!skipLarge) {
     figures.large_generate_s = +((performance.now() - t) / 1000).toFixed(1);
     peakRss = 0;
     t = performance.now();
-    let w: WebShopWorld | undefined = await loadWebShop({ catalogue: dir, cacheDir: join(dir, 'cache'), onProgress: (m) => process.stderr.write(`  ${m}\n`) });
+    let w: WebShopWorld | undefined = await loadWebShop({ catalogue: dir, cacheDir: join(dir, 'cache'), onProgress: (m) => { sample(); process.stderr.write(`  ${m}\n`); } });
+    sample();
     figures.large_load_build_s = +((performance.now() - t) / 1000).toFixed(1);
     figures.large_build_peak_rss_mb = mb(peakRss);
     w = undefined;

@@ -74,6 +74,9 @@ export function tokenize(text: string): string[] {
 
 const stemCache = new Map<string, string>();
 
+/** Forget memoised stems (after building a large index). */
+export function clearStemCache(): void { stemCache.clear(); }
+
 /** The analysed terms of `text` (what the index stores and what a query looks up). */
 export function analyze(text: string): string[] {
   const terms: string[] = [];

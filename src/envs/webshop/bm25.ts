@@ -140,10 +140,9 @@ export class Bm25Index {
 export class Bm25Builder {
   private termIds = new Map<string, number>();
   private terms: string[] = [];
-  private cap = 1 << 20;
-  private tTerm = new Uint32Array(this.cap);
-  private tDoc = new Uint32Array(this.cap);
-  private tTf = new Uint16Array(this.cap);
+  // (term, doc, tf) triples in fixed-size blocks: no doubling and copying as the catalogue grows.
+  private static readonly BLOCK = 1 << 22;
+  private blocks: { term: Uint32Array; doc: Uint32Array; tf: Uint16Array }[] = [];
   private n = 0;
   private norms: number[] = [];
   private sumTtf = 0;
@@ -160,32 +159,37 @@ export class Bm25Builder {
       if (id === undefined) { id = this.terms.length; this.termIds.set(t, id); this.terms.push(t); }
       counts.set(id, (counts.get(id) ?? 0) + 1);
     }
-    if (this.n + counts.size > this.cap) {
-      while (this.n + counts.size > this.cap) this.cap *= 2;
-      const a = new Uint32Array(this.cap); a.set(this.tTerm); this.tTerm = a;
-      const d = new Uint32Array(this.cap); d.set(this.tDoc); this.tDoc = d;
-      const c = new Uint16Array(this.cap); c.set(this.tTf); this.tTf = c;
-    }
     const doc = this.norms.length;
-    for (const [id, tf] of counts) { this.tTerm[this.n] = id; this.tDoc[this.n] = doc; this.tTf[this.n] = Math.min(tf, 65535); this.n++; }
+    const B = Bm25Builder.BLOCK;
+    for (const [id, tf] of counts) {
+      const b = Math.floor(this.n / B), o = this.n % B;
+      if (b === this.blocks.length) this.blocks.push({ term: new Uint32Array(B), doc: new Uint32Array(B), tf: new Uint16Array(B) });
+      const blk = this.blocks[b];
+      blk.term[o] = id; blk.doc[o] = doc; blk.tf[o] = Math.min(tf, 65535);
+      this.n++;
+    }
     this.norms.push(lengthToNorm(toks.length));
     this.sumTtf += toks.length;
     if (this.onProgress && (doc + 1) % 100_000 === 0) this.onProgress(doc + 1);
   }
 
   finish(): Bm25Index {
-    const { terms, n, tTerm, tDoc, tTf } = this;
+    const { terms, n, blocks } = this;
+    const B = Bm25Builder.BLOCK;
     // Counting sort by term: postings stay in document order within a term.
     const offsets = new Uint32Array(terms.length + 1);
-    for (let i = 0; i < n; i++) offsets[tTerm[i] + 1]++;
+    for (let i = 0; i < n; i++) offsets[blocks[Math.floor(i / B)].term[i % B] + 1]++;
     for (let t = 0; t < terms.length; t++) offsets[t + 1] += offsets[t];
     const fill = offsets.slice(0, terms.length);
     const docIds = new Uint32Array(n), tfs = new Uint16Array(n);
-    for (let i = 0; i < n; i++) { const p = fill[tTerm[i]]++; docIds[p] = tDoc[i]; tfs[p] = tTf[i]; }
+    for (let i = 0; i < n; i++) {
+      const blk = blocks[Math.floor(i / B)], o = i % B;
+      const p = fill[blk.term[o]]++;
+      docIds[p] = blk.doc[o]; tfs[p] = blk.tf[o];
+    }
     const index = new Bm25Index({ terms, offsets, docIds, tfs, norms: Uint8Array.from(this.norms), sumTotalTermFreq: this.sumTtf });
     this.termIds = new Map();
-    this.tTerm = this.tDoc = new Uint32Array(0);
-    this.tTf = new Uint16Array(0);
+    this.blocks = [];
     return index;
   }
 }

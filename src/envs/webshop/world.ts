@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { EpoError } from '../../core/errors.js';
 import { dataDir, datasetDir } from '../../data/dir.js';
+import { clearStemCache } from './analyzer.js';
 import { Bm25Builder } from './bm25.js';
 import { readProcessed, readRaw, productPrice } from './catalogue.js';
 import { GoalPlan, humanGoals, humanIndices, smallSplit, syntheticCount, syntheticGoals, type GoalList } from './goals.js';
@@ -94,7 +95,13 @@ export async function loadWebShop(opts: LoadOptions = {}): Promise<WebShopWorld>
   const say = opts.onProgress ?? (() => undefined);
   const files = locate(opts, setting);
 
-  const attributes = new Map<string, AttributeEntry>(files.attributes ? Object.entries(readJson<Record<string, AttributeEntry>>(files.attributes)) : []);
+  // Only entries with an instruction make goals; the rest is dropped at once (it is large for a full catalogue).
+  const attributes = new Map<string, AttributeEntry>();
+  if (files.attributes) {
+    for (const [asin, e] of Object.entries(readJson<Record<string, AttributeEntry>>(files.attributes))) {
+      if (e && e.instruction != null) attributes.set(asin, { instruction: e.instruction, instruction_attributes: e.instruction_attributes });
+    }
+  }
   const human = files.human ? new Map(Object.entries(readJson<Record<string, HumanInstruction[]>>(files.human))) : undefined;
 
   // The index is cached per catalogue file (path, size, modification time) and format. On a miss it is built while
@@ -119,6 +126,7 @@ export async function loadWebShop(opts: LoadOptions = {}): Promise<WebShopWorld>
   if (products.length === 0) throw new EpoError('BAD_DATA', 'the catalogue has no products', { where: files.catalogue });
   if (builder) {
     index = builder.finish();
+    clearStemCache();
     try { saveIndex(cacheFile, key, index); } catch (e) { say(`could not cache the index (${(e as Error).message})`); }
   }
   if (index!.docCount !== products.length) throw new EpoError('BAD_DATA', `cached index has ${index!.docCount} documents, the catalogue ${products.length}; delete the cache file`, { where: cacheFile });
