@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Episode } from '../core/episode.js';
 import { EpoError } from '../core/errors.js';
+import { decodeEpisode, encodeEpisode } from './codec.js';
 import { migrations } from './migrations.js';
 
 /** A process label attached to one episode by one labeler (an LLM judge, the environment, ...). */
@@ -77,7 +78,7 @@ export class RunStore {
       .run({
         id: e.id, run: e.run, env: e.env, taskId: e.taskId, trial: e.trial, seed: e.seed,
         reward: e.outcome.reward, success: e.outcome.success ? 1 : 0, reason: e.outcome.reason,
-        turns: e.turns.length, finishedAt: e.finishedAt, data: JSON.stringify(e),
+        turns: e.turns.length, finishedAt: e.finishedAt, data: JSON.stringify(encodeEpisode(e)),
       });
   }
 
@@ -98,13 +99,13 @@ export class RunStore {
 
   getEpisode(id: string): Episode | undefined {
     const row = this.db.prepare('SELECT data FROM episodes WHERE id = ?').pluck().get(id) as string | undefined;
-    return row === undefined ? undefined : (JSON.parse(row) as Episode);
+    return row === undefined ? undefined : decodeEpisode(JSON.parse(row));
   }
 
   /** All episodes in a stable order (task id, then trial). Streams from SQLite. */
   *episodes(): IterableIterator<Episode> {
     for (const data of this.db.prepare('SELECT data FROM episodes ORDER BY task_id, trial').pluck().iterate()) {
-      yield JSON.parse(data as string) as Episode;
+      yield decodeEpisode(JSON.parse(data as string));
     }
   }
 

@@ -5,11 +5,12 @@ import { createLogger } from '../../core/log.js';
 import { EpoError } from '../../core/errors.js';
 import { dataDir, datasetDir, readManifest, writeManifest } from '../../data/dir.js';
 import type { DataSource } from '../../data/source.js';
+import { sotopiaSource } from '../../envs/sotopia/data.js';
 import { webshopData } from '../../envs/webshop/data.js';
 import { registerWebShopGenerate } from './webshop.js';
 
 /** Every installable dataset. Environments add theirs here. */
-export const dataSources: DataSource[] = [webshopData];
+export const dataSources: DataSource[] = [sotopiaSource, webshopData];
 
 /** Generators register `epo data generate <name>` subcommands here. */
 export const generators: ((generate: Command) => void)[] = [registerWebShopGenerate];

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { registerData } from './data.js';
 import { registerEpisodes } from './episodes.js';
+import { registerSotopia } from './eval-sotopia.js';
 import { registerReplay } from './replay.js';
 import { registerServe } from './serve.js';
 
@@ -12,4 +13,5 @@ export const commands: Register[] = [
   registerReplay,
   registerEpisodes,
   registerServe,
+  registerSotopia,
 ];
