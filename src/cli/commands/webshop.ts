@@ -1,7 +1,7 @@
 /** `epo replay webshop`, `epo play webshop`, `epo data generate webshop`: WebShop from the command line. */
 import type { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline/promises';
+import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { EpoError } from '../../core/errors.js';
 import { loadWebShop, taskFromGoal, WebShopEnv, type Goal, type WebShopWorld } from '../../envs/webshop/index.js';
@@ -94,19 +94,22 @@ export function registerWebShopPlay(play: Command): void {
       const world = await openWorld(o);
       const task = parseGoal(world, o.goal, o.kind);
       const env = new WebShopEnv(world, { showSelected: o.showSelected ?? true, showAttributes: o.showAttributes });
-      const rl = createInterface({ input: process.stdin, output: process.stdout });
+      const rl = createInterface({ input: process.stdin, terminal: process.stdin.isTTY });
       const show = (obs: string) => process.stdout.write('\n' + obs.split(' [SEP] ').join('\n  ') + '\n');
       show(env.reset(task));
+      process.stdout.write('> ');
       try {
-        for (;;) {
-          const line = (await rl.question('> ')).trim();
+        for await (const raw of rl) {
+          const line = raw.trim();
           if (line === 'quit' || line === 'exit') break;
-          if (line === 'actions') { process.stdout.write(env.admissibleActions().join('\n') + '\n'); continue; }
+          if (line === 'actions') { process.stdout.write(env.admissibleActions().join('\n') + '\n> '); continue; }
+          if (line === '') { process.stdout.write('> '); continue; }
           const action = /\[.*\]/.test(line) ? line : `click[${line}]`;
           const r = env.step(action);
           if (r.info.invalid) process.stdout.write('(invalid action: nothing changed)\n');
           show(r.observation);
           if (r.done) { process.stdout.write(JSON.stringify({ reward: r.reward, parts: r.info.rewardParts }, null, 2) + '\n'); break; }
+          process.stdout.write('> ');
         }
       } finally { rl.close(); }
     });
