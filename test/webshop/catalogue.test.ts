@@ -80,5 +80,16 @@ describe('generated catalogue', () => {
     for (const v of Object.values(g.goal_options as Record<string, string>)) env.step(`click[${v}]`);
     const r = env.step('click[buy now]');
     expect(r.reward).toBe(1);
+
+    // A second load opens the cached index and catalogue summary and sees the same world.
+    const msgs: string[] = [];
+    const again = await loadWebShop({ catalogue: dir, cacheDir: join(dir, 'cache'), onProgress: (m) => msgs.push(m) });
+    expect(msgs.some((m) => m.includes('cached summary'))).toBe(true);
+    expect(again.dataVersion).toBe(w.dataVersion);
+    expect(again.syntheticGoals.length).toBe(w.syntheticGoals.length);
+    expect(again.syntheticGoals.get(7)).toEqual(w.syntheticGoals.get(7));
+    expect(again.price(g.asin)).toBe(w.price(g.asin));
+    expect(again.index.search(g.name!)).toEqual(w.index.search(g.name!));
+    expect(again.product(g.asin)).toEqual(w.product(g.asin));
   });
 });

@@ -138,7 +138,7 @@ export function readRaw(itemsPath: string, attributes: Map<string, AttributeEntr
 }
 
 /** The price a product sells at: its single price, a seeded draw inside its range, or 100 when unknown. */
-export function productPrice(p: Product, seed: number): number {
+export function productPrice(p: Pick<Product, 'asin' | 'pricing'>, seed: number): number {
   if (p.pricing.length === 0) return 100.0;
   if (p.pricing.length === 1) return p.pricing[0];
   return createRng(deriveSeed(seed, 'price', p.asin)).uniform(p.pricing[0], p.pricing[1]);

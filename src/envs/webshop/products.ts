@@ -29,8 +29,8 @@ const CACHE = 512;
 export class FileProducts implements ProductSource {
   private readonly asins: string[] = [];
   private readonly pos = new Map<string, number>();
-  private offsets = new Float64Array(1024);
-  private lengths = new Uint32Array(1024);
+  private offsets: Float64Array = new Float64Array(1024);
+  private lengths: Uint32Array = new Uint32Array(1024);
   private readonly cache = new Map<number, Product>();
   private fd: number | undefined;
 
@@ -48,6 +48,20 @@ export class FileProducts implements ProductSource {
     this.asins.push(asin);
     this.pos.set(asin, i);
     return i;
+  }
+
+  /** Reopen from a cached summary: ASINs and byte ranges, no reading. */
+  static from(path: string, decode: (raw: Record<string, unknown>, where: string) => Product, asins: string[], offsets: Float64Array, lengths: Uint32Array): FileProducts {
+    const f = new FileProducts(path, decode);
+    asins.forEach((a, i) => { f.asins.push(a); f.pos.set(a, i); });
+    f.offsets = offsets;
+    f.lengths = lengths;
+    return f;
+  }
+
+  /** Byte ranges of the products, for the summary cache. */
+  ranges(): { offsets: Float64Array; lengths: Uint32Array } {
+    return { offsets: this.offsets.slice(0, this.length), lengths: this.lengths.slice(0, this.length) };
   }
 
   get length(): number { return this.asins.length; }

@@ -10,7 +10,9 @@ import { EpoError } from '../../core/errors.js';
 import { dataDir, datasetDir } from '../../data/dir.js';
 import { clearStemCache } from './analyzer.js';
 import { Bm25Builder } from './bm25.js';
-import { readProcessed, readRaw, productPrice } from './catalogue.js';
+import { readProcessed, readRaw, productPrice, slim } from './catalogue.js';
+import { FileProducts } from './products.js';
+import { loadSummary, saveSummary, summaryKey } from './summary-cache.js';
 import { GoalPlan, humanGoals, humanIndices, smallSplit, syntheticCount, syntheticGoals, type GoalList } from './goals.js';
 import { INDEX_FORMAT, loadIndex, saveIndex } from './index-cache.js';
 import type { ProductSource } from './products.js';
@@ -104,34 +106,67 @@ export async function loadWebShop(opts: LoadOptions = {}): Promise<WebShopWorld>
   }
   const human = files.human ? new Map(Object.entries(readJson<Record<string, HumanInstruction[]>>(files.human))) : undefined;
 
-  // The index is cached per catalogue file (path, size, modification time) and format. On a miss it is built while
-  // the catalogue streams in; prices and the goal plans are gathered in the same pass.
+  // The index is cached per catalogue file (path, size, modification time) and format, and so is a summary of the
+  // catalogue (ASINs, byte ranges, listed prices, goal counts). On a miss the index is built while the catalogue
+  // streams in, and prices and goal plans are gathered in the same pass.
+  const cacheDir = opts.cacheDir ?? join(dataDir(), 'cache', 'webshop');
   const st = statSync(files.catalogue);
   const key = createHash('sha1').update(`${INDEX_FORMAT}\0${resolve(files.catalogue)}\0${st.size}\0${st.mtimeMs}`).digest('hex');
-  const cacheFile = join(opts.cacheDir ?? join(dataDir(), 'cache', 'webshop'), `bm25-${key.slice(0, 16)}.bin`);
+  const cacheFile = join(cacheDir, `bm25-${key.slice(0, 16)}.bin`);
+  const sumKey = summaryKey(files.catalogue, files.attributes, files.human);
+  const sumFile = join(cacheDir, `catalogue-${sumKey.slice(0, 16)}.bin`);
   let index = loadIndex(cacheFile, key);
-  const builder = index ? undefined : new Bm25Builder((n) => say(`indexed ${n} products`));
-  let prices = new Float64Array(1 << 16);
-  const synthetic = new GoalPlan(), humanPlan = new GoalPlan();
-  const sink = (p: Product, contents: string, i: number) => {
-    builder?.add(contents);
-    if (i >= prices.length) { const a = new Float64Array(prices.length * 2); a.set(prices); prices = a; }
-    prices[i] = productPrice(p, seed);
-    synthetic.add(i, syntheticCount(p, attributes.get(p.asin)));
-    if (human) humanPlan.add(i, humanIndices(human.get(p.asin)).length);
-  };
-  const digest = createHash('sha1');
-  say(`${builder ? 'reading and indexing' : 'reading'} ${files.catalogue}`);
-  const products = files.raw ? readRaw(files.catalogue, attributes, sink, digest) : readProcessed(files.catalogue, sink, digest);
-  if (products.length === 0) throw new EpoError('BAD_DATA', 'the catalogue has no products', { where: files.catalogue });
-  if (builder) {
-    index = builder.finish();
-    clearStemCache();
-    try { saveIndex(cacheFile, key, index); } catch (e) { say(`could not cache the index (${(e as Error).message})`); }
+  const summary = index && !files.raw ? loadSummary(sumFile, sumKey) : undefined;
+
+  let products: ProductSource;
+  let lo: Float64Array, hi: Float64Array, synth: Uint32Array, hum: Uint32Array, digestHex: string;
+  if (summary) {
+    say(`opening ${files.catalogue} (cached summary)`);
+    products = FileProducts.from(files.catalogue, slim, summary.asins, summary.offsets, summary.lengths);
+    ({ lo, hi, synthetic: synth, human: hum } = summary);
+    digestHex = summary.digest;
+  } else {
+    const builder = index ? undefined : new Bm25Builder((n) => say(`indexed ${n} products`));
+    const grow = <T extends Float64Array | Uint32Array>(a: T, i: number, Ctor: new (n: number) => T): T => {
+      if (i < a.length) return a;
+      const b = new Ctor(a.length * 2); b.set(a); return b;
+    };
+    lo = new Float64Array(1 << 12); hi = new Float64Array(1 << 12); synth = new Uint32Array(1 << 12); hum = new Uint32Array(1 << 12);
+    const sink = (p: Product, contents: string, i: number) => {
+      builder?.add(contents);
+      lo = grow(lo, i, Float64Array); hi = grow(hi, i, Float64Array); synth = grow(synth, i, Uint32Array); hum = grow(hum, i, Uint32Array);
+      lo[i] = p.pricing.length ? p.pricing[0] : NaN;
+      hi[i] = p.pricing.length > 1 ? p.pricing[1] : NaN;
+      synth[i] = syntheticCount(p, attributes.get(p.asin));
+      hum[i] = human ? humanIndices(human.get(p.asin)).length : 0;
+    };
+    const digest = createHash('sha1');
+    say(`${builder ? 'reading and indexing' : 'reading'} ${files.catalogue}`);
+    products = files.raw ? readRaw(files.catalogue, attributes, sink, digest) : readProcessed(files.catalogue, sink, digest);
+    if (products.length === 0) throw new EpoError('BAD_DATA', 'the catalogue has no products', { where: files.catalogue });
+    const n = products.length;
+    lo = lo.slice(0, n); hi = hi.slice(0, n); synth = synth.slice(0, n); hum = hum.slice(0, n);
+    digestHex = digest.digest('hex');
+    if (builder) {
+      index = builder.finish();
+      clearStemCache();
+      try { saveIndex(cacheFile, key, index); } catch (e) { say(`could not cache the index (${(e as Error).message})`); }
+    }
+    if (products instanceof FileProducts) {
+      const asins = Array.from({ length: n }, (_, i) => products.asin(i));
+      try { saveSummary(sumFile, sumKey, { digest: digestHex, asins, ...products.ranges(), lo, hi, synthetic: synth, human: hum }); } catch (e) { say(`could not cache the catalogue summary (${(e as Error).message})`); }
+    }
   }
   if (index!.docCount !== products.length) throw new EpoError('BAD_DATA', `cached index has ${index!.docCount} documents, the catalogue ${products.length}; delete the cache file`, { where: cacheFile });
   index!.setDocIds(Array.from({ length: products.length }, (_, i) => products.asin(i)));
-  prices = prices.slice(0, products.length);
+  const prices = new Float64Array(products.length);
+  const synthetic = new GoalPlan(), humanPlan = new GoalPlan();
+  for (let i = 0; i < products.length; i++) {
+    const pricing = Number.isNaN(lo[i]) ? [] : Number.isNaN(hi[i]) ? [lo[i]] : [lo[i], hi[i]];
+    prices[i] = productPrice({ asin: products.asin(i), pricing }, seed);
+    synthetic.add(i, synth[i]);
+    humanPlan.add(i, hum[i]);
+  }
   const priceAt = (i: number) => prices[i];
 
   const splits: WebShopWorld['splits'] = {};
@@ -142,7 +177,7 @@ export async function loadWebShop(opts: LoadOptions = {}): Promise<WebShopWorld>
     }
   }
   const world: WebShopWorld = {
-    setting, seed, dataVersion: `${basename(files.catalogue)}@sha1:${digest.digest('hex').slice(0, 12)}`,
+    setting, seed, dataVersion: `${basename(files.catalogue)}@sha1:${digestHex.slice(0, 12)}`,
     products,
     product: (asin) => { const i = products.indexOf(asin); return i === undefined ? undefined : products.get(i); },
     price: (asin) => { const i = products.indexOf(asin); return i === undefined ? 100.0 : prices[i]; },
