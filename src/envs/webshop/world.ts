@@ -9,15 +9,13 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { EpoError } from '../../core/errors.js';
 import { dataDir, datasetDir } from '../../data/dir.js';
 import { clearStemCache } from './analyzer.js';
-import { Bm25Builder } from './bm25.js';
+import { Bm25Builder, type Bm25Index } from './bm25.js';
 import { readProcessed, readRaw, productPrice, slim } from './catalogue.js';
-import { FileProducts } from './products.js';
+import { FileProducts, type ProductSource } from './products.js';
 import { loadSummary, saveSummary, summaryKey } from './summary-cache.js';
 import { GoalPlan, humanGoals, humanIndices, smallSplit, syntheticCount, syntheticGoals, type GoalList } from './goals.js';
 import { INDEX_FORMAT, loadIndex, saveIndex } from './index-cache.js';
-import type { ProductSource } from './products.js';
 import type { AttributeEntry, HumanInstruction, Product } from './types.js';
-import type { Bm25Index } from './bm25.js';
 
 export type Setting = 'small' | 'full';
 
