@@ -80,7 +80,8 @@ const figures: Record<string, number> = {};
   figures.small_peak_rss_mb = mb(peakRss);
   gc();
   figures.small_rss_mb = mb(process.memoryUsage().rss);
-  console.log(`1k catalogue: load+build ${figures.small_load_build_ms} ms, cached load ${figures.small_load_cached_ms} ms, search p50 ${figures.small_search_p50_ms} ms p95 ${figures.small_search_p95_ms} ms, ${figures.small_env_steps_per_s} env steps/s, RSS ${figures.small_rss_mb} MB after GC (peak ${figures.small_peak_rss_mb} MB)`);
+  figures.small_heap_used_mb = mb(process.memoryUsage().heapUsed);
+  console.log(`1k catalogue: load+build ${figures.small_load_build_ms} ms, cached load ${figures.small_load_cached_ms} ms, search p50 ${figures.small_search_p50_ms} ms p95 ${figures.small_search_p95_ms} ms, ${figures.small_env_steps_per_s} env steps/s, RSS ${figures.small_rss_mb} MB after GC (peak ${figures.small_peak_rss_mb} MB, JS heap in use ${figures.small_heap_used_mb} MB)`);
   rmSync(cache, { recursive: true, force: true });
 }
 
@@ -109,8 +110,10 @@ if (!skipLarge) {
     figures.large_products = largeN;
     gc();
     figures.large_rss_mb = mb(process.memoryUsage().rss);
+    figures.large_heap_used_mb = mb(process.memoryUsage().heapUsed);
+    figures.large_index_mb = mb(w.index.data.docIds.byteLength + w.index.data.tfs.byteLength + w.index.data.offsets.byteLength + w.index.data.norms.byteLength);
     figures.large_peak_rss_mb = mb(peakRss);
-    console.log(`${largeN} generated products: generate ${figures.large_generate_s} s, load+build ${figures.large_load_build_s} s (peak RSS ${figures.large_build_peak_rss_mb} MB), cached load ${figures.large_load_cached_s} s, search p50 ${figures.large_search_p50_ms} ms p95 ${figures.large_search_p95_ms} ms, ${figures.large_env_steps_per_s} env steps/s, RSS ${figures.large_rss_mb} MB (peak ${figures.large_peak_rss_mb} MB)`);
+    console.log(`${largeN} generated products: generate ${figures.large_generate_s} s, load+build ${figures.large_load_build_s} s (peak RSS ${figures.large_build_peak_rss_mb} MB), cached load ${figures.large_load_cached_s} s, search p50 ${figures.large_search_p50_ms} ms p95 ${figures.large_search_p95_ms} ms, ${figures.large_env_steps_per_s} env steps/s, RSS ${figures.large_rss_mb} MB (peak ${figures.large_peak_rss_mb} MB, JS heap in use ${figures.large_heap_used_mb} MB, index arrays ${figures.large_index_mb} MB)`);
   } finally { rmSync(dir, { recursive: true, force: true }); }
 }
 clearInterval(timer);
