@@ -50,6 +50,8 @@ export class WebShopEnv implements TextEnv<WebShopTask> {
   private rng: Rng = createRng(0);
   private best = 0;
   private progress = 0;
+  /** Potential rewards already computed this episode, by product and selected options. */
+  private potential = new Map<string, number>();
   constructor(readonly world: WebShopWorld, private readonly opts: WebShopEnvOptions = {}) {}
 
   /** The goal with the catalogue's fields filled in where a hand-written goal leaves them out. */
@@ -70,6 +72,7 @@ export class WebShopEnv implements TextEnv<WebShopTask> {
     this.s = { page: 'search', keywords: null, pageNum: 1, results: [], asin: null, options: {}, reward: 0 };
     this.best = 0;
     this.progress = 0;
+    this.potential.clear();
     this.render();
     return observation(this.rendered);
   }
@@ -204,7 +207,12 @@ export class WebShopEnv implements TextEnv<WebShopTask> {
     if (s.page === 'done') { this.progress = s.reward; return; }
     const product = this.product();
     if (product && (s.page === 'item' || (SUB_PAGES as string[]).includes(s.page))) {
-      const r = computeReward(this.goal, product, s.options, this.world.price(product.asin)).reward;
+      const key = `${product.asin}\0${JSON.stringify(s.options)}`;
+      let r = this.potential.get(key);
+      if (r === undefined) {
+        r = computeReward(this.goal, product, s.options, this.world.price(product.asin)).reward;
+        this.potential.set(key, r);
+      }
       this.best = Math.max(this.best, r);
       this.progress = r;
     } else this.progress = this.best;
