@@ -32,9 +32,11 @@ describe('AdamW, clipping, accumulation, schedule', () => {
   });
 
   it('clips the global norm and averages accumulated micro-batches', () => {
+    const before = tf.memory().numTensors;
     const grads = new Map<string, tf.Tensor>([['a', tf.tensor1d([3, 0])], ['b', tf.tensor1d([4])]]);
     expect(clipGradNorm(grads, 1)).toBeCloseTo(5, 5);
     expect([...grads.get('a')!.dataSync(), ...grads.get('b')!.dataSync()].map((x) => Number(x.toFixed(4)))).toEqual([0.6, 0, 0.8]);
+    expect(tf.memory().numTensors).toBe(before + 2); // the clipped gradients only: nothing leaked
     const acc = new GradAccumulator();
     acc.add(new Map([['a', tf.tensor1d([1, 2])]]));
     acc.add(new Map([['a', tf.tensor1d([3, 6])]]));
