@@ -35,6 +35,10 @@ export const suites: Record<string, { describe: string; build(o: SuiteOptions): 
     describe: 'ALFWorld text household games (success overall and per task type)',
     build: async (o) => (await import('../../eval/suites/alfworld.js')).alfworldSuite(o),
   },
+  webshop: {
+    describe: 'WebShop (average reward ×100, success = reward 1.0)',
+    build: async (o) => (await import('../../eval/suites/webshop.js')).webshopSuite(o),
+  },
 };
 
 interface EvalFlags {
