@@ -27,6 +27,7 @@ export interface SuiteOptions {
   data?: string;
   seed: number;
   example: boolean;
+  order?: 'reference' | 'sorted' | 'shuffle';
 }
 
 /** Benchmarks `epo eval` knows; each builds its suite (tasks of the split, env, prompts, examples), loaded on demand. */
@@ -48,6 +49,7 @@ interface EvalFlags {
   split?: string;
   limit?: string;
   types?: string;
+  order?: string;
   concurrency: string;
   maxSteps?: string;
   trials: string;
@@ -107,7 +109,10 @@ export function registerEval(program: Command): void {
       .option('--data <dir>', 'data root holding alfworld/ and webshop/ (default: EPO_DATA_DIR or ~/.cache/epo/data)')
       .option('--quiet', 'no progress output')
       .action(async (f: EvalFlags) => { await runEval(name, f); });
-    if (name === 'alfworld') sub.option('--types <list>', 'only these task types, e.g. pick_and_place_simple,look_at_obj_in_light (or Pick, Look, Clean, Heat, Cool, PickTwo)');
+    if (name === 'alfworld') {
+      sub.option('--types <list>', 'only these task types, e.g. pick_and_place_simple,look_at_obj_in_light (or Pick, Look, Clean, Heat, Cool, PickTwo)')
+        .option('--order <order>', 'task order before --limit: reference (valid_unseen: the reference evaluation order; else sorted), sorted, or shuffle (by --seed)', 'reference');
+    }
   }
 
   const runs = program.command('runs').description('combine and report runs');
@@ -144,6 +149,11 @@ function report(s: Summary, file?: string): void {
   }
 }
 
+function orderOf(v: string | undefined): SuiteOptions['order'] {
+  if (v === undefined || v === 'reference' || v === 'sorted' || v === 'shuffle') return v;
+  throw new EpoError('BAD_INPUT', `--order must be reference, sorted or shuffle, got "${v}"`, { where: '--order' });
+}
+
 async function runEval(env: string, f: EvalFlags): Promise<void> {
   if (!MODES.includes(f.mode as Mode)) throw new EpoError('BAD_INPUT', `--mode must be one of ${MODES.join(', ')}, got "${f.mode}"`, { where: '--mode' });
   const mode = f.mode as Mode;
@@ -160,7 +170,7 @@ async function runEval(env: string, f: EvalFlags): Promise<void> {
 
   const suite = await suites[env].build({
     split: f.split, limit: num(f.limit, '--limit', { int: true, min: 1 }), types: f.types?.split(',').map((t) => t.trim()).filter(Boolean),
-    data: f.data, seed, example: f.example,
+    data: f.data, seed, example: f.example, order: orderOf(f.order),
   });
   const runName = f.run ?? `eval-${env}-${suite.split}-${mode}${shard ? `-shard${shard.index}of${shard.count}` : ''}`;
   const dir = ensureRunDir(runName);
