@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import type { ModelRef } from '../../core/episode.js';
 import { EpoError } from '../../core/errors.js';
 import { createLogger } from '../../core/log.js';
+import { redact } from '../../core/secrets.js';
 import { createModel } from '../../llm/create.js';
 import { UsageMeter } from '../../llm/usage.js';
 import { evaluate, summariseRun } from '../../eval/evaluate.js';
@@ -210,7 +211,11 @@ async function runEval(env: string, f: EvalFlags): Promise<void> {
       },
     });
     if (tty) process.stderr.write('\n');
-    if (stats.failed) log.warn(`${stats.failed} episodes failed and were not stored; re-run to retry them`, { first: stats.errors[0]?.error });
+    if (stats.failed) {
+      const msg = `${stats.failed} episodes failed and were not stored; re-run to retry them (first: ${stats.errors[0]?.error})`;
+      log.warn(msg);
+      if (f.quiet) process.stderr.write(`warn: ${redact(msg)}\n`); // failures are shown even when progress is not
+    }
     report(summary, f.summary);
     if (ctrl.signal.aborted) throw new EpoError('INTERRUPTED', `stopped after ${summary.episodes} of ${stats.total} episodes; re-run to resume`, { where: dir.store });
     if (stats.failed) process.exitCode = 1;
