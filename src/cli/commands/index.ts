@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { registerData } from './data.js';
 import { registerEpisodes } from './episodes.js';
+import { registerEval } from './eval.js';
 import { registerSotopia } from './eval-sotopia.js';
 import { registerModel } from './model.js';
 import { registerReplay } from './replay.js';
@@ -13,6 +14,7 @@ export const commands: Register[] = [
   registerData,
   registerReplay,
   registerEpisodes,
+  registerEval,
   registerServe,
   registerSotopia,
   registerModel,
