@@ -29,7 +29,7 @@ const arg = (name: string, dflt: string) => {
 const delayMs = Number(arg('delay-ms', '200'));
 const steps = Number(arg('steps', '5'));
 const levels = arg('levels', '1,16,64,256').split(',').map(Number);
-const dir = mkdtempSync(join(tmpdir(), 'epo-bench-rollout-'));
+let dir = '';
 const ANSWER = 'Thought: the key should be on shelf 1.\nAction: go to shelf 1';
 
 /** An environment that answers instantly and never finishes: every episode runs to the step limit. */
@@ -57,6 +57,7 @@ async function level(model: ChatModel, spec: string, c: number, tag: string) {
 }
 
 async function main(): Promise<void> {
+  dir = mkdtempSync(join(tmpdir(), 'epo-bench-rollout-'));
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', '--delay-ms', String(delayMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim()));

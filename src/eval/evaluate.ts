@@ -47,7 +47,7 @@ export interface EvalResult {
 }
 
 /** Fields that must match when a run is resumed. */
-const FIXED: (keyof Protocol)[] = ['env', 'split', 'mode', 'models', 'seed', 'maxSteps', 'showAdmissible', 'dataVersion', 'example', 'trials'];
+const FIXED: (keyof Protocol)[] = ['env', 'split', 'selection', 'mode', 'models', 'seed', 'maxSteps', 'showAdmissible', 'dataVersion', 'example', 'trials'];
 
 export async function evaluate<T extends Task>(o: EvalOptions<T>): Promise<EvalResult> {
   const log = o.log ?? silentLogger;
@@ -59,7 +59,7 @@ export async function evaluate<T extends Task>(o: EvalOptions<T>): Promise<EvalR
     : o.mode === 'single' ? { strategist: o.strategist!.ref, actor: o.strategist!.ref }
       : { strategist: o.strategist!.ref, actor: o.actor.ref };
   const protocol: Protocol = {
-    env: s.env, dataVersion: s.dataVersion, split: s.split, taskCount: s.tasks.length, trials, mode: o.mode, models,
+    env: s.env, dataVersion: s.dataVersion, split: s.split, ...(s.selection ? { selection: s.selection } : {}), taskCount: s.tasks.length, trials, mode: o.mode, models,
     seed, maxSteps, showAdmissible: !!o.showAdmissible, example: s.exampleName, codeVersion: codeVersion(),
     ...(o.shard ? { shard: `${o.shard.index}/${o.shard.count}` } : {}),
   };

@@ -12,6 +12,8 @@ export interface Protocol {
   env: string;
   dataVersion?: string;
   split: string;
+  /** How tasks were chosen beyond split and count (order, types). */
+  selection?: string;
   /** Tasks selected (before sharding) and trials per task. */
   taskCount: number;
   trials: number;
@@ -67,7 +69,7 @@ export function formatTable(s: Summary): string {
   const w0 = Math.max(...rows.map((r) => r[0].length)), w1 = Math.max(...rows.map((r) => r[1].length));
   const models = Object.entries(p.models).map(([role, r]) => `${role} ${r.spec}${r.temperature !== undefined ? ` (T=${r.temperature})` : ''}`).join(' · ');
   const head = [
-    `${p.env} ${p.split} · run ${s.run} · ${s.episodes} of ${p.taskCount * p.trials} episodes · mode ${p.mode} · max ${p.maxSteps} steps`,
+    `${p.env} ${p.split}${p.selection ? ` (${p.selection})` : ''} · run ${s.run} · ${s.episodes} of ${p.taskCount * p.trials} episodes · mode ${p.mode} · max ${p.maxSteps} steps`,
     `${models} · seed ${p.seed} · data ${p.dataVersion ?? '?'} · code ${p.codeVersion}`,
     `${'metric'.padEnd(w0)}  ${'value [95% CI]'.padEnd(w1)}`,
   ];

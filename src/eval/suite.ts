@@ -13,6 +13,8 @@ export interface Suite<T extends Task = Task> {
   dataVersion: string;
   /** The selected tasks in evaluation order (stable: resume and shards rely on it). */
   tasks: T[];
+  /** How the tasks were chosen beyond split and count (order, types), for the protocol record. */
+  selection?: string;
   prompts: EnvPrompts;
   /** The reference step limit. */
   maxSteps: number;

@@ -3,6 +3,7 @@
  * row keeps its own positions), every row has its own sampling parameters, seed, stop strings and token budget, and
  * rows that finish leave the batch (their cache rows are dropped). Text is streamed per row through a callback.
  */
+import { EpoError } from '../core/errors.js';
 import { createRng } from '../core/random.js';
 import { tf } from './backend.js';
 import { eosIds } from './config.js';
@@ -60,10 +61,11 @@ export async function generate(model: LlamaModel, tok: BpeTokenizer, requests: G
   const eos = new Set(eosIds(c));
   const pad = c.pad_token_id ?? 0;
   const ctx = c.max_position_embeddings;
-  const rows: Row[] = requests.map((req) => {
-    const budget = Math.max(1, req.maxTokens ?? 256);
+  const rows: Row[] = requests.map((req, i) => {
+    if (req.prompt.length === 0) throw new EpoError('BAD_INPUT', `prompt ${i} is empty; start it with the beginning-of-text token`, { where: 'generate' });
+    const budget = Math.min(Math.max(1, req.maxTokens ?? 256), ctx - 1);
     // Keep the most recent part of an over-long prompt so that prompt + budget fits the context window.
-    const prompt = req.prompt.length + budget > ctx ? req.prompt.slice(Math.max(0, req.prompt.length - (ctx - budget))) : req.prompt;
+    const prompt = req.prompt.length + budget > ctx ? req.prompt.slice(req.prompt.length - (ctx - budget)) : req.prompt;
     return { req: { ...req, prompt }, ids: [], text: '', emitted: 0, rng: createRng(req.seed ?? 0), length: prompt.length };
   });
   let active = rows.map((_, i) => i);

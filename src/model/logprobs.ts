@@ -74,7 +74,9 @@ export function valueAndGrad(model: LlamaModel, loss: () => tf.Scalar): ValueAnd
 /** Per-token log-probabilities as plain numbers for a list of sequences (no gradient; for scoring and tests). */
 export function scoreSequences(model: LlamaModel, seqs: readonly (readonly number[])[], padId: number): number[][] {
   const batch = packBatch(seqs, padId);
-  const data = tf.tidy(() => sequenceLogProbs(model, batch.ids)).arraySync();
+  const logp = tf.tidy(() => sequenceLogProbs(model, batch.ids));
+  const data = logp.arraySync();
+  logp.dispose();
   batch.ids.dispose();
   batch.mask.dispose();
   return data.map((row, b) => row.slice(0, batch.lengths[b] - 1));

@@ -32,9 +32,11 @@ describe('AdamW, clipping, accumulation, schedule', () => {
   });
 
   it('clips the global norm and averages accumulated micro-batches', () => {
+    const before = tf.memory().numTensors;
     const grads = new Map<string, tf.Tensor>([['a', tf.tensor1d([3, 0])], ['b', tf.tensor1d([4])]]);
     expect(clipGradNorm(grads, 1)).toBeCloseTo(5, 5);
     expect([...grads.get('a')!.dataSync(), ...grads.get('b')!.dataSync()].map((x) => Number(x.toFixed(4)))).toEqual([0.6, 0, 0.8]);
+    expect(tf.memory().numTensors).toBe(before + 2); // the clipped gradients only: nothing leaked
     const acc = new GradAccumulator();
     acc.add(new Map([['a', tf.tensor1d([1, 2])]]));
     acc.add(new Map([['a', tf.tensor1d([3, 6])]]));
@@ -112,6 +114,14 @@ describe('a tiny model trained on a tiny corpus', () => {
     const [l] = await generate(model, tok, [{ prompt, temperature: 0, maxTokens: 2 }]);
     expect(l.finishReason).toBe('length');
     expect(l.ids).toHaveLength(2);
+  });
+
+  it('keeps the end of a prompt longer than the context window, and rejects an empty one', async () => {
+    const long = [bos(), ...Array.from({ length: 99 }, () => tok.encode(' the')[0])];
+    const [r] = await generate(model, tok, [{ prompt: long, temperature: 0, maxTokens: 10 }]);
+    expect(r.promptTokens).toBe(64 - 10);
+    expect(r.ids.length).toBeLessThanOrEqual(10);
+    await expect(generate(model, tok, [{ prompt: [] }])).rejects.toThrow(/prompt 0 is empty/);
   });
 
   it('gives the same sample for the same seed, alone or in a batch with other prompts, and streams the same text', async () => {

@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import type { ModelRef } from '../../core/episode.js';
 import { EpoError } from '../../core/errors.js';
 import { createLogger } from '../../core/log.js';
+import { redact } from '../../core/secrets.js';
 import { createModel } from '../../llm/create.js';
 import { UsageMeter } from '../../llm/usage.js';
 import { evaluate, summariseRun } from '../../eval/evaluate.js';
@@ -27,6 +28,7 @@ export interface SuiteOptions {
   data?: string;
   seed: number;
   example: boolean;
+  order?: 'reference' | 'sorted' | 'shuffle';
 }
 
 /** Benchmarks `epo eval` knows; each builds its suite (tasks of the split, env, prompts, examples), loaded on demand. */
@@ -34,6 +36,10 @@ export const suites: Record<string, { describe: string; build(o: SuiteOptions): 
   alfworld: {
     describe: 'ALFWorld text household games (success overall and per task type)',
     build: async (o) => (await import('../../eval/suites/alfworld.js')).alfworldSuite(o),
+  },
+  webshop: {
+    describe: 'WebShop (average reward ×100, success = reward 1.0)',
+    build: async (o) => (await import('../../eval/suites/webshop.js')).webshopSuite(o),
   },
 };
 
@@ -44,6 +50,7 @@ interface EvalFlags {
   split?: string;
   limit?: string;
   types?: string;
+  order?: string;
   concurrency: string;
   maxSteps?: string;
   trials: string;
@@ -103,7 +110,10 @@ export function registerEval(program: Command): void {
       .option('--data <dir>', 'data root holding alfworld/ and webshop/ (default: EPO_DATA_DIR or ~/.cache/epo/data)')
       .option('--quiet', 'no progress output')
       .action(async (f: EvalFlags) => { await runEval(name, f); });
-    if (name === 'alfworld') sub.option('--types <list>', 'only these task types, e.g. pick_and_place_simple,look_at_obj_in_light (or Pick, Look, Clean, Heat, Cool, PickTwo)');
+    if (name === 'alfworld') {
+      sub.option('--types <list>', 'only these task types, e.g. pick_and_place_simple,look_at_obj_in_light (or Pick, Look, Clean, Heat, Cool, PickTwo)')
+        .option('--order <order>', 'task order before --limit: reference (valid_unseen: the reference evaluation order; else sorted), sorted, or shuffle (by --seed)', 'reference');
+    }
   }
 
   const runs = program.command('runs').description('combine and report runs');
@@ -140,6 +150,11 @@ function report(s: Summary, file?: string): void {
   }
 }
 
+function orderOf(v: string | undefined): SuiteOptions['order'] {
+  if (v === undefined || v === 'reference' || v === 'sorted' || v === 'shuffle') return v;
+  throw new EpoError('BAD_INPUT', `--order must be reference, sorted or shuffle, got "${v}"`, { where: '--order' });
+}
+
 async function runEval(env: string, f: EvalFlags): Promise<void> {
   if (!MODES.includes(f.mode as Mode)) throw new EpoError('BAD_INPUT', `--mode must be one of ${MODES.join(', ')}, got "${f.mode}"`, { where: '--mode' });
   const mode = f.mode as Mode;
@@ -156,7 +171,7 @@ async function runEval(env: string, f: EvalFlags): Promise<void> {
 
   const suite = await suites[env].build({
     split: f.split, limit: num(f.limit, '--limit', { int: true, min: 1 }), types: f.types?.split(',').map((t) => t.trim()).filter(Boolean),
-    data: f.data, seed, example: f.example,
+    data: f.data, seed, example: f.example, order: orderOf(f.order),
   });
   const runName = f.run ?? `eval-${env}-${suite.split}-${mode}${shard ? `-shard${shard.index}of${shard.count}` : ''}`;
   const dir = ensureRunDir(runName);
@@ -196,7 +211,11 @@ async function runEval(env: string, f: EvalFlags): Promise<void> {
       },
     });
     if (tty) process.stderr.write('\n');
-    if (stats.failed) log.warn(`${stats.failed} episodes failed and were not stored; re-run to retry them`, { first: stats.errors[0]?.error });
+    if (stats.failed) {
+      const msg = `${stats.failed} episodes failed and were not stored; re-run to retry them (first: ${stats.errors[0]?.error})`;
+      log.warn(msg);
+      if (f.quiet) process.stderr.write(`warn: ${redact(msg)}\n`); // failures are shown even when progress is not
+    }
     report(summary, f.summary);
     if (ctrl.signal.aborted) throw new EpoError('INTERRUPTED', `stopped after ${summary.episodes} of ${stats.total} episodes; re-run to resume`, { where: dir.store });
     if (stats.failed) process.exitCode = 1;

@@ -111,13 +111,22 @@ export function registerModel(program: Command): void {
     });
 
   cmd.command('corpus')
-    .description('write synthetic household strategist chats (task + observation → "Thought: …") as JSON lines for pretraining')
+    .description('write household strategist chats (observation → "Thought: …") as JSON lines for pretraining: synthetic, or from ALFWorld expert walkthroughs played in the engine')
     .requiredOption('--out <file>', 'output .jsonl file')
-    .option('--count <n>', 'number of chats', '2000')
+    .option('--alfworld <folder>', 'a folder of ALFWorld games (e.g. <data>/alfworld/json_2.1.1/valid_train): one chat per walkthrough')
+    .option('--count <n>', 'number of chats (synthetic) or at most this many games', '2000')
     .option('--seed <n>', 'seed', '1')
-    .action(async (o: { out: string; count: string; seed: string }) => {
+    .action(async (o: { out: string; count: string; seed: string; alfworld?: string }) => {
+      const count = int(o.count, '--count'), seed = int(o.seed, '--seed');
+      if (o.alfworld) {
+        const { alfworldWalkthroughChats } = await import('../../model/corpus/alfworld.js');
+        const chats = alfworldWalkthroughChats(o.alfworld, seed, count);
+        writeFileSync(o.out, chats.map((messages) => JSON.stringify({ messages })).join('\n') + '\n');
+        process.stdout.write(`wrote ${chats.length} walkthrough chats to ${o.out}\n`);
+        return;
+      }
       const { householdCorpus } = await import('../../model/corpus/household.js');
-      writeFileSync(o.out, householdCorpus(int(o.count, '--count'), int(o.seed, '--seed')));
-      process.stdout.write(`wrote ${o.count} chats to ${o.out}\n`);
+      writeFileSync(o.out, householdCorpus(count, seed));
+      process.stdout.write(`wrote ${count} chats to ${o.out}\n`);
     });
 }

@@ -20,13 +20,15 @@ export interface AlfworldSuiteOptions {
   data?: string;
   seed: number;
   example: boolean;
+  /** Task order: reference (valid_unseen: the reference evaluation's order; else sorted), sorted, or shuffle (seeded). */
+  order?: 'reference' | 'sorted' | 'shuffle';
   /** Where the example games come from (default valid_train, else the first game of each type in the split). */
   exampleSplit?: string;
 }
 
 export async function alfworldSuite(o: AlfworldSuiteOptions): Promise<Suite<AlfworldTask>> {
   const split = o.split ?? 'valid_unseen';
-  const all = await loadAlfworldTasks({ split, types: o.types, root: o.data });
+  const all = await loadAlfworldTasks({ split, types: o.types, root: o.data, order: o.order, seed: o.seed });
   if (all.length === 0) throw new EpoError('MISSING_DATA', `ALFWorld split ${split} has no games${o.types ? ` of types ${o.types.join(', ')}` : ''}`, { where: '--split' });
   const tasks = o.limit ? all.slice(0, o.limit) : all;
   const examples = new Map<string, Example>();
@@ -44,7 +46,8 @@ export async function alfworldSuite(o: AlfworldSuiteOptions): Promise<Suite<Alfw
     exampleName = names.sort().join(',');
   }
   return {
-    env: 'alfworld', split, tasks, prompts: alfworldPrompts, maxSteps: 40, exampleName,
+    env: 'alfworld', split, tasks,
+    selection: [o.order && o.order !== 'reference' ? `order ${o.order}${o.order === 'shuffle' ? ` (seed ${o.seed})` : ''}` : '', o.types ? `types ${o.types.join(',')}` : ''].filter(Boolean).join('; ') || undefined, prompts: alfworldPrompts, maxSteps: 40, exampleName,
     dataVersion: `${readManifest('alfworld', o.data)?.version ?? 'alfworld'} ${split}:${all.length}:${hashString(all.map((t) => t.id).join('\n')).toString(16)}`,
     makeEnv: () => new AlfworldEnv(),
     example: (t) => examples.get(t.type),

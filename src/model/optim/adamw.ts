@@ -17,7 +17,9 @@ export const ADAMW_DEFAULTS: AdamWOptions = { beta1: 0.9, beta2: 0.95, eps: 1e-8
 
 /** Scale gradients so that their global L2 norm is at most maxNorm; returns the norm before clipping. */
 export function clipGradNorm(grads: Map<string, tf.Tensor>, maxNorm: number): number {
-  const norm = Math.sqrt(tf.tidy(() => tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g))))).dataSync()[0]);
+  const sq = tf.tidy(() => tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g)))));
+  const norm = Math.sqrt(sq.dataSync()[0]);
+  sq.dispose();
   if (Number.isFinite(maxNorm) && maxNorm > 0 && norm > maxNorm) {
     const s = maxNorm / (norm + 1e-6);
     for (const [k, g] of grads) { grads.set(k, tf.mul(g, s)); g.dispose(); }
