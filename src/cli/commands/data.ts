@@ -7,12 +7,13 @@ import { dataDir, datasetDir, readManifest, writeManifest } from '../../data/dir
 import type { DataSource } from '../../data/source.js';
 import { alfworldData } from '../../envs/alfworld/data.js';
 import { sotopiaSource } from '../../envs/sotopia/data.js';
+import { registerAlfworldGenerate } from './alfworld-generate.js';
 
 /** Every installable dataset. Environments add theirs here. */
 export const dataSources: DataSource[] = [alfworldData, sotopiaSource];
 
 /** Generators register `epo data generate <name>` subcommands here. */
-export const generators: ((generate: Command) => void)[] = [];
+export const generators: ((generate: Command) => void)[] = [registerAlfworldGenerate];
 
 export function registerData(program: Command): void {
   const cmd = program.command('data').description('install, inspect and generate benchmark data');
