@@ -7,13 +7,15 @@ import { dataDir, datasetDir, readManifest, writeManifest } from '../../data/dir
 import type { DataSource } from '../../data/source.js';
 import { alfworldData } from '../../envs/alfworld/data.js';
 import { sotopiaSource } from '../../envs/sotopia/data.js';
+import { webshopData } from '../../envs/webshop/data.js';
 import { registerAlfworldGenerate } from './alfworld-generate.js';
+import { registerWebShopGenerate } from './webshop.js';
 
 /** Every installable dataset. Environments add theirs here. */
-export const dataSources: DataSource[] = [alfworldData, sotopiaSource];
+export const dataSources: DataSource[] = [alfworldData, sotopiaSource, webshopData];
 
 /** Generators register `epo data generate <name>` subcommands here. */
-export const generators: ((generate: Command) => void)[] = [registerAlfworldGenerate];
+export const generators: ((generate: Command) => void)[] = [registerAlfworldGenerate, registerWebShopGenerate];
 
 export function registerData(program: Command): void {
   const cmd = program.command('data').description('install, inspect and generate benchmark data');

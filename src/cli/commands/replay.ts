@@ -1,9 +1,10 @@
 /** `epo replay <env>` and `epo play <env>`: environments register their subcommands here. */
 import type { Command } from 'commander';
 import { registerAlfworldPlay, registerAlfworldReplay } from './alfworld.js';
+import { registerWebShopPlay, registerWebShopReplay } from './webshop.js';
 
-export const replayers: ((replay: Command) => void)[] = [registerAlfworldReplay];
-export const players: ((play: Command) => void)[] = [registerAlfworldPlay];
+export const replayers: ((replay: Command) => void)[] = [registerAlfworldReplay, registerWebShopReplay];
+export const players: ((play: Command) => void)[] = [registerAlfworldPlay, registerWebShopPlay];
 
 export function registerReplay(program: Command): void {
   const replay = program.command('replay').description('replay actions (or a walkthrough) in an environment and print JSON lines');
