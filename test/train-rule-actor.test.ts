@@ -19,7 +19,7 @@ describe('rule actor: the admissible command closest to the thought', () => {
   });
   it('breaks ties by commands not issued yet, then edit distance, then list order', () => {
     expect(closestCommand('go somewhere', ['go to b 1', 'go to a 1'])).toBe('go to b 1');
-    expect(closestCommand('search a new place', ['go to b 1', 'go to a 1'], '', new Set(['go to b 1']))).toBe('go to a 1');
+    expect(closestCommand('go to a new place', ['go to b 1', 'go to a 1'], '', new Set(['go to b 1']))).toBe('go to a 1');
     expect(closestCommand('xyz', [])).toBeUndefined();
   });
   it('reads its prompt and answers one Action line', async () => {
@@ -38,7 +38,7 @@ describe('demo teacher', () => {
   it('searches, takes the object when seen, brings and places it (naming roles, not places)', () => {
     let s = readChat([first])!;
     expect(s).toMatchObject({ object: 'alarmclock', target: 'desk', places: ['desk 1', 'drawer 1', 'shelf 1'] });
-    expect(teacherStep(s, pickFirst)).toEqual({ thought: 'find the alarmclock', command: 'search a new place' });
+    expect(teacherStep(s, pickFirst)).toEqual({ thought: 'find the alarmclock', command: 'go to a new place' });
     const chat = [first, { role: 'assistant' as const, content: 'Thought: find the alarmclock; go to drawer 1.' },
       { role: 'user' as const, content: "Actor's action: go to drawer 1\nObservation: You arrive at drawer 1. On the drawer 1, you see nothing." },
       { role: 'assistant' as const, content: 'Thought: x' },

@@ -7,7 +7,7 @@
  * overlap: matched thought tokens (command words and numbers) over the command's tokens, with a bonus when the verb
  * (first word, or "go to") matches, +0.1 per command word that is in the task sentence (so "take it" or "go to the
  * target" resolve to the task's object and receptacle); ties → a command the actor has not issued yet in this episode
- * (so "search a new place" explores) → smaller character edit distance to the thought → earlier in the list.
+ * (so "go to a new place" explores) → smaller character edit distance to the thought → earlier in the list.
  * Without an action list it answers the thought's last sentence as the command (the environment decides).
  */
 import { estimateTokens, type ChatModel, type CompletionResult } from '../llm/model.js';

@@ -4,7 +4,7 @@
  * random order, take the object when seen, carry it to the target, place it. With probability `noise` it proposes a
  * random other step instead (an aimless move, a revisit, a look around). Its episodes are the pretraining corpus of
  * the demo's built-in strategist, so that the strategist starts as a noisy imitation of it and self-play has room
- * to improve. Thoughts are one short line naming the sub-goal by its role (`find the mug; search a new place`,
+ * to improve. Thoughts are one short line naming the sub-goal by its role (`find the mug; go to a new place`,
  * `take it`, `now go to the target`, `move it to the target`); the rule actor grounds them in the admissible commands
  * with the task sentence and its own history.
  */
@@ -58,7 +58,7 @@ export function teacherStep(s: TeacherState, _pick: <T>(xs: T[]) => T): { though
     if (s.at === s.seen.place) return { thought: `the ${s.object} is here`, command: 'take it' };
     return { thought: `the ${s.object} was at ${s.seen.place}`, command: `go to ${s.seen.place}` };
   }
-  return { thought: `find the ${s.object}`, command: 'search a new place' };
+  return { thought: `find the ${s.object}`, command: 'go to a new place' };
 }
 
 /** An aimless step: a place at random (visited or not) or a look around. */
