@@ -5,9 +5,10 @@
  *
  * Closest = (1) the longest admissible command that appears verbatim in the thought; else (2) the highest token
  * overlap: matched thought tokens (command words and numbers) over the command's tokens, with a bonus when the verb
- * (first word, or "go to") matches, +0.1 per command word that is in the task sentence (so "take it" or "go to the
- * target" resolve to the task's object and receptacle); ties → a command the actor has not issued yet in this episode
- * (so "go to a new place" explores) → smaller character edit distance to the thought → earlier in the list.
+ * (first word, or "go to") matches. Ties are broken by role words: when the thought says "new", first a command
+ * the actor has not issued yet in this episode (so "go to a new place" explores), then more words of the task
+ * sentence; otherwise the other way round (so "take it" and "go to the target" resolve to the task's object and
+ * receptacle); then a smaller character edit distance to the thought; then list order.
  * Without an action list it answers the thought's last sentence as the command (the environment decides).
  */
 import { estimateTokens, type ChatModel, type CompletionResult } from '../llm/model.js';
@@ -28,6 +29,11 @@ function editDistance(a: string, b: string): number {
   return prev[b.length];
 }
 
+const greater = (a: number[], b: number[]): boolean => {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] > b[i];
+  return false;
+};
+
 const verbOf = (cmd: string): string => (cmd.startsWith('go to') ? 'go' : cmd.split(' ')[0]);
 
 /** The admissible command closest to a thought (see the file comment), or undefined for an empty list. */
@@ -41,17 +47,20 @@ export function closestCommand(thought: string, admissible: readonly string[], t
   for (const t of th) bag.set(t, (bag.get(t) ?? 0) + 1);
   const taskWords = new Set(tokens(task).filter((t) => !/^\d+$/.test(t) && !['a', 'an', 'some', 'the', 'in', 'on', 'to', 'put', 'your', 'task', 'is'].includes(t)));
   const thoughtVerbs = new Set(th.map((t, i) => (t === 'go' && th[i + 1] === 'to' ? 'go' : t)));
-  let best: string | undefined, bestScore = -Infinity, bestFresh = false, bestDist = Infinity;
+  // Role words: "new" asks for a command not issued yet (a place not visited), otherwise the task's words decide
+  // ("take it", "go to the target" → the task's object and receptacle).
+  const wantsNew = /\bnew\b/.test(thought.toLowerCase());
+  let best: string | undefined, bestKey: number[] | undefined;
   for (const c of admissible) {
     const ct = tokens(c);
     const left = new Map(bag);
     let hit = 0;
     for (const t of ct) { const n = left.get(t) ?? 0; if (n > 0) { hit++; left.set(t, n - 1); } }
-    const score = hit / Math.max(1, ct.length) + (thoughtVerbs.has(verbOf(c)) ? 0.5 : 0) + 0.1 * ct.filter((t) => taskWords.has(t)).length;
-    const fresh = !issued.has(c);
-    const dist = editDistance(c, thought.toLowerCase());
-    const better = score > bestScore || (score === bestScore && (fresh > bestFresh || (fresh === bestFresh && dist < bestDist)));
-    if (better) { best = c; bestScore = score; bestFresh = fresh; bestDist = dist; }
+    const score = hit / Math.max(1, ct.length) + (thoughtVerbs.has(verbOf(c)) ? 0.5 : 0);
+    const fresh = issued.has(c) ? 0 : 1;
+    const taskHits = ct.filter((t) => taskWords.has(t)).length;
+    const key = [score, wantsNew ? fresh : taskHits, wantsNew ? taskHits : fresh, -editDistance(c, thought.toLowerCase())];
+    if (!bestKey || greater(key, bestKey)) { best = c; bestKey = key; }
   }
   return best;
 }
