@@ -1,15 +1,15 @@
 /**
  * `epo demo`: the whole EPO loop offline on the built-in model, in minutes on a laptop CPU.
  *   1. generate household games (train, corpus and held-out sets; "put X on/in Y", few places, all open);
- *   2. a noisy teacher strategist plays the corpus games through the normal rollout loop; its strategist chats are
- *      the pretraining corpus of a tiny built-in strategist (so it starts as a weak, noisy imitation);
+ *   2. a noisy teacher strategist plays the corpus games through the normal rollout loop; a tiny built-in strategist
+ *      is trained from scratch to imitate its chats (strategist tokens only), so it starts as a weak, noisy imitation;
  *   3. self-play: rollouts with the current strategist and the rule-based actor → environment-grounded process
  *      rewards → per-turn weights → EPO training in process → held-out evaluation, for N iterations;
  *   4. a table and an HTML chart of held-out success per iteration with Wilson 95% intervals, and summary.json.
  * Every step resumes: games and corpus are skipped when present, pretraining resumes from its checkpoint, self-play
  * resumes per stage. With --strategist/--actor specs, the same loop runs on real models.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { strategistChat, type ModelRef } from '../../core/episode.js';
 import { silentLogger, type Logger } from '../../core/log.js';
@@ -24,7 +24,9 @@ import { runEpisodes } from '../../rollout/scheduler.js';
 import { makeRule } from '../../rewards/returns.js';
 import { ensureRunDir } from '../../store/run-dir.js';
 import { RunStore } from '../../store/run-store.js';
-import { pretrain, PRETRAIN_DEFAULTS } from '../../model/pretrain.js';
+import { initBackend, initModel, makeConfig, saveCheckpoint, SIZES, SPECIAL, SPECIAL_TOKENS, trainBpe } from '../../model/index.js';
+import { normaliseChat } from '../dataset.js';
+import { trainEpo, type TrainExample } from '../trainer.js';
 import { ruleActor } from '../../agents/rule-actor.js';
 import { selfPlay, type SelfPlayState } from '../selfplay.js';
 import { demoSuite } from './suite.js';
@@ -42,7 +44,8 @@ export interface DemoOptions {
   corpusEpisodes: number;
   /** Share of random steps in the teacher's corpus. */
   noise: number;
-  pretrainSteps: number;
+  /** Epochs of imitation pretraining on the teacher's chats. */
+  pretrainEpochs: number;
   maxSteps: number;
   concurrency: number;
   seed: number;
@@ -56,7 +59,7 @@ export interface DemoOptions {
 
 export const DEMO_DEFAULTS: Omit<DemoOptions, 'log' | 'signal' | 'onLine' | 'strategist' | 'actor'> = {
   run: 'demo', iterations: 3, episodes: 64, evalTasks: 60, trainTasks: 300, corpusEpisodes: 300, noise: 0.3,
-  pretrainSteps: 100, maxSteps: 10, concurrency: 16, seed: 1,
+  pretrainEpochs: 2, maxSteps: 10, concurrency: 16, seed: 1,
 };
 
 export interface DemoRow { iteration: number; strategist: string; successes: number; episodes: number; rate: Estimate; trainSeconds: number; wallSeconds: number }
@@ -124,9 +127,26 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
     });
     const ckpt = join(dir.dir, 'strategist-0');
     await timed('pretrain', async () => {
-      say(`pretraining the tiny built-in strategist for ${o.pretrainSteps} steps…`);
-      const r = await pretrain({ ...PRETRAIN_DEFAULTS.tiny, corpus, size: 'tiny', out: ckpt, steps: o.pretrainSteps, seqLen: 192, batchSize: 8, lr: 4e-3, warmupRatio: 0.1, vocabSize: 1024, saveEvery: 20, logEvery: 10, seed: o.seed, resume: true, log: log.child({ stage: 'pretrain' }) });
-      say(`pretrained: loss ${r.finalLoss.toFixed(3)}, ${r.tokensPerSecond.toFixed(0)} tok/s`);
+      // Imitation of the teacher's chats on the strategist's tokens only (the EPO loss with every weight 1): the
+      // model's capacity goes to the decisions, not to predicting observations.
+      const examples: TrainExample[] = readFileSync(corpus, 'utf8').split('\n').filter(Boolean).flatMap((line, i) => {
+        const c = normaliseChat(JSON.parse(line).messages);
+        return typeof c === 'string' ? [] : [{ id: `corpus-${i}`, system: c.system, messages: c.messages, weights: c.messages.filter((m) => m.role === 'assistant').map(() => 1) }];
+      });
+      const init = join(dir.dir, 'strategist-init');
+      if (!existsSync(join(init, 'model.safetensors'))) {
+        await initBackend();
+        const tok = trainBpe(examples.flatMap((e) => [e.system ?? '', ...e.messages.map((m) => m.content)]), 1024, SPECIAL_TOKENS);
+        const model = initModel(makeConfig({ vocab_size: tok.vocabSize, ...SIZES.tiny }, { bos: tok.special(SPECIAL.bos), eos: [tok.special(SPECIAL.eot), tok.special(SPECIAL.eos)], pad: tok.special(SPECIAL.pad) }), o.seed);
+        saveCheckpoint(init, { model, tokenizer: tok });
+        for (const v of model.params.values()) v.dispose();
+      }
+      say(`imitation pretraining of the tiny built-in strategist on ${examples.length} teacher chats (${o.pretrainEpochs} epochs)…`);
+      const r = await trainEpo({
+        init, out: ckpt, examples, epochs: o.pretrainEpochs, lr: 3e-3, warmupRatio: 0.1, minLrRatio: 0.1, batchSize: 8, accum: 1, clip: 1, weightDecay: 0.1,
+        klCoef: 0, advantages: 'signed', maxLen: 1024, seed: o.seed, saveEvery: 10, log: log.child({ stage: 'pretrain' }), signal: o.signal,
+      });
+      say(`pretrained: ${r.steps} steps, loss ${r.finalLoss.toFixed(3)}, ${r.tokensPerSecond.toFixed(0)} tok/s`);
     });
     strategist = `local:${ckpt}`;
   }
@@ -142,7 +162,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
       return { model, ref: { spec, temperature: stage === 'rollouts' ? 1 : 0.3, maxTokens: 24 } };
     },
     rule: makeRule('discounted', { gamma: 0.5 }), iterations: o.iterations, episodes: o.episodes, trials: 1, window: 2,
-    train: { epochs: 2, lr: 1e-3, batchSize: 8, accum: 1, warmupRatio: 0.1, saveEvery: 10, advantages: 'nonnegative' },
+    train: { epochs: 3, lr: 2e-3, batchSize: 8, accum: 1, warmupRatio: 0.1, saveEvery: 10, advantages: 'nonnegative' },
     concurrency: o.concurrency, maxSteps, showAdmissible: true, seed: o.seed, signal: o.signal, log,
     onEvent: (i, stage, msg) => { if (stage !== 'rollouts' && stage !== 'eval') say(`iteration ${i} ${stage}: ${msg}`); else if (msg.includes('held-out') || msg.includes('episodes,')) say(`iteration ${i} ${stage}: ${msg}`); },
   });
