@@ -159,10 +159,10 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
     makeStrategist: (spec, stage) => {
       const model = strategistModels.get(spec) ?? createModel(spec);
       strategistModels.set(spec, model);
-      return { model, ref: { spec, temperature: stage === 'rollouts' ? 1 : 0.3, maxTokens: 24 } };
+      return { model, ref: { spec, temperature: stage === 'rollouts' ? 1 : 0.7, maxTokens: 24 } };
     },
-    rule: makeRule('discounted', { gamma: 0.5 }), iterations: o.iterations, episodes: o.episodes, trials: 1, window: 2,
-    train: { epochs: 3, lr: 2e-3, batchSize: 8, accum: 1, warmupRatio: 0.1, saveEvery: 10, advantages: 'nonnegative' },
+    rule: makeRule('discounted', { gamma: 0.9 }), iterations: o.iterations, episodes: o.episodes, trials: 1, window: 2,
+    train: { epochs: 4, lr: 5e-3, batchSize: 8, accum: 1, warmupRatio: 0.1, saveEvery: 10, advantages: 'nonnegative' },
     concurrency: o.concurrency, maxSteps, showAdmissible: true, seed: o.seed, signal: o.signal, log,
     onEvent: (i, stage, msg) => { if (stage !== 'rollouts' && stage !== 'eval') say(`iteration ${i} ${stage}: ${msg}`); else if (msg.includes('held-out') || msg.includes('episodes,')) say(`iteration ${i} ${stage}: ${msg}`); },
   });
