@@ -4,6 +4,7 @@
  * killed run resumes by skipping the ids already stored. A failed episode (e.g. a model endpoint that stays down
  * after retries) is logged and not stored, so the next run tries it again.
  */
+import { setMaxListeners } from 'node:events';
 import type { Episode } from '../core/episode.js';
 import { describeError, EpoError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/log.js';
@@ -68,6 +69,9 @@ export async function runEpisodes<I extends { id: string }>(
       if (opts.signal?.aborted) return;
       const item = todo[next++];
       const ctrl = new AbortController();
+      // every model call of the episode listens on this signal (HTTP clients may keep their listener until the
+      // episode ends); it lives only as long as the episode, so many listeners are expected, not a leak
+      setMaxListeners(0, ctrl.signal);
       const onAbort = () => ctrl.abort(opts.signal?.reason);
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       const timer = opts.timeoutMs ? setTimeout(() => ctrl.abort(new EpoError('MODEL_TIMEOUT', `episode timed out after ${opts.timeoutMs} ms`, { where: item.id })), opts.timeoutMs) : undefined;

@@ -70,6 +70,12 @@ export class RunStore {
     return row ? (JSON.parse(row.value) as T) : undefined;
   }
 
+  /** Every meta record of the run (key → value). */
+  allMeta(): Record<string, unknown> {
+    const rows = this.db.prepare('SELECT key, value FROM meta ORDER BY key').all() as { key: string; value: string }[];
+    return Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value)]));
+  }
+
   /** Write (or replace) one finished episode atomically. */
   putEpisode(e: Episode): void {
     this.db.prepare(`INSERT OR REPLACE INTO episodes

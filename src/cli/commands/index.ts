@@ -3,8 +3,10 @@ import type { Command } from 'commander';
 import { registerData } from './data.js';
 import { registerDataset } from './dataset.js';
 import { registerEpisodes } from './episodes.js';
+import { registerEval } from './eval.js';
 import { registerSotopia } from './eval-sotopia.js';
 import { registerLabel } from './label.js';
+import { registerModel } from './model.js';
 import { registerReplay } from './replay.js';
 import { registerServe } from './serve.js';
 import { registerTrain } from './train.js';
@@ -15,8 +17,10 @@ export const commands: Register[] = [
   registerData,
   registerReplay,
   registerEpisodes,
+  registerEval,
   registerServe,
   registerSotopia,
+  registerModel,
   registerLabel,
   registerDataset,
   registerTrain,

@@ -6,19 +6,14 @@
  */
 import { EpoError } from '../../../core/errors.js';
 import type { Rng } from '../../../core/random.js';
+import { TASK_TYPES } from '../tasks.js';
 import { measuredStats } from './stats-table.js';
 
 export const ROOM_TYPES = ['kitchen', 'livingroom', 'bedroom', 'bathroom'] as const;
 export type RoomType = (typeof ROOM_TYPES)[number];
 
-export const TASK_TYPES = [
-  'pick_and_place_simple',
-  'look_at_obj_in_light',
-  'pick_clean_then_place_in_recep',
-  'pick_heat_then_place_in_recep',
-  'pick_cool_then_place_in_recep',
-  'pick_two_obj_and_place',
-] as const;
+/** The six task types, as the engine names them (one list for the whole project). */
+export { TASK_TYPES };
 export type TaskType = (typeof TASK_TYPES)[number];
 
 /** Object properties that appear as unary facts in the problems. */

@@ -1,0 +1,126 @@
+/**
+ * Run an evaluation into a run store: many episodes in flight (bounded, no batch barrier), each finished episode
+ * committed at once, resume by skipping stored episodes, live progress with ETA, tokens and cost, then a summary
+ * over the stored episodes of this selection. A run keeps one protocol: resuming with other models, mode, split,
+ * seed or step limit is refused, so a run never mixes conditions.
+ */
+import { existsSync } from 'node:fs';
+import { episodeId, episodeUsage, type Episode } from '../core/episode.js';
+import { EpoError } from '../core/errors.js';
+import { silentLogger, type Logger } from '../core/log.js';
+import { formatSeconds } from '../core/progress.js';
+import { deriveSeed } from '../core/random.js';
+import type { Task } from '../core/env.js';
+import { codeVersion } from '../core/version.js';
+import { ensureRunDir, runDir } from '../store/run-dir.js';
+import { RunStore } from '../store/run-store.js';
+import { runEpisode, type Mode, type RoleModel } from '../rollout/episode.js';
+import { runEpisodes, shardItems, type ScheduleStats, type Shard } from '../rollout/scheduler.js';
+import { summarise, type Protocol, type Summary } from './report.js';
+import type { Suite } from './suite.js';
+
+export interface EvalOptions<T extends Task> {
+  suite: Suite<T>;
+  run: string;
+  runsRoot?: string;
+  mode: Mode;
+  strategist?: RoleModel;
+  actor: RoleModel;
+  concurrency: number;
+  maxSteps?: number;
+  trials?: number;
+  seed?: number;
+  shard?: Shard;
+  timeoutMs?: number;
+  showAdmissible?: boolean;
+  systemRole?: boolean;
+  signal?: AbortSignal;
+  log?: Logger;
+  /** Called with a one-line status after each episode (the CLI draws it). */
+  onProgress?(line: string, done: number, total: number): void;
+}
+
+export interface EvalResult {
+  summary: Summary;
+  stats: ScheduleStats;
+  storePath: string;
+}
+
+/** Fields that must match when a run is resumed. */
+const FIXED: (keyof Protocol)[] = ['env', 'split', 'selection', 'mode', 'models', 'seed', 'maxSteps', 'showAdmissible', 'dataVersion', 'example', 'trials'];
+
+export async function evaluate<T extends Task>(o: EvalOptions<T>): Promise<EvalResult> {
+  const log = o.log ?? silentLogger;
+  const s = o.suite;
+  const trials = o.trials ?? 1, seed = o.seed ?? 0, maxSteps = o.maxSteps ?? s.maxSteps;
+  if (o.mode === 'epo' && !o.strategist) throw new EpoError('BAD_INPUT', 'mode epo needs a strategist model', { where: '--strategist' });
+  if (o.mode === 'single' && !o.strategist) throw new EpoError('BAD_INPUT', 'mode single needs a model (given as --strategist)', { where: '--strategist' });
+  const models: Protocol['models'] = o.mode === 'actor-only' ? { actor: o.actor.ref }
+    : o.mode === 'single' ? { strategist: o.strategist!.ref, actor: o.strategist!.ref }
+      : { strategist: o.strategist!.ref, actor: o.actor.ref };
+  const protocol: Protocol = {
+    env: s.env, dataVersion: s.dataVersion, split: s.split, ...(s.selection ? { selection: s.selection } : {}), taskCount: s.tasks.length, trials, mode: o.mode, models,
+    seed, maxSteps, showAdmissible: !!o.showAdmissible, example: s.exampleName, codeVersion: codeVersion(),
+    ...(o.shard ? { shard: `${o.shard.index}/${o.shard.count}` } : {}),
+  };
+
+  const dir = ensureRunDir(o.run, o.runsRoot);
+  const store = RunStore.open(dir.store);
+  try {
+    const before = store.getMeta<Protocol>('protocol');
+    if (before) {
+      for (const k of FIXED) {
+        if (JSON.stringify(before[k]) !== JSON.stringify(protocol[k])) {
+          throw new EpoError('BAD_INPUT', `run "${o.run}" was started with ${k} = ${JSON.stringify(before[k])}, not ${JSON.stringify(protocol[k])}; resume with the same settings or choose another --run`, { where: dir.store });
+        }
+      }
+    }
+    store.setMeta('protocol', protocol);
+    store.setMeta('kind', 'eval');
+
+    const items = shardItems(s.tasks.flatMap((task) => Array.from({ length: trials }, (_, trial) => ({ id: episodeId(task.id, trial), task, trial }))), o.shard);
+    const setup = {
+      run: o.run, mode: o.mode, prompts: s.prompts, example: s.example?.bind(s), strategist: o.strategist, actor: o.actor,
+      maxSteps, showAdmissible: o.showAdmissible, systemRole: o.systemRole, outcome: s.outcome, codeVersion: protocol.codeVersion,
+      dataVersion: s.dataVersion, taskRecord: s.taskRecord,
+    };
+    const t0 = Date.now();
+    let tokens = 0, cost = 0, wins = 0;
+    const total = items.length;
+    const stats = await runEpisodes(items, (it, signal) => runEpisode(setup, { task: it.task, env: s.makeEnv(), trial: it.trial, seed: deriveSeed(seed, it.task.id, it.trial), signal }), store, {
+      concurrency: o.concurrency, timeoutMs: o.timeoutMs, signal: o.signal, log,
+      onEpisode(e, st) {
+        const u = episodeUsage(e);
+        tokens += u.promptTokens + u.completionTokens; cost += u.costUsd ?? 0; if (e.outcome.success) wins++;
+        const n = st.finished, left = st.total - st.skipped - n - st.failed;
+        const secs = (Date.now() - t0) / 1000;
+        const eta = n > 0 ? formatSeconds((secs / n) * left) : '?';
+        const line = `${st.skipped + n}/${st.total} episodes · success ${wins}/${n} · ${(n / Math.max(secs, 1e-3) * 60).toFixed(1)}/min · eta ${eta} · ${Math.round(tokens / n)} tok/ep · $${cost.toFixed(4)}`;
+        log.debug(`episode ${e.id} ${e.outcome.reason} reward=${e.outcome.reward}`, { turns: e.turns.length });
+        o.onProgress?.(line, st.skipped + n, total);
+      },
+    });
+    const wanted = new Set(items.map((it) => it.id));
+    const episodes: Episode[] = [];
+    for (const e of store.episodes()) if (wanted.has(e.id)) episodes.push(e);
+    const summary = summarise(o.run, protocol, episodes);
+    store.setMeta('summary', { episodes: summary.episodes, at: new Date().toISOString() });
+    return { summary, stats, storePath: dir.store };
+  } finally {
+    store.close();
+  }
+}
+
+/** Summary of an existing run from its stored protocol (after a merge, or to re-print). */
+export function summariseRun(run: string, runsRoot?: string): Summary {
+  const dir = runDir(run, runsRoot);
+  if (!existsSync(dir.store)) throw new EpoError('NOT_FOUND', `run "${run}" has no store`, { where: dir.store });
+  const store = RunStore.open(dir.store);
+  try {
+    const protocol = store.getMeta<Protocol>('protocol');
+    if (!protocol) throw new EpoError('BAD_INPUT', `run "${run}" has no evaluation protocol (not made by epo eval)`, { where: dir.store });
+    return summarise(run, protocol, [...store.episodes()]);
+  } finally {
+    store.close();
+  }
+}
