@@ -134,6 +134,11 @@ export class RunStore {
     return new Set(this.db.prepare('SELECT episode_id FROM labels WHERE labeler = ?').pluck().all(labeler) as string[]);
   }
 
+  /** Every labeler with at least one label in this run, with its label count. */
+  labelers(): { labeler: string; count: number }[] {
+    return this.db.prepare('SELECT labeler, COUNT(*) AS count FROM labels GROUP BY labeler ORDER BY labeler').all() as { labeler: string; count: number }[];
+  }
+
   putDataset(name: string, record: Record<string, unknown>): void {
     this.db.prepare('INSERT OR REPLACE INTO datasets(name, created_at, data) VALUES (?, ?, ?)')
       .run(name, new Date().toISOString(), JSON.stringify(record));

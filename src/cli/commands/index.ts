@@ -1,11 +1,15 @@
 /** Every CLI command, in the order `epo --help` lists them. One file per command group. */
 import type { Command } from 'commander';
 import { registerData } from './data.js';
+import { registerDataset } from './dataset.js';
 import { registerEpisodes } from './episodes.js';
 import { registerEval } from './eval.js';
 import { registerSotopia } from './eval-sotopia.js';
+import { registerLabel } from './label.js';
+import { registerModel } from './model.js';
 import { registerReplay } from './replay.js';
 import { registerServe } from './serve.js';
+import { registerTrain } from './train.js';
 
 export type Register = (program: Command) => void;
 
@@ -16,4 +20,8 @@ export const commands: Register[] = [
   registerEval,
   registerServe,
   registerSotopia,
+  registerModel,
+  registerLabel,
+  registerDataset,
+  registerTrain,
 ];

@@ -1,0 +1,90 @@
+/** `epo label`: process rewards for the strategist turns of a run, from an LLM judge or from the environment. */
+import type { Command } from 'commander';
+import { EpoError } from '../../core/errors.js';
+import { createLogger } from '../../core/log.js';
+import { createProgress } from '../../core/progress.js';
+import { ResponseCache } from '../../llm/cache.js';
+import { createModel } from '../../llm/create.js';
+import { UsageMeter } from '../../llm/usage.js';
+import { ENV_LABELER, envLabel } from '../../rewards/env-progress.js';
+import { judgeEpisode, judgeLabeler, labelEpisodes, newCounters } from '../../rewards/judge/label.js';
+import '../../rewards/judge/scripted.js'; // registers scripted:judge
+import { existingRunDir } from '../../store/run-dir.js';
+import { RunStore, type Label } from '../../store/run-store.js';
+import { parseNumber } from './num.js';
+
+interface LabelFlags {
+  run: string; judge: string; labeler?: string; concurrency: string; samples: string; voteThreshold: string;
+  temperature: string; maxRepairs: string; seed: string; force?: boolean; limit?: string; cache: boolean;
+}
+
+export function registerLabel(program: Command): void {
+  program.command('label')
+    .description('attach process rewards to every strategist turn of a run: an LLM judge picks the critical turns, or `--judge env` reads sub-goal progress from the recorded steps')
+    .requiredOption('--run <name>', 'run name (folder under runs/)')
+    .requiredOption('--judge <spec|env>', 'judge model spec (e.g. openai:gpt-4o-2024-08-06, http://127.0.0.1:8000/v1#Qwen2.5-7B-Instruct), or "env" for environment progress (ALFWorld, WebShop)')
+    .option('--labeler <name>', 'name to store the labels under (default: judge:<spec>, or env)')
+    .option('--concurrency <n>', 'episodes judged at once', '8')
+    .option('--samples <n>', 'judge samples per episode; a turn is critical when more than --vote-threshold of them pick it', '1')
+    .option('--vote-threshold <x>', 'a turn is critical when picked by more than this fraction of the valid samples', '0.5')
+    .option('--temperature <t>', 'judge sampling temperature (reference: 0.7)', '0.7')
+    .option('--max-repairs <n>', 'follow-up requests when an answer is unusable', '2')
+    .option('--seed <n>', 'base seed for judge requests', '0')
+    .option('--no-cache', 'do not use the LLM response cache (EPO_LLM_CACHE or ~/.cache/epo/llm-cache.sqlite)')
+    .option('--force', 'label again episodes that already have a label from this labeler')
+    .option('--limit <n>', 'label at most this many episodes')
+    .action(async (o: LabelFlags) => {
+      const r = existingRunDir(o.run);
+      const log = createLogger({ file: r.log });
+      const store = RunStore.open(r.store);
+      try {
+        const env = o.judge === ENV_LABELER;
+        const labeler = o.labeler ?? (env ? ENV_LABELER : judgeLabeler(o.judge));
+        const done = o.force ? new Set<string>() : store.labelledIds(labeler);
+        const limit = parseNumber('--limit', o.limit, { integer: true, min: 0 });
+        const todo = [...store.finishedIds()].filter((id) => !done.has(id)).sort().slice(0, limit ?? Infinity);
+        const skipped = store.countEpisodes() - todo.length;
+        const load = (id: string) => store.getEpisode(id);
+        const save = (id: string, l: Label) => store.putLabel(id, { ...l, labeler });
+        let critical = 0, turns = 0;
+        const count = (l: Label): Label => { critical += l.critical?.length ?? 0; turns += l.rewards.length; return l; };
+        const progress = createProgress(`label ${labeler}`, todo.length);
+        const onProgress = () => progress.tick();
+        let stats;
+        if (env) {
+          stats = await labelEpisodes(todo, load, async (e) => count(envLabel(e)), save, { concurrency: 1, onProgress });
+        } else {
+          const cache = new ResponseCache({ enabled: o.cache });
+          const meter = new UsageMeter();
+          const model = createModel(o.judge, { cache, usage: { meter, role: 'judge' }, logger: log });
+          const counters = newCounters();
+          const ctrl = new AbortController();
+          const stop = () => ctrl.abort(new EpoError('INTERRUPTED', 'interrupted'));
+          process.once('SIGINT', stop);
+          try {
+            stats = await labelEpisodes(todo, load, async (e) => count(await judgeEpisode(e, {
+              model, labeler,
+              samples: parseNumber('--samples', o.samples, { integer: true, min: 1 }),
+              voteThreshold: parseNumber('--vote-threshold', o.voteThreshold, { min: 0, max: 1 }),
+              temperature: parseNumber('--temperature', o.temperature, { min: 0 }),
+              maxRepairs: parseNumber('--max-repairs', o.maxRepairs, { integer: true, min: 0 }),
+              seed: parseNumber('--seed', o.seed, { integer: true }), signal: ctrl.signal,
+            }, counters)), save, { concurrency: parseNumber('--concurrency', o.concurrency, { integer: true, min: 1 })!, signal: ctrl.signal, onProgress });
+          } finally { process.off('SIGINT', stop); cache.close(); }
+          if (ctrl.signal.aborted) {
+            progress.done();
+            throw new EpoError('INTERRUPTED', `interrupted after ${stats.labelled} new labels (saved); run the same command again to continue`);
+          }
+          const cost = meter.totals().reduce((a, t) => a + t.costUsd, 0);
+          process.stdout.write(`judge ${o.judge}: ${counters.calls} calls (${cache.stats.hits} from cache), ${counters.repairs} repairs, ${counters.failedSamples} unusable samples, `
+            + `${counters.droppedIndexes} invalid indexes dropped, $${cost.toFixed(4)}`
+            + (counters.votedTurns ? `; samples agree on ${(100 * counters.unanimousTurns / counters.votedTurns).toFixed(1)}% of turns` : '') + '\n');
+        }
+        progress.done();
+        for (const err of stats.errors.slice(0, 10)) log.warn(`not labelled: ${err.error}`, { episode: err.id });
+        process.stdout.write(`labelled ${stats.labelled} episodes with ${labeler} (${skipped} already labelled or over the limit, ${stats.failed} failed); `
+          + `${critical} of ${turns} strategist turns critical\n`);
+        if (stats.failed) process.exitCode = 1;
+      } finally { store.close(); }
+    });
+}
