@@ -1,4 +1,7 @@
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { trainBpe } from '../src/model/tokenizer/bpe.js';
+import { SPECIAL_TOKENS } from '../src/model/tokenizer/chat.js';
+import { toTokenizerJson } from '../src/model/tokenizer/hf-json.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -207,6 +210,23 @@ describe('exports and CLI', () => {
     expect(first.messages.filter((m) => m.role !== 'assistant').every((m) => m.weight === undefined)).toBe(true);
   });
 
+  it('--tokenizer local:<dir> counts with the built-in model\'s BPE tokenizer (exact counts decide the cutoff)', async () => {
+    const s = storeWith(join(dir, 'runs'), 'tok', [chatEpisode({ taskId: 'a', turns: 3 })]);
+    s.close();
+    const ck = join(dir, 'ck');
+    mkdirSync(ck);
+    const tok = trainBpe(['Strategy: step of a Task put a mug on the desk Observation On the shelf you see'], 300, SPECIAL_TOKENS);
+    writeFileSync(join(ck, 'tokenizer.json'), JSON.stringify(toTokenizerJson(tok)));
+    const count = (t: string) => tok.encode(t).length;
+    const ex = buildDataset([{ name: 'x', episodes: () => [chatEpisode({ taskId: 'a', turns: 3 })], getLabel: () => undefined }], { rule: makeRule('reference') }).examples[0];
+    const exact = checkCutoff(ex.messages, ex.system, 1e9, count).tokens;
+    expect(exact).not.toBe(checkCutoff(ex.messages, ex.system, 1e9).tokens); // differs from the chars/4 estimate
+    const build = (len: number) => cli('dataset', 'build', '--runs', 'tok', '--out', join(dir, `t${len}`), '--tokenizer', `local:${ck}`, '--cutoff-len', String(len));
+    expect(await build(exact)).toContain(`cutoff ${exact} (local:${ck}): 0 over, 0 dropped`);
+    expect(await build(exact - 1)).toContain(`cutoff ${exact - 1} (local:${ck}): 1 over, 1 dropped`);
+    await expect(cli('dataset', 'build', '--runs', 'tok', '--out', join(dir, 'tx'), '--tokenizer', `local:${join(dir, 'nope')}`)).rejects.toThrow(/cannot read the tokenizer/);
+  });
+
   it('a missing run or an unknown labeler is a clear error', async () => {
     await expect(cli('dataset', 'build', '--runs', 'nope', '--out', join(dir, 'x'))).rejects.toThrow(/run "nope" has no store/);
     const s = storeWith(join(dir, 'runs'), 'l', [chatEpisode({ taskId: 'a', progress: [0, 1, 1] })]);
@@ -224,6 +244,6 @@ describe('token counters', () => {
     expect(await loadTokenCounter('chars4')).toBeUndefined();
     registerTokenCounter('words', (arg) => (t: string) => t.split(/\s+/).filter(Boolean).length + Number(arg || 0));
     expect((await loadTokenCounter('words:1'))!('a b c')).toBe(4);
-    await expect(loadTokenCounter('hf:x.json')).rejects.toThrow(/unknown tokenizer "hf:x.json"; available: chars4, words:<arg>.*--tokenizer/);
+    await expect(loadTokenCounter('hf:x.json')).rejects.toThrow(/unknown tokenizer "hf:x.json"; available: chars4, (local:<arg>, )?words:<arg>.*--tokenizer/);
   });
 });

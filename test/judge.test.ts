@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { makeRule } from '../src/rewards/returns.js';
 import { RunStore } from '../src/store/run-store.js';
 import { buildDataset } from '../src/train/dataset.js';
-import { jsonObjectCandidates } from '../src/rewards/judge/json-extract.js';
+import { extractJson } from '../src/llm/json-extract.js';
 import { judgeEpisode, labelEpisodes, newCounters } from '../src/rewards/judge/label.js';
 import { chatPositionsToTurns, parseJudgeAnswer } from '../src/rewards/judge/parse.js';
 import { scriptedJudgeAnswer } from '../src/rewards/judge/scripted.js';
@@ -46,8 +46,11 @@ describe('judge answer parsing', () => {
     expect(parseJudgeAnswer('{"indexes": [], "reasoning": "none mattered"}', 3)).toEqual({ ok: true, answer: { indexes: [], reasoning: 'none mattered', invalid: [] } });
   });
 
-  it('the scan returns outermost balanced objects in order', () => {
-    expect(jsonObjectCandidates('a {"x": {"y": "}"}} b {"z": [1, {"w": 2}]} {unclosed')).toEqual(['{"x": {"y": "}"}}', '{"z": [1, {"w": 2}]}']);
+  it('the shared scan skips objects the judge did not ask for and tolerates raw newlines in strings', () => {
+    const text = 'a {"x": {"y": "}"}} b {"indexes": [1],\n "reasoning": "line one\nline two"} {unclosed';
+    const found = extractJson(text, { accept: (v) => !!v && typeof v === 'object' && 'indexes' in v });
+    expect(found).toMatchObject({ ok: true, value: { indexes: [1], reasoning: 'line one\nline two' } });
+    expect(extractJson(text)).toMatchObject({ ok: true, value: { x: { y: '}' } } });
   });
 
   it('reference-format chat positions: human-turn positions are dropped, assistant positions become turn indexes', () => {

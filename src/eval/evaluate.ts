@@ -4,7 +4,6 @@
  * over the stored episodes of this selection. A run keeps one protocol: resuming with other models, mode, split,
  * seed or step limit is refused, so a run never mixes conditions.
  */
-import { existsSync } from 'node:fs';
 import { episodeId, episodeUsage, type Episode } from '../core/episode.js';
 import { EpoError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/log.js';
@@ -12,7 +11,7 @@ import { formatSeconds } from '../core/progress.js';
 import { deriveSeed } from '../core/random.js';
 import type { Task } from '../core/env.js';
 import { codeVersion } from '../core/version.js';
-import { ensureRunDir, runDir } from '../store/run-dir.js';
+import { ensureRunDir, existingRunDir } from '../store/run-dir.js';
 import { RunStore } from '../store/run-store.js';
 import { runEpisode, type Mode, type RoleModel } from '../rollout/episode.js';
 import { runEpisodes, shardItems, type ScheduleStats, type Shard } from '../rollout/scheduler.js';
@@ -113,8 +112,7 @@ export async function evaluate<T extends Task>(o: EvalOptions<T>): Promise<EvalR
 
 /** Summary of an existing run from its stored protocol (after a merge, or to re-print). */
 export function summariseRun(run: string, runsRoot?: string): Summary {
-  const dir = runDir(run, runsRoot);
-  if (!existsSync(dir.store)) throw new EpoError('NOT_FOUND', `run "${run}" has no store`, { where: dir.store });
+  const dir = existingRunDir(run, runsRoot);
   const store = RunStore.open(dir.store);
   try {
     const protocol = store.getMeta<Protocol>('protocol');

@@ -1,7 +1,8 @@
 /**
  * Find the JSON value inside a model's answer: models wrap it in prose, code fences or both, and their strings may
  * hold braces. A balanced-bracket scan that steps over string literals finds each candidate; the first that parses
- * wins. (A non-greedy regex cuts `{"a": "}"}` in the wrong place; a greedy one swallows trailing prose.)
+ * wins. (A non-greedy regex cuts `{"a": "}"}` in the wrong place; a greedy one swallows trailing prose.) Models also
+ * write raw newlines inside strings, which JSON.parse rejects: such control characters are escaped before a retry.
  */
 
 /** End index (exclusive) of the balanced object/array starting at `start`, or -1 when it never closes. */
@@ -25,17 +26,50 @@ export function balancedEnd(text: string, start: number): number {
   return -1;
 }
 
+/** Escape raw control characters that stand inside string literals (outside them they are JSON whitespace). */
+export function escapeControlsInStrings(s: string): string {
+  let out = '', inString = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i], code = c.charCodeAt(0);
+    if (inString) {
+      if (c === '\\') { out += c + (s[i + 1] ?? ''); i++; continue; }
+      if (c === '"') inString = false;
+      else if (code < 0x20) { out += code === 10 ? '\\n' : code === 9 ? '\\t' : code === 13 ? '\\r' : `\\u${code.toString(16).padStart(4, '0')}`; continue; }
+    } else if (c === '"') inString = true;
+    out += c;
+  }
+  return out;
+}
+
+function parseLenient(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch (e) {
+    const escaped = escapeControlsInStrings(s);
+    if (escaped === s) throw e;
+    return JSON.parse(escaped);
+  }
+}
+
 export type JsonExtraction = { ok: true; value: unknown; start: number; end: number } | { ok: false; error: string };
 
+export interface ExtractOptions {
+  /** Also accept a top-level array. */
+  arrays?: boolean;
+  /** Only a value this approves counts (e.g. the first object with an `indexes` field); others are skipped. */
+  accept?: (value: unknown) => boolean;
+}
+
 /**
- * The first JSON object (or, with `arrays`, array) in `text` that parses. Whole-text JSON is tried first; then
- * every `{` in order, so prose such as "use {x}" before the answer is skipped.
+ * The first JSON object (or, with `arrays`, array) in `text` that parses (and that `accept` approves). Whole-text
+ * JSON is tried first; then every `{` in order, so prose such as "use {x}" before the answer is skipped.
  */
-export function extractJson(text: string, opts: { arrays?: boolean } = {}): JsonExtraction {
+export function extractJson(text: string, opts: ExtractOptions = {}): JsonExtraction {
+  const accept = opts.accept ?? (() => true);
   const trimmed = text.trim();
   try {
-    const value = JSON.parse(trimmed);
-    if (value !== null && typeof value === 'object' && (opts.arrays || !Array.isArray(value))) {
+    const value = parseLenient(trimmed);
+    if (value !== null && typeof value === 'object' && (opts.arrays || !Array.isArray(value)) && accept(value)) {
       return { ok: true, value, start: text.indexOf(trimmed), end: text.indexOf(trimmed) + trimmed.length };
     }
   } catch { /* not bare JSON: scan */ }
@@ -49,7 +83,9 @@ export function extractJson(text: string, opts: { arrays?: boolean } = {}): Json
       continue;
     }
     try {
-      return { ok: true, value: JSON.parse(text.slice(i, end)), start: i, end };
+      const value = parseLenient(text.slice(i, end));
+      if (accept(value)) return { ok: true, value, start: i, end };
+      firstError ??= `the JSON at character ${i} is not what was asked for`;
     } catch (e) {
       firstError ??= `invalid JSON at character ${i}: ${(e as Error).message}`;
     }

@@ -7,6 +7,7 @@ import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsBase } from 'openai/resources/chat/completions';
 import { EpoError } from '../core/errors.js';
 import { redact, secretValues } from '../core/secrets.js';
+import { createNodeFetch } from './node-fetch.js';
 import { estimateTokens, type ChatModel, type CompletionRequest, type CompletionResult } from './model.js';
 import { parseRetryAfter } from './retry.js';
 import type { ModelSpec } from './spec.js';
@@ -97,6 +98,8 @@ export function openAIModel(o: OpenAIBackendOptions): ChatModel {
     defaultHeaders: o.headers,
     timeout: o.timeoutMs ?? DEFAULT_TIMEOUT_S * 1000,
     maxRetries: 0,
+    // node:http with keep-alive instead of the built-in fetch: a third of the CPU per call (see node-fetch.ts)
+    fetch: createNodeFetch(),
   });
   const params = (req: CompletionRequest): ChatCompletionCreateParamsBase => {
     const p: ChatCompletionCreateParamsBase = { model: o.model, messages: req.messages };

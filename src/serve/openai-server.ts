@@ -220,6 +220,10 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     }).finally(() => log.debug('serve: request', { method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - t0) }));
   });
 
+  // Clients pool connections for minutes (the SDK's, Python's httpx); the 5 s default makes the server close idle
+  // sockets a pooled client may be about to reuse. headersTimeout must exceed keepAliveTimeout.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(o.port ?? 0, o.host ?? '127.0.0.1', () => { server.off('error', reject); resolve(); });

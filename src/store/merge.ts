@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { EpoError } from '../core/errors.js';
-import { runDir } from './run-dir.js';
+import { existingRunDir, runDir } from './run-dir.js';
 import { RunStore } from './run-store.js';
 
 export interface MergeResult {
@@ -23,8 +23,7 @@ export function mergeRuns(into: string, from: string[], runsRoot?: string): Merg
   if (from.length === 0) throw new EpoError('BAD_INPUT', 'nothing to merge: give the source runs', { where: '--from' });
   if (from.includes(into)) throw new EpoError('BAD_INPUT', `run "${into}" cannot be merged into itself`, { where: '--from' });
   const sources = from.map((name) => {
-    const d = runDir(name, runsRoot);
-    if (!existsSync(d.store)) throw new EpoError('NOT_FOUND', `run "${name}" has no store`, { where: d.store });
+    const d = existingRunDir(name, runsRoot);
     return { name, store: RunStore.open(d.store) };
   });
   const protocols = sources.map((s) => s.store.getMeta<Record<string, unknown>>('protocol'));

@@ -2,7 +2,7 @@
  * The run folder: `runs/<name>/` holds the store (`epo.sqlite`), the resolved config (`config.yaml`), the structured
  * log (`log.jsonl`) and outputs (summaries, datasets, checkpoints). EPO_RUNS_DIR moves the parent folder.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EpoError } from '../core/errors.js';
 
@@ -29,5 +29,12 @@ export function runDir(name: string, root = runsRoot()): RunDir {
 export function ensureRunDir(name: string, root?: string): RunDir {
   const r = runDir(name, root);
   mkdirSync(r.dir, { recursive: true });
+  return r;
+}
+
+/** The folder of a run that must already exist (it has a store), or a NOT_FOUND error naming it. */
+export function existingRunDir(name: string, root?: string): RunDir {
+  const r = runDir(name, root);
+  if (!existsSync(r.store)) throw new EpoError('NOT_FOUND', `run "${name}" has no store (start it with \`epo eval\`, \`epo selfplay\` or \`epo episodes import\`)`, { where: r.store });
   return r;
 }

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EpoError } from '../core/errors.js';
-import { runDir } from '../store/run-dir.js';
+import { existingRunDir } from '../store/run-dir.js';
 import { RunStore } from '../store/run-store.js';
 import type { CountTokens } from './cutoff.js';
 import { buildDataset, type BuildOptions, type DatasetRecord } from './dataset.js';
@@ -50,8 +50,7 @@ function openRun(ref: string): { name: string; store: RunStore } {
     if (!existsSync(path)) throw new EpoError('NOT_FOUND', `no run store at ${path}`, { where: '--runs' });
     return { name: ref, store: RunStore.open(path) };
   }
-  const r = runDir(ref);
-  if (!existsSync(r.store)) throw new EpoError('NOT_FOUND', `run "${ref}" has no store`, { where: r.store });
+  const r = existingRunDir(ref);
   return { name: ref, store: RunStore.open(r.store) };
 }
 

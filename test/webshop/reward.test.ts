@@ -16,6 +16,13 @@ describe('reward helpers', () => {
     expect(tokenSetRatio('8.5 fl oz (pack of 1)', '10.6 fl oz (pack of 1)')).toBe(88);
     expect(tokenSetRatio('butter', 'fresh')).toBeLessThanOrEqual(85);
   });
+  it('remembers ratios per ordered pair, and stays right once its bound has been passed', () => {
+    // Pairs that differ only by where the text is split must not share a remembered ratio.
+    expect(tokenSetRatio('8.5 fl oz', '(pack of 1) 10.6 fl oz (pack of 1)')).not.toBe(tokenSetRatio('8.5 fl oz (pack of 1)', '10.6 fl oz (pack of 1)'));
+    for (let i = 0; i < 25_000; i++) tokenSetRatio(`size ${i}`, 'size 7');
+    expect(tokenSetRatio('8.5 fl oz (pack of 1)', '10.6 fl oz (pack of 1)')).toBe(88);
+    expect(tokenSetRatio('size 7', 'size 7')).toBe(100);
+  });
 });
 
 describe.skipIf(!webshopRoot)('reward on a real product (Palmer\'s lotion, synthetic goal 2141)', () => {

@@ -4,7 +4,21 @@ import { EpoError } from '../../core/errors.js';
 import { makeRule, RULE_NAMES } from '../../rewards/returns.js';
 import { CUTOFF_POLICIES, type CutoffPolicy } from '../../train/export/fit.js';
 import { DATASET_FORMATS, exportDataset, type DatasetFormat } from '../../train/export-dataset.js';
-import { CHARS4, loadTokenCounter } from '../../train/token-counters.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CHARS4, loadTokenCounter, registerTokenCounter } from '../../train/token-counters.js';
+
+/** `local:<checkpoint dir>`: the built-in model's byte-level BPE tokenizer (its tokenizer.json), loaded lazily. */
+registerTokenCounter('local', async (dir) => {
+  const { fromTokenizerJson } = await import('../../model/tokenizer/hf-json.js');
+  const path = join(dir, 'tokenizer.json');
+  let json: unknown;
+  try { json = JSON.parse(readFileSync(path, 'utf8')); } catch (e) {
+    throw new EpoError('NOT_FOUND', `cannot read the tokenizer: ${(e as Error).message}`, { where: path });
+  }
+  const tok = fromTokenizerJson(json, path);
+  return (text) => tok.encode(text).length;
+});
 import { parseNumber } from './num.js';
 
 interface BuildFlags {
@@ -33,7 +47,7 @@ export function registerDataset(program: Command): void {
     .option('--model <path>', 'model_name_or_path in the training YAML', 'meta-llama/Meta-Llama-3-8B-Instruct')
     .option('--template <t>', 'LLaMA-Factory chat template (llama3, mistral, …)', 'llama3')
     .option('--cutoff-len <n>', 'LLaMA-Factory cutoff_len: scored turns beyond it are detected', '4096')
-    .option('--tokenizer <spec>', `token counter for the cutoff check: ${CHARS4} (≈ characters/4) or a registered <kind>:<arg>`, CHARS4)
+    .option('--tokenizer <spec>', `token counter for the cutoff check: ${CHARS4} (≈ characters/4) or local:<checkpoint dir> (the built-in model's tokenizer)`, CHARS4)
     .option('--on-cutoff <policy>', `what to do with an example whose scored turns would be cut: ${CUTOFF_POLICIES.join(', ')}`, 'drop')
     .option('--evaluate', 'llamafactory: evaluate on the validation split during training (eval_dataset in the YAML)')
     .option('--no-cutoff-check', 'jsonl only: skip the token cutoff check')

@@ -1,14 +1,11 @@
 /** `epo episodes export|import|list`: move episodes between a run store and JSON Lines. */
 import type { Command } from 'commander';
-import { EpoError } from '../../core/errors.js';
 import { exportEpisodes, importEpisodes } from '../../store/jsonl.js';
-import { runDir } from '../../store/run-dir.js';
+import { existingRunDir, runDir } from '../../store/run-dir.js';
 import { RunStore } from '../../store/run-store.js';
-import { existsSync } from 'node:fs';
 
 function openExisting(run: string): RunStore {
-  const r = runDir(run);
-  if (!existsSync(r.store)) throw new EpoError('NOT_FOUND', `run "${run}" has no store`, { where: r.store });
+  const r = existingRunDir(run);
   return RunStore.open(r.store);
 }
 

@@ -3,7 +3,7 @@
  * seven dimensions and overall with 95% intervals; `epo sotopia transcript`: one episode as a readable transcript.
  */
 import type { Command } from 'commander';
-import { writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createLogger } from '../../core/log.js';
 import { describeError, EpoError } from '../../core/errors.js';
@@ -21,7 +21,7 @@ import { OFFICIAL_HARD_LIST, type HardEntry } from '../../envs/sotopia/hard.js';
 import { aggregateSotopia, formatSotopiaTable, planSotopia, type PlannedEpisode } from '../../eval/sotopia.js';
 import { evaluateSotopiaEpisode, runSotopiaEpisode, type Seat, type SotopiaEvaluation } from '../../rollout/sotopia.js';
 import { parseShard, runEpisodes, shardItems } from '../../rollout/scheduler.js';
-import { ensureRunDir, runDir } from '../../store/run-dir.js';
+import { ensureRunDir, existingRunDir } from '../../store/run-dir.js';
 import { RunStore } from '../../store/run-store.js';
 
 interface EvalOptions {
@@ -243,8 +243,7 @@ export function registerSotopia(program: Command): void {
     .requiredOption('--run <name>', 'run name')
     .option('--summary <file>', 'write the summary JSON here (default runs/<name>/sotopia-summary.json)')
     .action((o: { run: string; summary?: string }) => {
-      const r = runDir(o.run);
-      if (!existsSync(r.store)) throw new EpoError('NOT_FOUND', `run "${o.run}" has no store`, { where: r.store });
+      const r = existingRunDir(o.run);
       const store = RunStore.open(r.store);
       try {
         const episodes: Episode[] = [];
@@ -265,8 +264,7 @@ export function registerSotopia(program: Command): void {
     .requiredOption('--id <episode>', 'episode id (see `epo episodes list`)')
     .option('--reasoning', 'also print the evaluator\'s reasoning per dimension')
     .action((o: { run: string; id: string; reasoning?: boolean }) => {
-      const r = runDir(o.run);
-      if (!existsSync(r.store)) throw new EpoError('NOT_FOUND', `run "${o.run}" has no store`, { where: r.store });
+      const r = existingRunDir(o.run);
       const store = RunStore.open(r.store);
       try {
         const e = store.getEpisode(o.id);

@@ -1,6 +1,5 @@
 /** `epo label`: process rewards for the strategist turns of a run, from an LLM judge or from the environment. */
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
 import { EpoError } from '../../core/errors.js';
 import { createLogger } from '../../core/log.js';
 import { createProgress } from '../../core/progress.js';
@@ -10,7 +9,7 @@ import { UsageMeter } from '../../llm/usage.js';
 import { ENV_LABELER, envLabel } from '../../rewards/env-progress.js';
 import { judgeEpisode, judgeLabeler, labelEpisodes, newCounters } from '../../rewards/judge/label.js';
 import '../../rewards/judge/scripted.js'; // registers scripted:judge
-import { runDir } from '../../store/run-dir.js';
+import { existingRunDir } from '../../store/run-dir.js';
 import { RunStore, type Label } from '../../store/run-store.js';
 import { parseNumber } from './num.js';
 
@@ -35,8 +34,7 @@ export function registerLabel(program: Command): void {
     .option('--force', 'label again episodes that already have a label from this labeler')
     .option('--limit <n>', 'label at most this many episodes')
     .action(async (o: LabelFlags) => {
-      const r = runDir(o.run);
-      if (!existsSync(r.store)) throw new EpoError('NOT_FOUND', `run "${o.run}" has no store`, { where: r.store });
+      const r = existingRunDir(o.run);
       const log = createLogger({ file: r.log });
       const store = RunStore.open(r.store);
       try {

@@ -36,9 +36,33 @@ export interface RewardParts {
 
 export interface Reward { reward: number; parts: RewardParts }
 
+const FUZZ = { force_ascii: true, full_process: true };
+// Rewards compare the same short attribute and option strings over and over (every item view computes one), and
+// each fuzzball call tokenises and sorts both sides afresh: remembering the ratios takes that churn off the heap.
+const ratios = new Map<string, number>();
+const MAX_RATIOS = 20_000;
+
 /** thefuzz's token_set_ratio with its defaults (full processing, ASCII only), rounded to an integer. */
 export function tokenSetRatio(a: string, b: string): number {
-  return fuzz.token_set_ratio(a, b, { force_ascii: true, full_process: true });
+  const key = `${a}\0${b}`;
+  let r = ratios.get(key);
+  if (r === undefined) {
+    r = fuzz.token_set_ratio(a, b, FUZZ);
+    if (ratios.size >= MAX_RATIOS) ratios.clear();
+    ratios.set(key, r);
+  }
+  return r;
+}
+
+/** A product's lower-cased text fields, computed once per product object (the catalogue keeps hot ones). */
+const lowered = new WeakMap<Product, { title: string; bullets: string; desc: string }>();
+function lowerText(p: Product): { title: string; bullets: string; desc: string } {
+  let t = lowered.get(p);
+  if (!t) {
+    t = { title: p.Title.toLowerCase(), bullets: p.BulletPoints.join(' ').toLowerCase(), desc: p.Description.toLowerCase() };
+    lowered.set(p, t);
+  }
+  return t;
 }
 
 export function typeReward(goal: Goal, product: Product): Pick<RewardParts, 'r_type' | 'query_match' | 'category_match' | 'title_score'> {
@@ -75,9 +99,7 @@ function goalOptionKeys(goal: Goal): { label: string; text: string }[] {
 export function computeReward(goal: Goal, product: Product, selectedOptions: Record<string, string>, price: number): Reward {
   const type = typeReward(goal, product);
 
-  const title = product.Title.toLowerCase();
-  const bullets = product.BulletPoints.join(' ').toLowerCase();
-  const desc = product.Description.toLowerCase();
+  const { title, bullets, desc } = lowerText(product);
   const matched_attributes: string[] = [], missed_attributes: string[] = [];
   for (const g of goal.attributes) {
     const hit = product.Attributes.some((p) => tokenSetRatio(p, g) > 85) || title.includes(g) || bullets.includes(g) || desc.includes(g);

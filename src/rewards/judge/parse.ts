@@ -4,7 +4,7 @@
  * repair message can tell the judge exactly what to fix.
  */
 import type { ChatMessage } from '../../core/messages.js';
-import { extractJsonObject } from './json-extract.js';
+import { extractJson } from '../../llm/json-extract.js';
 
 export interface JudgeAnswer {
   /** 0-based strategist-turn indexes, sorted, unique. */
@@ -16,16 +16,18 @@ export interface JudgeAnswer {
 
 export type ParseResult = { ok: true; answer: JudgeAnswer } | { ok: false; problem: string; partial?: JudgeAnswer };
 
-const hasIndexes = (o: Record<string, unknown>) => 'indexes' in o || 'indices' in o;
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+const hasIndexes = (v: unknown) => isObject(v) && ('indexes' in v || 'indices' in v);
 
 /** Parse an answer for a trajectory with `n` numbered strategies. Invalid numbers make it not ok (but partial). */
 export function parseJudgeAnswer(text: string, n: number): ParseResult {
-  const obj = extractJsonObject(text, hasIndexes);
-  if (!obj) {
-    return extractJsonObject(text)
+  const found = extractJson(text, { accept: hasIndexes });
+  if (!found.ok) {
+    return extractJson(text).ok
       ? { ok: false, problem: 'the JSON object has no "indexes" field' }
       : { ok: false, problem: 'the answer contains no JSON object' };
   }
+  const obj = found.value as Record<string, unknown>;
   const raw = obj.indexes ?? obj.indices;
   if (!Array.isArray(raw)) return { ok: false, problem: '"indexes" must be a list of strategy numbers' };
   const picked = new Set<number>();
