@@ -20,18 +20,12 @@ import { parseShard } from '../../rollout/scheduler.js';
 import { mergeRuns } from '../../store/merge.js';
 import { ensureRunDir, runDir } from '../../store/run-dir.js';
 import { RunStore } from '../../store/run-store.js';
+import type { AlfworldSuiteOptions } from '../../eval/suites/alfworld.js';
+import type { WebshopSuiteOptions } from '../../eval/suites/webshop.js';
 
-export interface SuiteOptions {
-  split?: string;
-  limit?: number;
-  types?: string[];
-  data?: string;
-  seed: number;
-  example: boolean;
-  order?: 'reference' | 'sorted' | 'shuffle';
-}
+/** What the eval command hands to a suite builder: the union of the suites' options. */
+export type SuiteOptions = AlfworldSuiteOptions & WebshopSuiteOptions;
 
-/** Benchmarks `epo eval` knows; each builds its suite (tasks of the split, env, prompts, examples), loaded on demand. */
 export const suites: Record<string, { describe: string; build(o: SuiteOptions): Promise<Suite<any>> }> = {
   alfworld: {
     describe: 'ALFWorld text household games (success overall and per task type)',
