@@ -7,6 +7,7 @@ import { datasetDir } from '../../data/dir.js';
 import {
   ROOM_TYPES, TASK_TYPES, checkOptions, writeSet, type GenerateOptions, type GrammarVariant, type RoomType, type TaskType,
 } from '../../envs/alfworld/generator/index.js';
+import { intFlag } from './num.js';
 
 /** Short names accepted by --types besides the official ones. */
 const ALIASES: Record<string, TaskType> = {
@@ -42,11 +43,7 @@ function parseRange(text: string): [number, number] {
   return [Number(m[1]), Number(m[2] ?? m[1])];
 }
 
-function intOption(text: string, where: string, min = 0): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min) throw new EpoError('BAD_INPUT', `expected an integer >= ${min}, got "${text}"`, { where });
-  return n;
-}
+const intOption = (text: string, where: string, min = 0): number => intFlag(text, where, min);
 
 /** An existing output folder is replaced only if it holds a set generated before (its manifest says so). */
 function clearOutput(out: string): void {

@@ -23,6 +23,7 @@ import { evaluateSotopiaEpisode, runSotopiaEpisode, type Seat, type SotopiaEvalu
 import { parseShard, runEpisodes, shardItems } from '../../rollout/scheduler.js';
 import { ensureRunDir, existingRunDir } from '../../store/run-dir.js';
 import { RunStore } from '../../store/run-store.js';
+import { intFlag, numberFlag } from './num.js';
 
 interface EvalOptions {
   tasks: string;
@@ -48,16 +49,8 @@ interface EvalOptions {
   shard?: string;
 }
 
-const int = (v: string, flag: string, min = 0): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new EpoError('BAD_INPUT', `${flag} must be an integer ≥ ${min}, got "${v}"`, { where: flag });
-  return n;
-};
-const num = (v: string, flag: string): number => {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new EpoError('BAD_INPUT', `${flag} must be a number ≥ 0, got "${v}"`, { where: flag });
-  return n;
-};
+const int = intFlag;
+const num = (v: string, flag: string): number => numberFlag(v, flag, 0);
 
 function loadData(set: TaskSet, dir?: string): SotopiaData {
   if (set === 'builtin') return builtinSotopia();

@@ -20,6 +20,7 @@ import { parseShard } from '../../rollout/scheduler.js';
 import { mergeRuns } from '../../store/merge.js';
 import { ensureRunDir, runDir } from '../../store/run-dir.js';
 import { RunStore } from '../../store/run-store.js';
+import { parseNumber } from './num.js';
 import type { AlfworldSuiteOptions } from '../../eval/suites/alfworld.js';
 import type { WebshopSuiteOptions } from '../../eval/suites/webshop.js';
 
@@ -65,14 +66,8 @@ interface EvalFlags {
   quiet?: boolean;
 }
 
-const num = (v: string | undefined, flag: string, opts: { int?: boolean; min?: number } = {}): number | undefined => {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || (opts.int && !Number.isInteger(n)) || (opts.min !== undefined && n < opts.min)) {
-    throw new EpoError('BAD_INPUT', `${flag} must be ${opts.int ? 'a whole number' : 'a number'}${opts.min !== undefined ? ` ≥ ${opts.min}` : ''}, got "${v}"`, { where: flag });
-  }
-  return n;
-};
+const num = (v: string | undefined, flag: string, opts: { int?: boolean; min?: number } = {}): number | undefined =>
+  parseNumber(flag, v, { integer: opts.int, min: opts.min });
 
 export function registerEval(program: Command): void {
   // `eval` is shared with other benchmarks (e.g. SOTOPIA), whichever registers first creates it

@@ -4,19 +4,12 @@ import { writeFileSync } from 'node:fs';
 import { EpoError } from '../../core/errors.js';
 import { createLogger } from '../../core/log.js';
 import { registerLocalBackend } from '../../model/register.js';
+import { intFlag, numberFlag } from './num.js';
 
 registerLocalBackend();
 
-const int = (v: string, flag: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new EpoError('BAD_INPUT', `must be a whole number ≥ 0, got "${v}"`, { where: flag });
-  return n;
-};
-const real = (v: string, flag: string): number => {
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new EpoError('BAD_INPUT', `must be a number, got "${v}"`, { where: flag });
-  return n;
-};
+const int = (v: string, flag: string): number => intFlag(v, flag);
+const real = (v: string, flag: string): number => numberFlag(v, flag);
 
 async function openLocal(spec: string) {
   const { localOptionsFromSpec } = await import('../../model/chat-model.js');
