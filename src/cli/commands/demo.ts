@@ -26,6 +26,17 @@ export function interruptible(): { signal: AbortSignal; dispose(): void } {
   return { signal: ctrl.signal, dispose: () => { process.off('SIGINT', a); process.off('SIGTERM', b); } };
 }
 
+/** `--next 1=http://…#m` flags → { 1: 'http://…#m' }. */
+export function parseNext(flags: readonly string[]): Record<number, string> {
+  const next: Record<number, string> = {};
+  for (const kv of flags) {
+    const m = /^(\d+)=(.+)$/.exec(kv);
+    if (!m) throw new EpoError('BAD_INPUT', `expected <iteration>=<spec>, got "${kv}"`, { where: '--next' });
+    next[Number(m[1])] = m[2];
+  }
+  return next;
+}
+
 export function registerDemo(program: Command): void {
   const d = DEMO_DEFAULTS;
   program.command('demo')
@@ -39,10 +50,11 @@ export function registerDemo(program: Command): void {
     .option('--workers <n>', 'worker threads for the built-in strategist (one core each)', String(d.workers))
     .option('--strategist <spec>', 'a real strategist instead of the built-in one (e.g. http://127.0.0.1:8000/v1#m or local:DIR)')
     .option('--actor <spec>', 'a real actor instead of the rule-based one (it gets the available actions)')
+    .option('--next <iteration=spec>', 'with a --strategist trained outside: the served checkpoint of an iteration (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--run <name>', 'run name (folder under runs/)', d.run)
     .option('--seed <n>', 'seed', String(d.seed))
     .option('--concurrency <n>', 'episodes in flight', String(d.concurrency))
-    .action(async (f: Record<string, string | undefined> & { pretrain?: boolean }) => {
+    .action(async (f: Record<string, string | undefined> & { pretrain?: boolean; next?: string[] }) => {
       const int = (flag: string, v: string | undefined, min = 1) => parseNumber(flag, v, { integer: true, min })!;
       const run = f.run ?? d.run;
       const log = createLogger({ file: ensureRunDir(run).log, level: 'warn' }, { run });
@@ -51,10 +63,11 @@ export function registerDemo(program: Command): void {
         const s = await runDemo({
           ...d, run, iterations: int('--iterations', f.iterations, 0), episodes: int('--episodes', f.episodes), evalTasks: int('--eval-tasks', f.evalTasks),
           trainTasks: int('--train-tasks', f.trainTasks), seed: int('--seed', f.seed, 0), concurrency: int('--concurrency', f.concurrency),
-          workers: int('--workers', f.workers), pretrain: Boolean(f.pretrain), start: f.start,
+          workers: int('--workers', f.workers), pretrain: Boolean(f.pretrain), start: f.start, next: parseNext(f.next ?? []),
           strategist: f.strategist, actor: f.actor, log, signal: stop.signal, onLine: (l) => process.stderr.write(`${l}\n`),
         });
         process.stdout.write(`${formatDemoTable(s)}\nsummary: runs/${run}/summary.json · chart: runs/${run}/report.html\n`);
+        if (s.waiting) process.stdout.write('waiting for a checkpoint trained outside: see the command above, then re-run with --next <iteration>=<spec>\n');
       } finally { stop.dispose(); }
     });
 }

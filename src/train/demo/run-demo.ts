@@ -58,6 +58,8 @@ export interface DemoOptions {
   /** Real models instead of the built-in ones. */
   strategist?: string;
   actor?: string;
+  /** For a strategist trained outside: the served checkpoint of each iteration (see selfplay.ts). */
+  next?: Record<number, string>;
   log?: Logger;
   signal?: AbortSignal;
   onLine?(line: string): void;
@@ -73,6 +75,8 @@ export interface DemoRow { iteration: number; strategist: string; successes: num
 
 export interface DemoSummary {
   run: string;
+  /** The loop stopped to wait for a checkpoint trained outside (re-run with `next`). */
+  waiting: boolean;
   rows: DemoRow[];
   improvement: { from: number; to: number; difference: number; /** 95% interval of the difference (Newcombe, from the Wilson intervals). */ lo: number; hi: number };
   wallSeconds: number;
@@ -145,7 +149,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
         }
         return { model, ref: { spec, temperature: 1, maxTokens: 24 } };
       },
-      rule: makeRule('discounted', { gamma: o.gamma }), iterations: o.iterations, episodes: o.episodes, trials: 1, window: 2,
+      next: o.next, rule: makeRule('discounted', { gamma: o.gamma }), iterations: o.iterations, episodes: o.episodes, trials: 1, window: 2,
       train: { epochs: o.epochs, lr: o.lr, batchSize: 8, accum: 1, warmupRatio: 0.1, saveEvery: 10, advantages: 'nonnegative' },
       concurrency: o.concurrency, maxSteps, showAdmissible: true, seed: o.seed, signal: o.signal, log,
       onEvent: (i, stage, msg) => { if (stage !== 'rollouts' && stage !== 'eval') say(`iteration ${i} ${stage}: ${msg}`); else if (msg.includes('held-out') || msg.includes('episodes,')) say(`iteration ${i} ${stage}: ${msg}`); },
@@ -156,14 +160,14 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
 
   // 4. summary, table, chart
   const wallSeconds = (Date.now() - t0) / 1000;
-  const summary = summarise(o, sp.state, strategist, actor.spec, setup, wallSeconds, trainSuite.dataVersion, evalSuite.dataVersion);
+  const summary = summarise(o, sp.state, strategist, actor.spec, setup, wallSeconds, trainSuite.dataVersion, evalSuite.dataVersion, sp.waiting);
   if (startDir) summary.start = { checkpoint: startDir, sha256: createHash('sha256').update(readFileSync(join(startDir, 'model.safetensors'))).digest('hex') };
   writeFileSync(join(dir.dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   writeFileSync(join(dir.dir, 'report.html'), renderReport(summary));
   return summary;
 }
 
-function summarise(o: DemoOptions, state: SelfPlayState, strategist: string, actor: string, setup: Record<string, number>, wallSeconds: number, trainVersion: string, evalVersion: string): DemoSummary {
+function summarise(o: DemoOptions, state: SelfPlayState, strategist: string, actor: string, setup: Record<string, number>, wallSeconds: number, trainVersion: string, evalVersion: string, waiting: boolean): DemoSummary {
   let cumulative = Object.values(setup).reduce((a, b) => a + b, 0);
   const rows: DemoRow[] = state.iterations.filter((r) => r.eval).map((r) => {
     const secs = Object.values(r.seconds).reduce((a, b) => a + (b ?? 0), 0);
@@ -174,7 +178,7 @@ function summarise(o: DemoOptions, state: SelfPlayState, strategist: string, act
   const improvement = first && last ? newcombe(first.successes, first.episodes, last.successes, last.episodes) : { from: NaN, to: NaN, difference: NaN, lo: NaN, hi: NaN };
   const { log: _l, signal: _s, onLine: _o, ...options } = o;
   return {
-    run: o.run, rows, improvement, wallSeconds, setupSeconds: setup, models: { strategist, actor }, seeds: { seed: o.seed },
+    run: o.run, waiting, rows, improvement, wallSeconds, setupSeconds: setup, models: { strategist, actor }, seeds: { seed: o.seed },
     dataVersion: { train: trainVersion, eval: evalVersion }, codeVersion: codeVersion(), options,
   };
 }
