@@ -5,7 +5,7 @@
  * keeps the tasks at positions from ≤ k < to of the set in its file order (`all:0-300`, `builtin:3-5`; `:<from>-`
  * runs to the end). The resolved tasks carry their scenario and characters, so episodes need nothing else.
  */
-import { EpoError } from '../../core/errors.js';
+import { EpoError, isEpoError } from '../../core/errors.js';
 import { dataDir, datasetDir } from '../../data/dir.js';
 import { builtinSotopia, loadSotopia, loadSotopiaExtra, tasksOf, type SotopiaData, type TaskSet } from './data.js';
 import type { Character, Combo, Scenario } from './profiles.js';
@@ -56,7 +56,11 @@ export function loadTaskSet(set: TaskSet, dir?: string): SotopiaData {
 /** Resolve a spec against the data (`dir`: the SOTOPIA folder, default the installed copy). */
 export function selectTasks(text: string, where: string, dir?: string): SotopiaTaskSelection {
   const spec = parseTaskSpec(text, where);
-  const data = loadTaskSet(spec.set, dir);
+  let data: SotopiaData;
+  try { data = loadTaskSet(spec.set, dir); } catch (e) {
+    if (!isEpoError(e, 'MISSING_DATA')) throw e;
+    throw new EpoError('MISSING_DATA', `${where} ${text}: no SOTOPIA data at ${e.where ?? dir}; run \`epo data install sotopia [--from DIR]\` (extra needs a folder install) and pass its folder with --data, or use builtin[:FROM-TO] offline`, { where });
+  }
   const all = tasksOf(data, spec.set);
   if (spec.from >= all.length) throw new EpoError('BAD_INPUT', `"${text}" starts at task ${spec.from} but the set has ${all.length} tasks`, { where });
   const combos = all.slice(spec.from, spec.to);
