@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { scriptedSotopiaModel } from '../src/agents/sotopia/scripted.js';
 import { ACTION_TYPES } from '../src/envs/sotopia/episode-rules.js';
 import { selectTasks } from '../src/envs/sotopia/task-spec.js';
+import { createModel } from '../src/llm/create.js';
 import type { ChatModel } from '../src/llm/model.js';
 import { scriptedModel } from '../src/llm/scripted.js';
 import { initBackend, initModel, LocalChatModel, loadCheckpoint, makeConfig, saveCheckpoint, SPECIAL, SPECIAL_TOKENS, trainBpe } from '../src/model/index.js';
@@ -46,23 +47,26 @@ function counted(inner: ChatModel, hook?: (prompt: string) => void): ChatModel &
   return m;
 }
 
-interface Setup { options: SelfPlayOptions; actor: ChatModel & { calls: number }; judge: ChatModel & { calls: number } }
+interface Setup { options: SelfPlayOptions; actor: ChatModel & { calls: number }; judge: ChatModel & { calls: number }; evaluator: ChatModel & { calls: number } }
 
-function setup(run: string, extra: Partial<SelfPlayOptions> = {}, judgeHook?: (prompt: string) => void): Setup {
-  const models = new Map<string, LocalChatModel>();
+function setup(run: string, extra: Partial<SelfPlayOptions> = {}, judgeHook?: (prompt: string) => void, evaluatorHook?: (prompt: string) => void): Setup {
+  const models = new Map<string, ChatModel>();
   const actor = counted(scriptedSotopiaModel({}, 'scripted:sotopia'));
   const judge = counted(scriptedModel((req) => scriptedJudgeAnswer(req.messages.at(-1)?.content ?? '', 'first'), { spec: JUDGE }), judgeHook);
+  const evaluator = counted(scriptedSotopiaModel({ goal: 6 }, 'scripted:sotopia?goal=6'), evaluatorHook);
   const arena = sotopiaArena({
     train: selectTasks('builtin:0-3', '--train-tasks'), eval: selectTasks('builtin:3-5', '--eval-tasks'),
-    actor, evaluator: scriptedSotopiaModel({ goal: 6 }, 'scripted:sotopia?goal=6'), rules: { maxTurns: MAX_TURNS, maxStale: 2, actionTypes: ACTION_TYPES }, concurrency: 2,
+    actor, evaluator, rules: { maxTurns: MAX_TURNS, maxStale: 2, actionTypes: ACTION_TYPES }, concurrency: 2,
   });
   return {
-    actor, judge,
+    actor, judge, evaluator,
     options: {
       run, runsRoot: root, arena, strategist: `local:${start}`,
       makeStrategist(spec, stage) {
         let m = models.get(spec);
-        if (!m) { const ck = loadCheckpoint(spec.slice('local:'.length)); m = new LocalChatModel(spec, ck.model, ck.tokenizer, { maxTokens: 6 }); models.set(spec, m); }
+        if (!m && !spec.startsWith('local:')) m = createModel(spec); // served strategists (the outside-training path)
+        if (!m) { const ck = loadCheckpoint(spec.slice('local:'.length)); m = new LocalChatModel(spec, ck.model, ck.tokenizer, { maxTokens: 6 }); }
+        models.set(spec, m);
         return { model: m, ref: { spec, temperature: stage === 'rollouts' ? 1 : 0.7, maxTokens: 6 } };
       },
       judge, rule: makeRule('reference'), iterations: 1, episodes: 4,
@@ -123,6 +127,24 @@ describe('SOTOPIA self-play (built-in tasks, micro local strategist)', () => {
     }
   }, 60_000);
 
+  it('a served strategist stops for outside training with both seats in the LLaMA-Factory export, then continues with --next', async () => {
+    const served = 'scripted:sotopia';
+    const first = setup('outside', { strategist: served });
+    const r1 = await selfPlay(first.options);
+    expect(r1.waiting).toBe(true);
+    expect(r1.state.iterations[1].train).toMatchObject({ waiting: expect.stringContaining('llamafactory-cli train') });
+    const sharegpt = JSON.parse(readFileSync(join(root, 'outside', 'it1-dataset', 'epo_it1.json'), 'utf8'));
+    // 4 episodes on 3 tasks: the task drawn twice gives the same chats (a scripted strategist), dropped as duplicates
+    const seats = readFileSync(join(root, 'outside', 'it1-dataset', 'train.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).seat);
+    expect(seats.sort()).toEqual([0, 0, 0, 1, 1, 1]);
+    expect(sharegpt).toHaveLength(6);
+    const again = setup('outside', { strategist: served, next: { 1: 'scripted:sotopia?leave=2' } });
+    const r2 = await selfPlay(again.options);
+    expect(r2.waiting).toBe(false);
+    expect(again.actor.calls).toBe(2 * MAX_TURNS); // only the held-out episodes of the served checkpoint
+    expect(r2.state.iterations[1]).toMatchObject({ strategist: 'scripted:sotopia?leave=2', eval: { episodes: 2, metric: 'goal' } });
+  });
+
   it('refuses --judge env: SOTOPIA has no environment progress', async () => {
     const { options } = setup('env-judge', { judge: 'env' });
     await expect(selfPlay(options)).rejects.toMatchObject({ code: 'BAD_INPUT', where: '--judge' });
@@ -151,6 +173,39 @@ describe('SOTOPIA self-play: kill and resume', () => {
     const after = finishedAt('kill-rollouts', 'it1-rollouts');
     expect(Object.keys(after)).toHaveLength(4);
     for (const [id, at] of Object.entries(before)) expect(after[id]).toBe(at);
+  }, 60_000);
+
+  it('a loop killed in the held-out evaluation resumes it without replaying stored episodes', async () => {
+    const ctrl = new AbortController();
+    const first = setup('kill-eval', { signal: ctrl.signal, onEvent: (i, s) => { if (i === 1 && s === 'eval') ctrl.abort(); } });
+    await expect(selfPlay(first.options)).rejects.toThrow(/stopped/);
+    const before = finishedAt('kill-eval', 'it1-eval');
+    expect(Object.keys(before).length).toBeGreaterThanOrEqual(1);
+    const again = setup('kill-eval');
+    const r = await selfPlay(again.options);
+    expect(r.state.iterations[1].eval).toMatchObject({ episodes: 2, rate: { n: 4, mean: 0.6 } });
+    expect(again.actor.calls).toBe((2 - Object.keys(before).length) * MAX_TURNS);
+    expect(again.judge.calls).toBe(0);
+    const after = finishedAt('kill-eval', 'it1-eval');
+    for (const [id, at] of Object.entries(before)) expect(after[id]).toBe(at);
+  }, 60_000);
+
+  it('episodes the evaluator could not score stop the loop and are scored on re-run without replaying their dialogue', async () => {
+    const down = setup('evaluator-down', {}, undefined, (prompt) => { if (/renew the lease/i.test(prompt)) throw new Error('evaluator endpoint down'); });
+    await expect(selfPlay(down.options)).rejects.toThrow(/the evaluator could not score \d+ episode\(s\), e\.g\. epo-task-rent-1/);
+    const stored = finishedAt('evaluator-down', 'it1-rollouts');
+    expect(Object.keys(stored)).toHaveLength(4);
+    const unscored = store('evaluator-down', 'it1-rollouts', (s) => [...s.episodes()].filter((e) => !e.outcome.evaluated).map((e) => e.id));
+    expect(unscored.length).toBeGreaterThan(0);
+    expect(unscored.every((id) => id.startsWith('epo-task-rent-1'))).toBe(true);
+
+    const again = setup('evaluator-down', { onStageStart: (_i, s) => { if (s === 'labels') expect(again.actor.calls).toBe(0); } });
+    const r = await selfPlay(again.options);
+    expect(r.state.iterations[1].rollouts).toEqual({ episodes: 4, success: 0, meanReward: 0.6 });
+    // rollouts: one evaluator call per unscored episode; then the 2 held-out episodes of iteration 1
+    expect(again.evaluator.calls).toBe(unscored.length + 2);
+    const after = finishedAt('evaluator-down', 'it1-rollouts');
+    for (const [id, at] of Object.entries(stored)) if (!unscored.includes(id)) expect(after[id]).toBe(at);
   }, 60_000);
 
   it('a loop killed in labels, and one whose judge failed on an episode, relabel only what is missing', async () => {
