@@ -8,12 +8,13 @@ import type { Command } from 'commander';
 import { EpoError } from '../../core/errors.js';
 import { createLogger } from '../../core/log.js';
 import type { ModelRef } from '../../core/episode.js';
+import { datasetDir } from '../../data/dir.js';
 import { createModel } from '../../llm/create.js';
 import { makeRule, RULE_NAMES } from '../../rewards/returns.js';
 import { ensureRunDir } from '../../store/run-dir.js';
 import { formatEstimate } from '../../eval/stats.js';
 import '../../agents/sotopia/scripted.js'; // registers scripted:sotopia
-import { ACTION_TYPES } from '../../envs/sotopia/episode-rules.js';
+import { ACTION_TYPES, EPO_ACTION_TYPES } from '../../envs/sotopia/episode-rules.js';
 import { selectTasks, sharedTasks } from '../../envs/sotopia/task-spec.js';
 import type { Arena } from '../../train/arena.js';
 import { selfPlay, type SelfPlayOptions } from '../../train/selfplay.js';
@@ -27,7 +28,7 @@ import { parseNumber } from './num.js';
 interface Flags {
   env: string; strategist: string; actor: string; partner?: string; evaluator?: string; judge: string; iterations: string; episodes: string; trials: string;
   trainTasks?: string; evalTasks?: string; evalLimit?: string; run: string; rule: string; gamma?: string; window: string;
-  epochs: string; maxLen?: string; lr: string; batchSize: string; accum: string; kl: string; advantages: string; concurrency: string; maxSteps?: string; maxTurns?: string;
+  epochs: string; maxLen?: string; lr: string; batchSize: string; accum: string; kl: string; advantages: string; concurrency: string; maxSteps?: string; maxTurns?: string; actionTypes?: string;
   temperature: string; evalTemperature: string; actorTemperature?: string; maxTokens: string; seed: string; showAdmissible?: boolean; next: string[]; data?: string;
 }
 
@@ -46,7 +47,7 @@ function checkCombos(f: Flags): void {
       if (!v) throw new EpoError('BAD_INPUT', `${flag} is required for SOTOPIA: a task set (builtin, all, hard, extra) with an optional slice, e.g. --train-tasks builtin:0-3 --eval-tasks builtin:3-5 offline, or --train-tasks extra --eval-tasks hard`, { where: flag });
     }
   } else {
-    for (const [flag, v] of [['--partner', f.partner], ['--evaluator', f.evaluator], ['--max-turns', f.maxTurns], ['--actor-temperature', f.actorTemperature]] as const) only(flag, v, 'sotopia');
+    for (const [flag, v] of [['--partner', f.partner], ['--evaluator', f.evaluator], ['--max-turns', f.maxTurns], ['--action-types', f.actionTypes], ['--actor-temperature', f.actorTemperature]] as const) only(flag, v, 'sotopia');
   }
 }
 
@@ -67,18 +68,21 @@ async function buildSuiteArena(f: Flags, n: N, seed: number, maxTokens: number, 
 
 /** SOTOPIA: task selections, actor (and partner), evaluator (default: the judge). */
 function buildSotopiaArena(f: Flags, n: N, log: ReturnType<typeof createLogger>): Arena {
-  const train = selectTasks(f.trainTasks!, '--train-tasks', f.data);
-  const held = selectTasks(f.evalTasks!, '--eval-tasks', f.data);
+  const folder = f.data ? datasetDir('sotopia', f.data) : undefined;
+  const train = selectTasks(f.trainTasks!, '--train-tasks', folder);
+  const held = selectTasks(f.evalTasks!, '--eval-tasks', folder);
   const limit = n('--eval-limit', f.evalLimit, { integer: true, min: 1 });
   const evalSet = limit ? { ...held, spec: `${held.spec} (first ${limit})`, tasks: held.tasks.slice(0, limit) } : held;
   const shared = sharedTasks(train, evalSet);
   if (shared.length) log.warn(`${shared.length} held-out task(s) are also training tasks (e.g. ${shared[0]}): the evaluation is not on unseen tasks`);
   const concurrency = n('--concurrency', f.concurrency, { integer: true, min: 1 })!;
+  const actions = f.actionTypes ?? 'full';
+  if (actions !== 'full' && actions !== 'epo') throw new EpoError('BAD_INPUT', `--action-types must be full or epo, got "${actions}"`, { where: '--action-types' });
   const make = (spec: string) => createModel(spec, { logger: log, concurrency: Math.max(8, concurrency) });
   const actor = make(f.actor);
   return sotopiaArena({
     train, eval: evalSet, actor, partner: f.partner && f.partner !== f.actor ? make(f.partner) : undefined, evaluator: make(f.evaluator ?? f.judge),
-    rules: { maxTurns: n('--max-turns', f.maxTurns ?? '20', { integer: true, min: 1 })!, maxStale: 2, actionTypes: ACTION_TYPES },
+    rules: { maxTurns: n('--max-turns', f.maxTurns ?? '20', { integer: true, min: 1 })!, maxStale: 2, actionTypes: actions === 'epo' ? EPO_ACTION_TYPES : ACTION_TYPES },
     sampling: { actorTemperature: n('--actor-temperature', f.actorTemperature ?? '0.7', { min: 0 }) }, concurrency,
   });
 }
@@ -112,13 +116,14 @@ export function registerSelfplay(program: Command): void {
     .option('--concurrency <n>', 'episodes in flight', '16')
     .option('--max-steps <n>', 'step limit per episode (ALFWorld/WebShop)')
     .option('--max-turns <n>', 'SOTOPIA: turns per episode, both seats together (default 20)')
+    .option('--action-types <set>', 'SOTOPIA: full (none, speak, non-verbal communication, action, leave; default) or epo (none, speak, leave, as the reference fork)')
     .option('--temperature <x>', 'strategist sampling temperature in rollouts', '1')
     .option('--eval-temperature <x>', 'strategist sampling temperature in evaluations', '0.7')
     .option('--actor-temperature <x>', 'SOTOPIA: actor sampling temperature (default 0.7; ALFWorld/WebShop actors run at 0)')
     .option('--max-tokens <n>', 'token budget per call (SOTOPIA: strategist calls; the actor keeps its JSON budget)', '128')
     .option('--show-admissible', 'offer the available actions to the actor (needed by scripted:rule-actor)')
     .option('--next <iteration=spec>', 'the served checkpoint of an iteration trained outside (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .option('--data <dir>', 'data root (SOTOPIA: the SOTOPIA folder; default the installed copy)')
+    .option('--data <dir>', 'data root holding alfworld/, webshop/ and sotopia/ (default: EPO_DATA_DIR or ~/.cache/epo/data)')
     .option('--seed <n>', 'seed', '0')
     .action(async (f: Flags) => {
       if (f.env !== 'sotopia' && !suites[f.env]) throw new EpoError('BAD_INPUT', `--env must be alfworld, webshop or sotopia, got "${f.env}"`, { where: '--env' });

@@ -59,7 +59,7 @@ export function selectTasks(text: string, where: string, dir?: string): SotopiaT
   let data: SotopiaData;
   try { data = loadTaskSet(spec.set, dir); } catch (e) {
     if (!isEpoError(e, 'MISSING_DATA')) throw e;
-    throw new EpoError('MISSING_DATA', `${where} ${text}: no SOTOPIA data at ${e.where ?? dir}; run \`epo data install sotopia [--from DIR]\` (extra needs a folder install) and pass its folder with --data, or use builtin[:FROM-TO] offline`, { where });
+    throw new EpoError('MISSING_DATA', `${where} ${text}: no SOTOPIA data at ${e.where ?? dir}; run \`epo data install sotopia [--from DIR]\` (extra needs a folder install) (or pass the data root with --data), or use builtin[:FROM-TO] offline`, { where });
   }
   const all = tasksOf(data, spec.set);
   if (spec.from >= all.length) throw new EpoError('BAD_INPUT', `"${text}" starts at task ${spec.from} but the set has ${all.length} tasks`, { where });
