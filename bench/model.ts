@@ -14,7 +14,7 @@ import { createRng } from '../src/core/random.js';
 import { SPECIAL_TOKENS } from '../src/model/tokenizer/chat.js';
 
 const quick = process.argv.includes('--quick');
-const VOCAB: Record<ModelSize, number> = { tiny: 2048, small: 4096 };
+const VOCAB: Record<ModelSize, number> = { micro: 512, tiny: 2048, small: 4096 };
 const mb = (b: number) => Math.round(b / 2 ** 20);
 
 function trainSpeed(model: LlamaModel, batch: number, seqLen: number, steps: number): number {
@@ -53,11 +53,11 @@ console.log(`backend ${backend}; load average ${(await import('node:os')).loadav
 const wordRng = createRng(5);
 const words = Array.from({ length: 30000 }, () => Array.from({ length: 2 + wordRng.int(8) }, () => String.fromCharCode(97 + wordRng.int(26))).join(''));
 const tok = trainBpe([words.join(' ')], VOCAB.small, SPECIAL_TOKENS);
-for (const size of ['tiny', 'small'] as ModelSize[]) {
+for (const size of ['micro', 'tiny', 'small'] as ModelSize[]) {
   const cfg = makeConfig({ vocab_size: VOCAB[size], ...SIZES[size] }, { bos: 0, eos: 1, pad: 2 });
   const model = initModel(cfg, 1);
   const params = countParams(cfg);
-  const [tb, tl, ts] = size === 'tiny' ? [8, 256, quick ? 2 : 4] : [4, 256, quick ? 1 : 2];
+  const [tb, tl, ts] = size === 'small' ? [4, 256, quick ? 1 : 2] : [8, 256, quick ? 2 : 4];
   const train = trainSpeed(model, tb, tl, ts);
   const gen1 = await genSpeed(model, tok, 1, quick ? 16 : 48);
   const gen32 = await genSpeed(model, tok, 32, quick ? 8 : 24);

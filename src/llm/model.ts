@@ -47,6 +47,8 @@ export interface ChatModel {
   complete(req: CompletionRequest): Promise<CompletionResult>;
   /** Incremental text; backends without streaming may omit it (the server then sends one chunk). */
   stream?(req: CompletionRequest): AsyncIterable<string>;
+  /** Release what the model holds (worker threads, sockets); backends with nothing to release omit it. */
+  close?(): Promise<void>;
 }
 
 export type Middleware = (model: ChatModel) => ChatModel;

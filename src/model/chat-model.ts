@@ -2,7 +2,7 @@
  * The built-in model behind the project's `ChatModel` interface (spec `local:<checkpoint dir>`), so agents, judges
  * and `epo serve` drive it exactly like any other LLM. Concurrent requests are batched: requests that arrive while
  * a batch is generating wait and then run together (up to `maxBatch` rows), each with its own sampling parameters.
- * Spec options: `local:DIR?top_k=50&max_batch=32&max_tokens=256`.
+ * Spec options: `local:DIR?top_k=50&max_batch=32&max_tokens=256&seed=0&workers=2`.
  */
 import { EpoError } from '../core/errors.js';
 import { deriveSeed } from '../core/random.js';
@@ -14,6 +14,7 @@ import { generate, type GenerateRequest, type GenerateResult } from './generate.
 import type { LlamaModel } from './llama.js';
 import type { BpeTokenizer } from './tokenizer/bpe.js';
 import { tokenizeChat } from './tokenizer/chat.js';
+import { WorkerPoolChatModel } from './worker-pool.js';
 
 export interface LocalModelOptions {
   topK?: number;
@@ -22,6 +23,8 @@ export interface LocalModelOptions {
   maxTokens?: number;
   /** Base of the seeds of requests that carry none (each such request gets the next derived seed). */
   seed?: number;
+  /** Worker threads, each with its own copy of the model (worker-pool.ts); 1 runs in this thread. */
+  workers?: number;
 }
 
 interface Pending {
@@ -139,7 +142,7 @@ export function localOptionsFromSpec(spec: string): { dir: string; opts: LocalMo
   const s = parseModelSpec(spec);
   if (s.kind !== 'local') throw new EpoError('BAD_SPEC', `expected a local:<dir> spec, got "${spec}"`, { where: spec });
   const o = s.options;
-  return { dir: s.path, opts: { topK: num(o.top_k, 'top_k', spec), maxBatch: num(o.max_batch, 'max_batch', spec), maxTokens: num(o.max_tokens, 'max_tokens', spec), seed: num(o.seed, 'seed', spec) } };
+  return { dir: s.path, opts: { topK: num(o.top_k, 'top_k', spec), maxBatch: num(o.max_batch, 'max_batch', spec), maxTokens: num(o.max_tokens, 'max_tokens', spec), seed: num(o.seed, 'seed', spec), workers: num(o.workers, 'workers', spec) } };
 }
 
 /**
@@ -148,6 +151,9 @@ export function localOptionsFromSpec(spec: string): { dir: string; opts: LocalMo
  */
 export function createLocalChatModel(spec: string): ChatModel {
   const { dir, opts } = localOptionsFromSpec(spec);
+  const workers = opts.workers ?? 1;
+  if (!Number.isInteger(workers) || workers < 1) throw new EpoError('BAD_SPEC', `workers must be a whole number ≥ 1, got ${workers}`, { where: spec });
+  if (workers > 1) return new WorkerPoolChatModel(spec, dir, workers, opts);
   let loaded: Promise<ChatModel> | undefined;
   const get = () => (loaded ??= loadLocalChatModel(dir, opts, spec));
   return {

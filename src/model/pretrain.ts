@@ -83,6 +83,7 @@ export interface PretrainOptions {
 }
 
 export const PRETRAIN_DEFAULTS: Record<ModelSize, Omit<PretrainOptions, 'corpus' | 'size' | 'out' | 'log' | 'resume' | 'maxMinutes'>> = {
+  micro: { steps: 600, seqLen: 256, batchSize: 8, accum: 1, lr: 5e-3, warmupRatio: 0.05, minLrRatio: 0.1, weightDecay: 0.1, clip: 1, seed: 1, vocabSize: 512, saveEvery: 200, logEvery: 10 },
   tiny: { steps: 600, seqLen: 256, batchSize: 8, accum: 1, lr: 3e-3, warmupRatio: 0.05, minLrRatio: 0.1, weightDecay: 0.1, clip: 1, seed: 1, vocabSize: 2048, saveEvery: 200, logEvery: 10 },
   small: { steps: 1000, seqLen: 256, batchSize: 8, accum: 2, lr: 1e-3, warmupRatio: 0.05, minLrRatio: 0.1, weightDecay: 0.1, clip: 1, seed: 1, vocabSize: 4096, saveEvery: 100, logEvery: 10 },
 };

@@ -12,6 +12,7 @@ export function localBackend(spec: string): ChatModel {
     spec,
     complete: async (req) => (await get()).complete(req),
     stream: async function* (req) { yield* (await get()).stream!(req); },
+    close: async () => { if (model) await (await model).close?.(); },
   };
 }
 

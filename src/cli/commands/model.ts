@@ -26,7 +26,7 @@ export function registerModel(program: Command): void {
   cmd.command('pretrain')
     .description('train a model from scratch (byte-level BPE tokenizer + Llama decoder) on a corpus by next-token prediction')
     .requiredOption('--corpus <file>', 'JSON lines of chats ({"messages": [...]}) or {"text": ...}, or a plain text file')
-    .option('--size <size>', 'tiny (~1 M parameters) or small (~14 M)', 'tiny')
+    .option('--size <size>', 'micro (~0.13 M parameters), tiny (~1 M) or small (~14 M)', 'tiny')
     .requiredOption('--out <dir>', 'checkpoint folder (Hugging Face layout)')
     .option('--steps <n>', 'optimizer steps (default: per size)')
     .option('--seq-len <n>', 'tokens per training window')
@@ -40,7 +40,7 @@ export function registerModel(program: Command): void {
     .action(async (o: Record<string, string | boolean | undefined>) => {
       const { pretrain, PRETRAIN_DEFAULTS } = await import('../../model/pretrain.js');
       const size = o.size as string;
-      if (size !== 'tiny' && size !== 'small') throw new EpoError('BAD_INPUT', `size must be tiny or small, got "${size}"`, { where: '--size' });
+      if (size !== 'micro' && size !== 'tiny' && size !== 'small') throw new EpoError('BAD_INPUT', `size must be micro, tiny or small, got "${size}"`, { where: '--size' });
       const d = PRETRAIN_DEFAULTS[size];
       const r = await pretrain({
         ...d,

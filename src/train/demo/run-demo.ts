@@ -1,36 +1,33 @@
 /**
  * `epo demo`: the whole EPO loop offline on the built-in model, in minutes on a laptop CPU.
- *   1. generate household games (train, corpus and held-out sets; "put X on/in Y", few places, all open);
- *   2. a noisy teacher strategist plays the corpus games through the normal rollout loop; a tiny built-in strategist
- *      is trained from scratch to imitate its chats (strategist tokens only), so it starts as a weak, noisy imitation;
+ *   1. generate household games (training and held-out sets; "put X on/in Y", few places, all open);
+ *   2. the starting strategist: the micro built-in model pretrained to imitate a noisy teacher (shipped in
+ *      assets/demo/strategist-0, or built on the spot with `pretrain`; see start.ts);
  *   3. self-play: rollouts with the current strategist and the rule-based actor → environment-grounded process
  *      rewards → per-turn weights → EPO training in process → held-out evaluation, for N iterations;
  *   4. a table and an HTML chart of held-out success per iteration with Wilson 95% intervals, and summary.json.
- * Every step resumes: games and corpus are skipped when present, pretraining resumes from its checkpoint, self-play
- * resumes per stage. With --strategist/--actor specs, the same loop runs on real models.
+ * Every step resumes: games are skipped when present, pretraining resumes from its checkpoint, self-play resumes per
+ * stage. With --strategist/--actor specs, the same loop runs on real models.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { strategistChat, type ModelRef } from '../../core/episode.js';
+import type { ModelRef } from '../../core/episode.js';
+import { EpoError } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../core/log.js';
 import { deriveSeed } from '../../core/random.js';
 import { codeVersion } from '../../core/version.js';
-import { alfworldOutcome } from '../../eval/alfworld.js';
 import { wilson, type Estimate } from '../../eval/stats.js';
 import { writeSet } from '../../envs/alfworld/generator/index.js';
 import { createModel } from '../../llm/create.js';
-import { runEpisode } from '../../rollout/episode.js';
-import { runEpisodes } from '../../rollout/scheduler.js';
+import type { ChatModel } from '../../llm/model.js';
+import { parseModelSpec } from '../../llm/spec.js';
 import { makeRule } from '../../rewards/returns.js';
 import { ensureRunDir } from '../../store/run-dir.js';
-import { RunStore } from '../../store/run-store.js';
-import { initBackend, initModel, makeConfig, saveCheckpoint, SIZES, SPECIAL, SPECIAL_TOKENS, trainBpe } from '../../model/index.js';
-import { normaliseChat } from '../dataset.js';
-import { trainEpo, type TrainExample } from '../trainer.js';
 import { ruleActor } from '../../agents/rule-actor.js';
 import { selfPlay, type SelfPlayState } from '../selfplay.js';
-import { demoSuite } from './suite.js';
-import { teacherModel } from './teacher.js';
+import { demoSuite, GAME_KNOBS } from './suite.js';
+import { buildStartingStrategist, SHIPPED_STRATEGIST, START_DEFAULTS } from './start.js';
 import { renderReport } from './report.js';
 
 export interface DemoOptions {
@@ -41,13 +38,22 @@ export interface DemoOptions {
   episodes: number;
   evalTasks: number;
   trainTasks: number;
+  /** Build the starting strategist here (teacher corpus + imitation) instead of using the shipped one. */
+  pretrain: boolean;
+  /** A starting checkpoint folder other than the shipped one. */
+  start?: string;
   corpusEpisodes: number;
-  /** Share of random steps in the teacher's corpus. */
+  /** Share of aimless steps in the teacher's corpus (with `pretrain`). */
   noise: number;
-  /** Epochs of imitation pretraining on the teacher's chats. */
-  pretrainEpochs: number;
+  /** γ of the discounted return rule. */
+  gamma: number;
+  /** Epochs over each iteration's dataset. */
+  epochs: number;
+  lr: number;
   maxSteps: number;
   concurrency: number;
+  /** Worker threads for the built-in strategist's rollouts and evaluations (one core each). */
+  workers: number;
   seed: number;
   /** Real models instead of the built-in ones. */
   strategist?: string;
@@ -57,9 +63,10 @@ export interface DemoOptions {
   onLine?(line: string): void;
 }
 
-export const DEMO_DEFAULTS: Omit<DemoOptions, 'log' | 'signal' | 'onLine' | 'strategist' | 'actor'> = {
-  run: 'demo', iterations: 3, episodes: 64, evalTasks: 60, trainTasks: 300, corpusEpisodes: 300, noise: 0.3,
-  pretrainEpochs: 2, maxSteps: 10, concurrency: 16, seed: 1,
+export const DEMO_DEFAULTS: Omit<DemoOptions, 'log' | 'signal' | 'onLine' | 'strategist' | 'actor' | 'start'> = {
+  run: 'demo', iterations: 3, episodes: 64, evalTasks: 100, trainTasks: 300, pretrain: false,
+  corpusEpisodes: START_DEFAULTS.corpusEpisodes, noise: START_DEFAULTS.noise, gamma: 0.5, epochs: 4, lr: 3e-3,
+  maxSteps: 10, concurrency: 16, workers: 2, seed: 1,
 };
 
 export interface DemoRow { iteration: number; strategist: string; successes: number; episodes: number; rate: Estimate; trainSeconds: number; wallSeconds: number }
@@ -71,13 +78,14 @@ export interface DemoSummary {
   wallSeconds: number;
   setupSeconds: Record<string, number>;
   models: { strategist: string; actor: string };
+  /** The starting checkpoint and the SHA-256 of its weights (built-in strategist only). */
+  start?: { checkpoint: string; sha256: string };
   seeds: { seed: number };
   dataVersion: { train: string; eval: string };
   codeVersion: string;
   options: Omit<DemoOptions, 'log' | 'signal' | 'onLine'>;
 }
 
-const GAME_KNOBS = { types: { pick_and_place_simple: 1 }, receptacles: [4, 6] as [number, number], distractors: 0, closedShare: 0 };
 
 export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   const log = o.log ?? silentLogger;
@@ -93,7 +101,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   // 1. games
   const games = join(dir.dir, 'games');
   await timed('games', () => {
-    for (const [name, count, salt] of [['train', o.trainTasks, 'train'], ['eval', o.evalTasks, 'eval'], ['corpus', o.corpusEpisodes, 'corpus']] as const) {
+    for (const [name, count, salt] of [['train', o.trainTasks, 'train'], ['eval', o.evalTasks, 'eval']] as const) {
       if (!existsSync(join(games, name, 'manifest.json'))) writeSet(join(games, name), count, { seed: deriveSeed(o.seed, 'demo-games', salt) % 1_000_000, ...GAME_KNOBS });
     }
   });
@@ -105,71 +113,51 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   const actor = o.actor ? createModel(o.actor) : ruleActor();
   const actorRef: ModelRef = { spec: actor.spec, temperature: 0, maxTokens: 32 };
 
-  // 2. the starting strategist
+  // 2. the starting strategist: given, shipped, or built here
   let strategist = o.strategist;
+  let startDir: string | undefined;
   if (!strategist) {
-    const corpus = join(dir.dir, 'corpus.jsonl');
-    await timed('corpus', async () => {
-      if (existsSync(corpus)) return;
-      const cs = await demoSuite(join(games, 'corpus'), 'demo-corpus', maxSteps);
-      const storePath = join(dir.dir, 'corpus.sqlite');
-      const store = RunStore.open(storePath);
-      try {
-        const teacher = teacherModel(o.noise);
-        const setupE = { run: `${o.run}-corpus`, mode: 'epo' as const, prompts: cs.prompts, strategist: { model: teacher, ref: { spec: teacher.spec } }, actor: { model: actor, ref: actorRef }, maxSteps, showAdmissible: true, outcome: alfworldOutcome, codeVersion: codeVersion(), taskRecord: cs.taskRecord };
-        await runEpisodes(cs.tasks.map((task) => ({ id: `${task.id}#0`, task })), (it, signal) => runEpisode(setupE, { task: it.task, env: cs.makeEnv(), trial: 0, seed: deriveSeed(o.seed, 'corpus', it.task.id), signal }), store, { concurrency: 8, signal: o.signal, log });
-        const lines: string[] = [];
-        let wins = 0;
-        for (const e of store.episodes()) { lines.push(JSON.stringify({ messages: strategistChat(e) })); if (e.outcome.success) wins++; }
-        writeFileSync(corpus, lines.join('\n') + '\n');
-        say(`corpus: ${lines.length} teacher episodes (noise ${o.noise}), teacher success ${wins}/${lines.length}`);
-      } finally { store.close(); }
-    });
-    const ckpt = join(dir.dir, 'strategist-0');
-    await timed('pretrain', async () => {
-      // Imitation of the teacher's chats on the strategist's tokens only (the EPO loss with every weight 1): the
-      // model's capacity goes to the decisions, not to predicting observations.
-      const examples: TrainExample[] = readFileSync(corpus, 'utf8').split('\n').filter(Boolean).flatMap((line, i) => {
-        const c = normaliseChat(JSON.parse(line).messages);
-        return typeof c === 'string' ? [] : [{ id: `corpus-${i}`, system: c.system, messages: c.messages, weights: c.messages.filter((m) => m.role === 'assistant').map(() => 1) }];
-      });
-      const init = join(dir.dir, 'strategist-init');
-      if (!existsSync(join(init, 'model.safetensors'))) {
-        await initBackend();
-        const tok = trainBpe(examples.flatMap((e) => [e.system ?? '', ...e.messages.map((m) => m.content)]), 1024, SPECIAL_TOKENS);
-        const model = initModel(makeConfig({ vocab_size: tok.vocabSize, ...SIZES.tiny }, { bos: tok.special(SPECIAL.bos), eos: [tok.special(SPECIAL.eot), tok.special(SPECIAL.eos)], pad: tok.special(SPECIAL.pad) }), o.seed);
-        saveCheckpoint(init, { model, tokenizer: tok });
-        for (const v of model.params.values()) v.dispose();
-      }
-      say(`imitation pretraining of the tiny built-in strategist on ${examples.length} teacher chats (${o.pretrainEpochs} epochs)…`);
-      const r = await trainEpo({
-        init, out: ckpt, examples, epochs: o.pretrainEpochs, lr: 3e-3, warmupRatio: 0.1, minLrRatio: 0.1, batchSize: 8, accum: 1, clip: 1, weightDecay: 0.1,
-        klCoef: 0, advantages: 'signed', maxLen: 1024, seed: o.seed, saveEvery: 10, log: log.child({ stage: 'pretrain' }), signal: o.signal,
-      });
-      say(`pretrained: ${r.steps} steps, loss ${r.finalLoss.toFixed(3)}, ${r.tokensPerSecond.toFixed(0)} tok/s`);
-    });
-    strategist = `local:${ckpt}`;
+    startDir = o.pretrain
+      ? await timed('pretrain', () => buildStartingStrategist({ ...START_DEFAULTS, dir: dir.dir, corpusEpisodes: o.corpusEpisodes, noise: o.noise, maxSteps, seed: o.seed, actor, actorRef, log, signal: o.signal, say }))
+      : o.start ?? SHIPPED_STRATEGIST;
+    if (!existsSync(join(startDir, 'model.safetensors'))) {
+      throw new EpoError('NOT_FOUND', `no starting strategist checkpoint in ${startDir}; run with --pretrain to build one`, { where: startDir });
+    }
+    strategist = `local:${startDir}`;
+    if (!o.pretrain) say(`starting strategist: ${startDir === SHIPPED_STRATEGIST ? 'the shipped ' : ''}checkpoint ${startDir}`);
   }
 
   // 3. self-play
-  const strategistModels = new Map<string, ReturnType<typeof createModel>>();
-  const sp = await selfPlay({
-    run: o.run, runsRoot: o.runsRoot, trainSuite, evalSuite, strategist, judge: 'env',
-    actor: { model: actor, ref: actorRef },
-    makeStrategist: (spec, stage) => {
-      const model = strategistModels.get(spec) ?? createModel(spec);
-      strategistModels.set(spec, model);
-      return { model, ref: { spec, temperature: stage === 'rollouts' ? 1 : 0.7, maxTokens: 24 } };
-    },
-    rule: makeRule('discounted', { gamma: 0.9 }), iterations: o.iterations, episodes: o.episodes, trials: 1, window: 2,
-    train: { epochs: 4, lr: 5e-3, batchSize: 8, accum: 1, warmupRatio: 0.1, saveEvery: 10, advantages: 'nonnegative' },
-    concurrency: o.concurrency, maxSteps, showAdmissible: true, seed: o.seed, signal: o.signal, log,
-    onEvent: (i, stage, msg) => { if (stage !== 'rollouts' && stage !== 'eval') say(`iteration ${i} ${stage}: ${msg}`); else if (msg.includes('held-out') || msg.includes('episodes,')) say(`iteration ${i} ${stage}: ${msg}`); },
-  });
+  const strategistModels = new Map<string, ChatModel>();
+  let sp: Awaited<ReturnType<typeof selfPlay>>;
+  try {
+    sp = await selfPlay({
+      run: o.run, runsRoot: o.runsRoot, trainSuite, evalSuite, strategist, judge: 'env',
+      actor: { model: actor, ref: actorRef },
+      makeStrategist: (spec) => {
+        // Two worker threads per built-in model: tfjs's wasm backend uses one core each.
+        const served = parseModelSpec(spec).kind === 'local' && o.workers > 1 && !/[?&]workers=/.test(spec) ? `${spec}${spec.includes('?') ? '&' : '?'}workers=${o.workers}` : spec;
+        let model = strategistModels.get(served);
+        if (!model) {
+          for (const [k, m] of strategistModels) { void m.close?.(); strategistModels.delete(k); } // one strategist at a time
+          model = createModel(served);
+          strategistModels.set(served, model);
+        }
+        return { model, ref: { spec, temperature: 1, maxTokens: 24 } };
+      },
+      rule: makeRule('discounted', { gamma: o.gamma }), iterations: o.iterations, episodes: o.episodes, trials: 1, window: 2,
+      train: { epochs: o.epochs, lr: o.lr, batchSize: 8, accum: 1, warmupRatio: 0.1, saveEvery: 10, advantages: 'nonnegative' },
+      concurrency: o.concurrency, maxSteps, showAdmissible: true, seed: o.seed, signal: o.signal, log,
+      onEvent: (i, stage, msg) => { if (stage !== 'rollouts' && stage !== 'eval') say(`iteration ${i} ${stage}: ${msg}`); else if (msg.includes('held-out') || msg.includes('episodes,')) say(`iteration ${i} ${stage}: ${msg}`); },
+    });
+  } finally {
+    await Promise.all([...strategistModels.values()].map((m) => m.close?.()));
+  }
 
   // 4. summary, table, chart
   const wallSeconds = (Date.now() - t0) / 1000;
   const summary = summarise(o, sp.state, strategist, actor.spec, setup, wallSeconds, trainSuite.dataVersion, evalSuite.dataVersion);
+  if (startDir) summary.start = { checkpoint: startDir, sha256: createHash('sha256').update(readFileSync(join(startDir, 'model.safetensors'))).digest('hex') };
   writeFileSync(join(dir.dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   writeFileSync(join(dir.dir, 'report.html'), renderReport(summary));
   return summary;

@@ -9,6 +9,9 @@ import { alfworldOutcome } from '../../eval/alfworld.js';
 import type { Suite } from '../../eval/suite.js';
 import { AlfworldEnv, loadAlfworldTasks, type AlfworldTask } from '../../envs/alfworld/index.js';
 
+/** The demo's games: "put X on/in Y" only, 4-6 places, no extra objects, every receptacle open. */
+export const GAME_KNOBS = { types: { pick_and_place_simple: 1 }, receptacles: [4, 6] as [number, number], distractors: 0, closedShare: 0 };
+
 export const demoPrompts: EnvPrompts = {
   env: 'alfworld',
   strategist: 'Guide the robot through its household task. Each turn, give the next step in one line: Thought: <step>.',
