@@ -7,6 +7,9 @@
  * `it<i>-rollouts`, `it<i>-eval` under the run folder), labelling skips labelled episodes, the dataset build is
  * deterministic, training resumes from its last checkpoint with optimizer state and data position.
  *
+ * The stages that run episodes go through an `Arena` (arena.ts): ALFWorld/WebShop suites (`suiteArena`, the default
+ * when `trainSuite`/`evalSuite` are given) or SOTOPIA (`sotopiaArena`: both seats guided by the strategist).
+ *
  * `local:` strategists are trained in process (src/train/trainer.ts). Any other strategist gets the dataset in
  * LLaMA-Factory format and the command to run; the loop stops there until re-run with the served checkpoint's spec
  * (`next` for that iteration).
@@ -16,10 +19,8 @@ import { join } from 'node:path';
 import { EpoError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/log.js';
 import type { Task } from '../core/env.js';
-import { createRng, deriveSeed, hashString } from '../core/random.js';
+import { deriveSeed, hashString } from '../core/random.js';
 import { codeVersion } from '../core/version.js';
-import { wilson, type Estimate } from '../eval/stats.js';
-import { evaluate } from '../eval/evaluate.js';
 import type { Suite } from '../eval/suite.js';
 import type { ChatModel } from '../llm/model.js';
 import { parseModelSpec } from '../llm/spec.js';
@@ -33,6 +34,8 @@ import { buildDataset, type DatasetExample } from './dataset.js';
 import { writeJsonl } from './export/jsonl.js';
 import { writeLlamaFactory } from './export/llamafactory.js';
 import { launchPlan } from './llamafactory-launch.js';
+import type { Arena, EvalRecord } from './arena.js';
+import { suiteArena } from './suite-arena.js';
 import { TRAIN_DEFAULTS, trainEpo, type TrainOptions } from './trainer.js';
 
 export type Stage = 'rollouts' | 'labels' | 'dataset' | 'train' | 'eval';
@@ -41,14 +44,17 @@ export const STAGES: readonly Stage[] = ['rollouts', 'labels', 'dataset', 'train
 export interface SelfPlayOptions {
   run: string;
   runsRoot?: string;
-  trainSuite: Suite<Task>;
-  evalSuite: Suite<Task>;
+  /** Where rollouts and evaluations run; default: `suiteArena` over the suites and actor below. */
+  arena?: Arena;
+  /** ALFWorld/WebShop (without `arena`): training and held-out tasks, and the actor. */
+  trainSuite?: Suite<Task>;
+  evalSuite?: Suite<Task>;
+  actor?: RoleModel;
   /** Spec of the starting strategist (`local:DIR` trains in process). */
   strategist: string;
-  actor: RoleModel;
   /** A strategist spec with the sampling settings of a stage → the role model. */
   makeStrategist(spec: string, stage: 'rollouts' | 'eval'): RoleModel;
-  /** `env` (environment progress) or a judge model. */
+  /** `env` (environment progress; not for SOTOPIA) or a judge model. */
   judge: 'env' | ChatModel;
   rule: ReturnRule;
   iterations: number;
@@ -83,7 +89,7 @@ export interface IterationRecord {
   labels?: { labelled: number; failed: number };
   dataset?: { examples: number; path: string; weights: { min: number; max: number; mean: number } };
   train?: { checkpoint: string; steps: number; finalLoss: number; tokensPerSecond: number } | { waiting: string };
-  eval?: { episodes: number; successes: number; rate: Estimate; meanReward: number };
+  eval?: EvalRecord;
   /** Seconds spent per stage (summed over resumed attempts). */
   seconds: Partial<Record<Stage, number>>;
 }
@@ -103,20 +109,26 @@ export interface SelfPlayResult {
 const isLocal = (spec: string): boolean => parseModelSpec(spec).kind === 'local';
 const localDir = (spec: string): string => { const s = parseModelSpec(spec); return s.kind === 'local' ? s.path : ''; };
 
-/** The training tasks of iteration i: a seeded sample (without replacement while possible). */
-export function iterationTasks<T extends Task>(tasks: readonly T[], count: number, seed: number, iteration: number): T[] {
-  const order = createRng(deriveSeed(seed, 'selfplay-tasks', iteration)).shuffle([...tasks]);
-  return Array.from({ length: Math.min(count, Math.max(order.length, count)) }, (_, i) => order[i % order.length]).slice(0, count);
+export { iterationTasks } from './arena.js';
+
+function arenaOf(o: SelfPlayOptions): Arena {
+  if (o.arena) return o.arena;
+  if (!o.trainSuite || !o.evalSuite || !o.actor) throw new EpoError('INTERNAL', 'self-play needs an arena, or training and held-out suites and an actor', { where: o.run });
+  return suiteArena({ trainSuite: o.trainSuite, evalSuite: o.evalSuite, actor: o.actor, concurrency: o.concurrency, maxSteps: o.maxSteps, showAdmissible: o.showAdmissible });
 }
 
 export async function selfPlay(o: SelfPlayOptions): Promise<SelfPlayResult> {
   const log = o.log ?? silentLogger;
+  const arena = arenaOf(o);
+  if (o.judge === 'env' && !arena.envProgress) {
+    throw new EpoError('BAD_INPUT', `${arena.env} records no environment progress to label with: give --judge a judge model spec (e.g. openai:gpt-4o-2024-08-06)`, { where: '--judge' });
+  }
   const dir = ensureRunDir(o.run, o.runsRoot);
   const sub = dir.dir; // sub-runs live inside the run folder
   const store = RunStore.open(dir.store);
   const trials = o.trials ?? 1;
-  const fingerprint = hashString(JSON.stringify([o.strategist, o.actor.ref, o.trainSuite.env, o.trainSuite.dataVersion, o.evalSuite.dataVersion,
-    o.evalSuite.tasks.length, o.episodes, trials, o.rule, o.seed, o.window ?? 1, o.train ?? {}, o.maxSteps ?? null])).toString(16);
+  const fingerprint = hashString(JSON.stringify([o.strategist,
+    ...arena.identity({ episodes: o.episodes, trials, rule: o.rule, seed: o.seed, window: o.window ?? 1, train: o.train ?? {} })])).toString(16);
   let state = store.getMeta<SelfPlayState>('selfplay');
   if (state && state.fingerprint !== fingerprint) {
     store.close();
@@ -142,19 +154,14 @@ export async function selfPlay(o: SelfPlayOptions): Promise<SelfPlayResult> {
         // 1. rollouts with the previous strategist on training tasks
         if (!rec.done.rollouts) {
           await timed(rec, 'rollouts', async () => {
-            const tasks = iterationTasks(o.trainSuite.tasks, Math.ceil(o.episodes / trials), o.seed, i);
-            const r = await evaluate({
-              suite: { ...o.trainSuite, tasks, split: `${o.trainSuite.split}@it${i}` }, run: `it${i}-rollouts`, runsRoot: sub, mode: 'epo',
-              strategist: o.makeStrategist(previous, 'rollouts'), actor: o.actor, concurrency: o.concurrency, maxSteps: o.maxSteps, trials,
-              seed: deriveSeed(o.seed, 'rollouts', i), showAdmissible: o.showAdmissible, signal: o.signal, log,
-              onProgress: (line) => o.onEvent?.(i, 'rollouts', line),
+            const r = await arena.rollouts({
+              iteration: i, strategist: o.makeStrategist(previous, 'rollouts'), run: `it${i}-rollouts`, runsRoot: sub, seed: o.seed,
+              episodes: o.episodes, trials, signal: o.signal, log, onProgress: (line) => o.onEvent?.(i, 'rollouts', line),
             });
             checkAbort();
-            if (r.stats.failed) throw new EpoError('INTERNAL', `${r.stats.failed} rollouts failed (${r.stats.errors[0]?.error}); re-run to retry them`, { where: `it${i}-rollouts` });
-            const m = r.summary.metrics;
-            rec.rollouts = { episodes: m.episodes, success: m.success.mean, meanReward: meanOutcome(join(sub, `it${i}-rollouts`, 'epo.sqlite')) };
+            rec.rollouts = r;
             rec.done.rollouts = true;
-            say(i, 'rollouts', `${m.episodes} episodes, success ${(m.success.mean * 100).toFixed(1)}%`);
+            say(i, 'rollouts', `${r.episodes} episodes, success ${(r.success * 100).toFixed(1)}%, mean reward ${r.meanReward.toFixed(3)}`);
           });
         }
         // 2. process-reward labels
@@ -214,18 +221,14 @@ export async function selfPlay(o: SelfPlayOptions): Promise<SelfPlayResult> {
       // 5. evaluation on held-out tasks
       if (!rec.done.eval) {
         await timed(rec, 'eval', async () => {
-          const r = await evaluate({
-            suite: o.evalSuite, run: `it${i}-eval`, runsRoot: sub, mode: 'epo', strategist: o.makeStrategist(rec.strategist!, 'eval'), actor: o.actor,
-            concurrency: o.concurrency, maxSteps: o.maxSteps, seed: deriveSeed(o.seed, 'eval'), showAdmissible: o.showAdmissible, signal: o.signal, log,
-            onProgress: (line) => o.onEvent?.(i, 'eval', line),
+          const r = await arena.evaluate({
+            iteration: i, strategist: o.makeStrategist(rec.strategist!, 'eval'), run: `it${i}-eval`, runsRoot: sub, seed: o.seed,
+            signal: o.signal, log, onProgress: (line) => o.onEvent?.(i, 'eval', line),
           });
           checkAbort();
-          if (r.stats.failed) throw new EpoError('INTERNAL', `${r.stats.failed} evaluation episodes failed (${r.stats.errors[0]?.error}); re-run to retry them`, { where: `it${i}-eval` });
-          const m = r.summary.metrics;
-          const k = Math.round(m.success.mean * m.episodes);
-          rec.eval = { episodes: m.episodes, successes: k, rate: wilson(k, m.episodes), meanReward: meanOutcome(join(sub, `it${i}-eval`, 'epo.sqlite')) };
+          rec.eval = r;
           rec.done.eval = true;
-          say(i, 'eval', `held-out success ${k}/${m.episodes}`);
+          say(i, 'eval', r.metric === 'goal' ? `held-out goal ${(r.rate.mean * 10).toFixed(2)}/10 over ${r.rate.n} seats of ${r.episodes} episodes` : `held-out success ${r.successes}/${r.episodes}`);
         });
       }
       save();
@@ -235,15 +238,6 @@ export async function selfPlay(o: SelfPlayOptions): Promise<SelfPlayResult> {
     save();
     store.close();
   }
-}
-
-function meanOutcome(storePath: string): number {
-  const s = RunStore.open(storePath);
-  try {
-    let n = 0, sum = 0;
-    for (const e of s.episodes()) { n++; sum += e.outcome.reward; }
-    return n ? sum / n : 0;
-  } finally { s.close(); }
 }
 
 async function labelRun(storePath: string, judge: 'env' | ChatModel, signal?: AbortSignal): Promise<{ labelled: number; failed: number }> {

@@ -1,0 +1,136 @@
+/**
+ * The self-play arena of SOTOPIA. Every episode is self-play in the EPO sense: the stage's strategist guides BOTH
+ * seats (so both seats give training samples), the actor acts both seats, or seat 0 only when a partner model acts
+ * seat 1. The SOTOPIA evaluator scores each episode as soon as it ends, so its outcome (per seat goal / 10, as
+ * `epo eval sotopia` stores it) exists before labelling; an evaluation that fails is retried at the end of the stage
+ * and, failing again, stops the loop (re-run to retry) rather than training on an episode without an outcome.
+ *
+ * Rollouts: a seeded sample of the training tasks per iteration (`iterationTasks`), `trials` episodes per task.
+ * Evaluation: every held-out task once with the same seeds in every iteration; the figure is the mean goal / 10 over
+ * both seats of every episode with a Student-t 95% interval (`meanCI`). Sub-run stores also hold the `sotopia`
+ * configuration, so `EPO_RUNS_DIR=runs/<run> epo sotopia report --run it<i>-eval` prints the full seven-dimension table.
+ */
+import { episodeId, type Episode, type ModelRef } from '../core/episode.js';
+import { describeError, EpoError } from '../core/errors.js';
+import { deriveSeed } from '../core/random.js';
+import { codeVersion } from '../core/version.js';
+import { meanCI } from '../eval/stats.js';
+import type { ChatModel } from '../llm/model.js';
+import { evaluateSotopiaEpisode, runSotopiaEpisode, type Seat, type SotopiaEvaluation, type SotopiaSampling } from '../rollout/sotopia.js';
+import { runEpisodes } from '../rollout/scheduler.js';
+import type { EpisodeRules } from '../envs/sotopia/episode-rules.js';
+import type { SotopiaTask, SotopiaTaskSelection } from '../envs/sotopia/task-spec.js';
+import { ensureRunDir } from '../store/run-dir.js';
+import { RunStore } from '../store/run-store.js';
+import { iterationTasks, type Arena, type ArenaStage } from './arena.js';
+
+export interface SotopiaArenaOptions {
+  train: SotopiaTaskSelection;
+  eval: SotopiaTaskSelection;
+  /** Acts both seats, or seat 0 when there is a partner. */
+  actor: ChatModel;
+  /** Acts seat 1 (still guided by the strategist). */
+  partner?: ChatModel;
+  evaluator: ChatModel;
+  rules: EpisodeRules;
+  /** Actor sampling and chat-template settings; the strategist's temperature and budget come from its `ref`. */
+  sampling?: Partial<Pick<SotopiaSampling, 'actorTemperature' | 'actorMaxTokens' | 'evaluatorMaxTokens' | 'maxRepairs' | 'systemRole'>>;
+  concurrency: number;
+  timeoutMs?: number;
+}
+
+interface Planned { id: string; taskId: string; trial: number; task: SotopiaTask }
+
+const BOTH: Seat[] = [0, 1];
+
+export function sotopiaArena(o: SotopiaArenaOptions): Arena {
+  const actorTemperature = o.sampling?.actorTemperature ?? 0.7;
+  const refs = (strategist: ModelRef): Record<string, ModelRef> => ({
+    actor: { spec: o.actor.spec, temperature: actorTemperature }, partner: { spec: (o.partner ?? o.actor).spec, temperature: actorTemperature },
+    strategist, partner_strategist: strategist, evaluator: { spec: o.evaluator.spec, temperature: 0 },
+  });
+
+  /** Run the planned episodes into the sub-run, re-evaluate failed evaluations, return the planned episodes. */
+  async function play(s: ArenaStage, selection: SotopiaTaskSelection, plan: Planned[], seed: number): Promise<Episode[]> {
+    const sampling: Partial<SotopiaSampling> = {
+      ...o.sampling, actorTemperature, strategistTemperature: s.strategist.ref.temperature ?? 0.7, strategistMaxTokens: s.strategist.ref.maxTokens ?? 64,
+    };
+    const models = refs(s.strategist.ref);
+    const dir = ensureRunDir(s.run, s.runsRoot);
+    const store = RunStore.open(dir.store);
+    try {
+      // The configuration `epo sotopia report` reads (self-play protocol: both seats tested).
+      store.setMeta('sotopia', { env: 'sotopia', taskSet: selection.set, tasks: selection.spec, models, selfPlay: !o.partner, seats: BOTH, trials: 1, seed, rules: o.rules, dataVersion: selection.dataVersion });
+      store.setMeta('sotopia_hard', []);
+      const seats = [{ actor: o.actor, strategist: s.strategist.model }, { actor: o.partner ?? o.actor, strategist: s.strategist.model }] as const;
+      const t0 = Date.now();
+      let goal = 0, n = 0;
+      const stats = await runEpisodes(plan, (p, signal) => runSotopiaEpisode({
+        id: p.id, taskId: p.taskId, trial: p.trial, seed: deriveSeed(seed, p.taskId, p.trial), run: s.run,
+        combo: p.task.combo, scenario: p.task.scenario, characters: p.task.characters, seats: [seats[0], seats[1]], evaluator: o.evaluator,
+        testSeats: BOTH, models, rules: o.rules, sampling, codeVersion: codeVersion(), dataVersion: selection.dataVersion, signal,
+      }), store, {
+        concurrency: o.concurrency, timeoutMs: o.timeoutMs, signal: s.signal, log: s.log,
+        onEpisode(e, st) {
+          n++; goal += e.outcome.reward * 10;
+          s.log.debug(`episode ${e.id} ${e.outcome.reason} turns=${e.turns.length} goal=${(e.outcome.reward * 10).toFixed(1)}`);
+          s.onProgress?.(`${st.skipped + st.finished}/${st.total} episodes · mean goal ${(goal / n).toFixed(2)} · ${((Date.now() - t0) / 1000 / n).toFixed(1)} s/episode`);
+        },
+      });
+      if (s.signal?.aborted) return [];
+      if (stats.failed) throw new EpoError('INTERNAL', `${stats.failed} SOTOPIA episodes failed (${stats.errors[0]?.error}); re-run to retry them`, { where: s.run });
+      const wanted = new Set(plan.map((p) => p.id));
+      const episodes: Episode[] = [];
+      for (const e of store.episodes()) if (wanted.has(e.id)) episodes.push(e);
+      const failed: string[] = [];
+      for (const e of episodes) {
+        if ((e.evaluation as SotopiaEvaluation | undefined)?.ok) continue;
+        s.log.info(`re-evaluating ${e.id}`);
+        try {
+          await evaluateSotopiaEpisode(e, o.evaluator, { sampling, signal: s.signal });
+        } catch (err) {
+          if (s.signal?.aborted) return [];
+          throw err;
+        }
+        const ev = e.evaluation as unknown as SotopiaEvaluation;
+        if (ev.ok) store.putEpisode(e);
+        else failed.push(`${e.id} (${ev.error ?? 'no usable answer'})`);
+      }
+      if (failed.length) throw new EpoError('INTERNAL', `the evaluator could not score ${failed.length} episode(s), e.g. ${failed[0]}; re-run to retry them`, { where: s.run });
+      return episodes;
+    } catch (err) {
+      if (s.signal?.aborted) return [];
+      throw err instanceof EpoError ? err : new EpoError('INTERNAL', describeError(err), { where: s.run });
+    } finally { store.close(); }
+  }
+
+  return {
+    env: 'sotopia',
+    envProgress: false,
+    identity: (c) => ['sotopia', o.actor.spec, o.partner?.spec ?? null, o.evaluator.spec, o.train.spec, o.train.dataVersion, o.eval.spec, o.eval.dataVersion,
+      o.rules, actorTemperature, o.sampling?.systemRole ?? true, c],
+
+    async rollouts(s) {
+      const tasks = iterationTasks(o.train.tasks, Math.ceil(s.episodes / s.trials), s.seed, s.iteration);
+      // A task drawn again (more episodes than tasks) continues its trial numbers, so every episode id is distinct.
+      const drawn = new Map<string, number>();
+      const plan: Planned[] = tasks.flatMap((task) => {
+        const taskId = `${task.combo.id}.self`;
+        const rep = drawn.get(taskId) ?? 0;
+        drawn.set(taskId, rep + 1);
+        return Array.from({ length: s.trials }, (_, t) => ({ id: episodeId(taskId, rep * s.trials + t), taskId, trial: rep * s.trials + t, task }));
+      });
+      const episodes = await play(s, o.train, plan, deriveSeed(s.seed, 'rollouts', s.iteration));
+      const mean = (f: (e: Episode) => number) => (episodes.length ? episodes.reduce((a, e) => a + f(e), 0) / episodes.length : 0);
+      return { episodes: episodes.length, success: mean((e) => (e.outcome.success ? 1 : 0)), meanReward: mean((e) => e.outcome.reward) };
+    },
+
+    async evaluate(s) {
+      const plan: Planned[] = o.eval.tasks.map((task) => ({ id: episodeId(`${task.combo.id}.self`, 0), taskId: `${task.combo.id}.self`, trial: 0, task }));
+      const episodes = await play(s, o.eval, plan, deriveSeed(s.seed, 'eval'));
+      const goals = episodes.flatMap((e) => (e.outcome.seatRewards as number[] | undefined) ?? []);
+      const rate = meanCI(goals);
+      return { episodes: episodes.length, successes: episodes.filter((e) => e.outcome.success).length, rate, meanReward: episodes.length ? episodes.reduce((a, e) => a + e.outcome.reward, 0) / episodes.length : 0, metric: 'goal' };
+    },
+  };
+}
