@@ -22,7 +22,7 @@ import { sotopiaArena } from '../../train/sotopia-arena.js';
 import { suiteArena } from '../../train/suite-arena.js';
 import { TRAIN_DEFAULTS } from '../../train/trainer.js';
 import { suites } from './eval.js';
-import { interruptible } from './demo.js';
+import { interruptible, parseNext } from './demo.js';
 import { parseNumber } from './num.js';
 
 interface Flags {
@@ -134,12 +134,7 @@ export function registerSelfplay(program: Command): void {
       const dir = ensureRunDir(f.run);
       const log = createLogger({ file: dir.log }, { run: f.run });
       const { arena } = f.env === 'sotopia' ? { arena: buildSotopiaArena(f, n, log) } : await buildSuiteArena(f, n, seed, maxTokens, log);
-      const next: Record<number, string> = {};
-      for (const kv of f.next) {
-        const m = /^(\d+)=(.+)$/.exec(kv);
-        if (!m) throw new EpoError('BAD_INPUT', `expected <iteration>=<spec>, got "${kv}"`, { where: '--next' });
-        next[Number(m[1])] = m[2];
-      }
+      const next = parseNext(f.next);
       if (f.advantages !== 'signed' && f.advantages !== 'nonnegative') throw new EpoError('BAD_INPUT', '--advantages must be signed or nonnegative', { where: '--advantages' });
       const models = new Map<string, ReturnType<typeof createModel>>();
       const stop = interruptible();
