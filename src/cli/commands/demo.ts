@@ -45,7 +45,7 @@ export function registerDemo(program: Command): void {
     .option('--episodes <n>', 'training episodes per iteration', String(d.episodes))
     .option('--eval-tasks <n>', 'held-out games per evaluation', String(d.evalTasks))
     .option('--train-tasks <n>', 'training games', String(d.trainTasks))
-    .option('--pretrain', 'build the starting strategist here (teacher corpus + imitation, ~8 min on 2 cores) instead of using the shipped assets/demo/strategist-0')
+    .option('--pretrain', 'build the starting strategist here (teacher corpus + imitation, ~7 min on 2 cores) instead of using the shipped assets/demo/strategist-0')
     .option('--start <dir>', 'another starting checkpoint folder for the built-in strategist')
     .option('--workers <n>', 'worker threads for the built-in strategist (one core each)', String(d.workers))
     .option('--strategist <spec>', 'a real strategist instead of the built-in one (e.g. http://127.0.0.1:8000/v1#m or local:DIR)')
