@@ -60,10 +60,13 @@ export class WorkerPoolChatModel implements ChatModel {
     const id = this.nextId++;
     return new Promise<CompletionResult>((resolve, reject) => {
       if (signal?.aborted) { reject(new EpoError('INTERRUPTED', 'request aborted', { where: this.spec })); return; }
-      slot.pending.set(id, { resolve, reject });
+      // Long-lived signals (one per run) see many requests: drop the listener when this one settles.
+      const onAbort = () => slot.worker.postMessage({ id, abort: true });
+      const settle = () => signal?.removeEventListener('abort', onAbort);
+      slot.pending.set(id, { resolve: (r) => { settle(); resolve(r); }, reject: (e) => { settle(); reject(e); } });
       if (slot.inFlight++ === 0) slot.worker.ref();
       slot.worker.postMessage({ id, req: { ...rest, seed } });
-      signal?.addEventListener('abort', () => slot.worker.postMessage({ id, abort: true }), { once: true });
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 

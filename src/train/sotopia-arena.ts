@@ -42,6 +42,7 @@ export interface SotopiaArenaOptions {
 interface Planned { id: string; taskId: string; trial: number; task: SotopiaTask }
 
 const BOTH: Seat[] = [0, 1];
+const mean = (episodes: readonly Episode[], f: (e: Episode) => number): number => (episodes.length ? episodes.reduce((a, e) => a + f(e), 0) / episodes.length : 0);
 
 export function sotopiaArena(o: SotopiaArenaOptions): Arena {
   const actorTemperature = o.sampling?.actorTemperature ?? 0.7;
@@ -121,8 +122,7 @@ export function sotopiaArena(o: SotopiaArenaOptions): Arena {
         return Array.from({ length: s.trials }, (_, t) => ({ id: episodeId(taskId, rep * s.trials + t), taskId, trial: rep * s.trials + t, task }));
       });
       const episodes = await play(s, o.train, plan, deriveSeed(s.seed, 'rollouts', s.iteration));
-      const mean = (f: (e: Episode) => number) => (episodes.length ? episodes.reduce((a, e) => a + f(e), 0) / episodes.length : 0);
-      return { episodes: episodes.length, success: mean((e) => (e.outcome.success ? 1 : 0)), meanReward: mean((e) => e.outcome.reward) };
+      return { episodes: episodes.length, success: mean(episodes, (e) => (e.outcome.success ? 1 : 0)), meanReward: mean(episodes, (e) => e.outcome.reward) };
     },
 
     async evaluate(s) {
@@ -130,7 +130,7 @@ export function sotopiaArena(o: SotopiaArenaOptions): Arena {
       const episodes = await play(s, o.eval, plan, deriveSeed(s.seed, 'eval'));
       const goals = episodes.flatMap((e) => (e.outcome.seatRewards as number[] | undefined) ?? []);
       const rate = meanCI(goals);
-      return { episodes: episodes.length, successes: episodes.filter((e) => e.outcome.success).length, rate, meanReward: episodes.length ? episodes.reduce((a, e) => a + e.outcome.reward, 0) / episodes.length : 0, metric: 'goal' };
+      return { episodes: episodes.length, successes: episodes.filter((e) => e.outcome.success).length, rate, meanReward: mean(episodes, (e) => e.outcome.reward), metric: 'goal' };
     },
   };
 }

@@ -10,11 +10,11 @@ import { describeError, EpoError } from '../../core/errors.js';
 import { deriveSeed } from '../../core/random.js';
 import { codeVersion } from '../../core/version.js';
 import type { Call, Episode, ModelRef } from '../../core/episode.js';
-import { dataDir, datasetDir } from '../../data/dir.js';
 import { createModel } from '../../llm/create.js';
 import { UsageMeter } from '../../llm/usage.js';
 import '../../agents/sotopia/scripted.js'; // registers scripted:sotopia
-import { builtinSotopia, loadSotopia, loadSotopiaExtra, tasksOf, type SotopiaData, type TaskSet } from '../../envs/sotopia/data.js';
+import { tasksOf, type TaskSet } from '../../envs/sotopia/data.js';
+import { loadTaskSet } from '../../envs/sotopia/task-spec.js';
 import { ACTION_TYPES, EPO_ACTION_TYPES, type EpisodeRules } from '../../envs/sotopia/episode-rules.js';
 import { formatTranscript } from '../../envs/sotopia/transcript.js';
 import { OFFICIAL_HARD_LIST, type HardEntry } from '../../envs/sotopia/hard.js';
@@ -52,12 +52,6 @@ interface EvalOptions {
 const int = intFlag;
 const num = (v: string, flag: string): number => numberFlag(v, flag, 0);
 
-function loadData(set: TaskSet, dir?: string): SotopiaData {
-  if (set === 'builtin') return builtinSotopia();
-  const d = dir ?? datasetDir('sotopia', dataDir());
-  return set === 'extra' ? loadSotopiaExtra(d) : loadSotopia(d);
-}
-
 async function runSotopiaEval(o: EvalOptions): Promise<void> {
   if (!['all', 'hard', 'builtin', 'extra'].includes(o.tasks)) throw new EpoError('BAD_INPUT', `--tasks must be all, hard, builtin or extra, got "${o.tasks}"`, { where: '--tasks' });
   if (!['both', '0', '1'].includes(o.seats)) throw new EpoError('BAD_INPUT', `--seats must be both, 0 or 1, got "${o.seats}"`, { where: '--seats' });
@@ -71,7 +65,7 @@ async function runSotopiaEval(o: EvalOptions): Promise<void> {
   const rules: EpisodeRules = { maxTurns: int(o.maxTurns, '--max-turns', 1), maxStale: 2, actionTypes: o.actionTypes === 'epo' ? EPO_ACTION_TYPES : ACTION_TYPES };
   const sampling = { actorTemperature: num(o.temperature, '--temperature'), strategistTemperature: num(o.strategistTemperature, '--strategist-temperature'), systemRole: o.systemRole };
 
-  const data = loadData(taskSet, o.data);
+  const data = loadTaskSet(taskSet, o.data);
   let tasks = tasksOf(data, taskSet);
   if (o.limit !== undefined) tasks = tasks.slice(0, int(o.limit, '--limit', 1));
   const plan = shardItems(planSotopia(tasks, { selfPlay, seats, taskSet, trials, hard: data.hard }), o.shard ? parseShard(o.shard) : undefined);
