@@ -11,7 +11,7 @@ import { chatPositionsToTurns, parseJudgeAnswer } from '../src/rewards/judge/par
 import { scriptedJudgeAnswer } from '../src/rewards/judge/scripted.js';
 import { judgeMessages, renderTrajectory } from '../src/rewards/judge/prompts.js';
 import { scriptedModel } from '../src/llm/scripted.js';
-import type { Label } from '../src/store/run-store.js';
+import type { Label } from '../src/core/label.js';
 import { chatEpisode, sotopiaEpisode } from './helpers/strategist-episodes.js';
 
 describe('judge answer parsing', () => {

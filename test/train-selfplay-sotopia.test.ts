@@ -17,7 +17,8 @@ import { scriptedModel } from '../src/llm/scripted.js';
 import { initBackend, initModel, LocalChatModel, loadCheckpoint, makeConfig, saveCheckpoint, SPECIAL, SPECIAL_TOKENS, trainBpe } from '../src/model/index.js';
 import { scriptedJudgeAnswer } from '../src/rewards/judge/scripted.js';
 import { makeRule } from '../src/rewards/returns.js';
-import { RunStore, type Label } from '../src/store/run-store.js';
+import type { Label } from '../src/core/label.js';
+import { RunStore } from '../src/store/run-store.js';
 import { selfPlay, type SelfPlayOptions, type Stage } from '../src/train/selfplay.js';
 import { sotopiaArena } from '../src/train/sotopia-arena.js';
 

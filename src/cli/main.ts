@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { describeError, EpoError } from '../core/errors.js';
 import { redact } from '../core/secrets.js';
 import { codeVersion } from '../core/version.js';
+import { registerBuiltins } from '../builtins.js';
 import { commands } from './commands/index.js';
 
 export function buildProgram(): Command {
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
 
 async function main(): Promise<void> {
   try {
+    registerBuiltins();
     await buildProgram().parseAsync(process.argv);
   } catch (e) {
     if (e instanceof EpoError) {

@@ -60,7 +60,7 @@ export async function evaluate<T extends Task>(o: EvalOptions<T>): Promise<EvalR
   const protocol: Protocol = {
     env: s.env, dataVersion: s.dataVersion, split: s.split, ...(s.selection ? { selection: s.selection } : {}), taskCount: s.tasks.length, trials, mode: o.mode, models,
     seed, maxSteps, showAdmissible: !!o.showAdmissible, example: s.exampleName, codeVersion: codeVersion(),
-    ...(o.shard ? { shard: `${o.shard.index}/${o.shard.count}` } : {}),
+    ...(o.shard ? { shard: `${o.shard.index}/${o.shard.count}` } : {}), ...(s.typeNames ? { typeNames: s.typeNames } : {}),
   };
 
   const dir = ensureRunDir(o.run, o.runsRoot);

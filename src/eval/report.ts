@@ -5,6 +5,7 @@
  */
 import type { Episode, ModelRef } from '../core/episode.js';
 import { ALFWORLD_TYPES, alfworldMetrics, type AlfworldMetrics } from './alfworld.js';
+import { envMetrics, type EnvMetrics } from './generic.js';
 import { formatEstimate, type Estimate } from './stats.js';
 import { webshopMetrics, type WebshopMetrics } from './webshop.js';
 
@@ -25,10 +26,12 @@ export interface Protocol {
   showAdmissible: boolean;
   example: string;
   codeVersion: string;
+  /** Display names of task types in report order (environments brought by users). */
+  typeNames?: Record<string, string>;
   [key: string]: unknown;
 }
 
-export type Metrics = AlfworldMetrics | WebshopMetrics;
+export type Metrics = AlfworldMetrics | WebshopMetrics | EnvMetrics;
 
 export interface Summary {
   run: string;
@@ -39,7 +42,8 @@ export interface Summary {
 }
 
 export function summarise(run: string, protocol: Protocol, es: readonly Episode[]): Summary {
-  const metrics = protocol.env === 'webshop' ? webshopMetrics(es) : alfworldMetrics(es);
+  const metrics = protocol.env === 'webshop' ? webshopMetrics(es) : protocol.env === 'alfworld' ? alfworldMetrics(es)
+    : envMetrics(es, Object.keys(protocol.typeNames ?? {}));
   return { run, protocol, episodes: es.length, metrics };
 }
 
@@ -56,10 +60,11 @@ export function formatTable(s: Summary): string {
     rows.push(['success (reward = 1) %', pct(w.success), frac(w.success)]);
     rows.push(['bought something %', pct(w.bought), frac(w.bought)]);
   } else {
-    const a = m as AlfworldMetrics;
+    const a = m as AlfworldMetrics | EnvMetrics;
     rows.push(['success %', pct(a.success), frac(a.success)]);
-    const names = new Map(ALFWORLD_TYPES);
+    const names = new Map(p.env === 'alfworld' ? ALFWORLD_TYPES : Object.entries(p.typeNames ?? {}));
     for (const [t, e] of Object.entries(a.byType)) rows.push([`  ${names.get(t) ?? t}`, pct(e), frac(e)]);
+    if ('reward' in a) rows.push(['mean reward', formatEstimate(a.reward, 1, 3), '']);
   }
   rows.push(['steps per episode', formatEstimate(m.steps, 1, 1), '']);
   rows.push(['parse failures', `thought ${m.parseFailures.thought}, action ${m.parseFailures.action}`, `${m.parseFailures.perEpisode.toFixed(2)}/episode`]);

@@ -26,4 +26,31 @@ export interface Suite<T extends Task = Task> {
   outcome(turns: Turn[], reason: string): Outcome;
   /** What of a task to store with each episode (small: ids, type, goal; not whole game files). */
   taskRecord(task: T): Record<string, unknown>;
+  /** The task family for per-type metrics (stored with each episode as `task.type`). */
+  taskType?(task: T): string | undefined;
+  /** Display names of task types, in report order. */
+  typeNames?: Record<string, string>;
+}
+
+/** What choosing a suite's tasks can ask for; a suite ignores what it does not support. */
+export interface SuiteOptions {
+  split?: string;
+  limit?: number;
+  /** Only tasks of these types. */
+  types?: string[];
+  /** Data root (default: EPO_DATA_DIR or ~/.cache/epo/data). */
+  data?: string;
+  seed: number;
+  /** Give the roles a one-shot example. */
+  example: boolean;
+  /** Task order before `limit`: the suite's reference order, sorted by id, or shuffled by `seed`. */
+  order?: 'reference' | 'sorted' | 'shuffle';
+}
+
+/** How an environment's suite is made for a split: what the registry holds for every environment. */
+export interface SuiteFactory {
+  describe: string;
+  /** Default splits: evaluated by `epo eval`, and used for self-play training and held-out evaluation. */
+  defaults: { split: string; trainSplit: string; evalSplit: string };
+  build(o: SuiteOptions): Promise<Suite<any>>;
 }

@@ -54,8 +54,9 @@ export function echoModel(spec = 'scripted:echo', delayMs = 0): ChatModel {
   };
 }
 
-registerScriptedModel('echo', (options, spec) => {
+/** `scripted:echo[?delay_ms=D]`: answers with the last user message (registered in src/builtins.ts). */
+export const echoFactory: ScriptedFactory = (options, spec) => {
   const delay = options.delay_ms === undefined ? 0 : Number(options.delay_ms);
   if (!(delay >= 0)) throw new EpoError('BAD_SPEC', `delay_ms must be a non-negative number, got "${options.delay_ms}"`, { where: `model spec ${spec}` });
   return echoModel(spec, delay);
-});
+};

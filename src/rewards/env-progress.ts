@@ -13,7 +13,7 @@
  */
 import type { Episode } from '../core/episode.js';
 import { EpoError } from '../core/errors.js';
-import type { Label } from '../store/run-store.js';
+import type { Label } from '../core/label.js';
 import { envFamily, strategistTurnIndexes } from './outcome.js';
 
 export const ENV_LABELER = 'env';

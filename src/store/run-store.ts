@@ -6,20 +6,10 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Episode } from '../core/episode.js';
+import type { Label } from '../core/label.js';
 import { EpoError } from '../core/errors.js';
 import { decodeEpisode, encodeEpisode } from './codec.js';
 import { migrations } from './migrations.js';
-
-/** A process label attached to one episode by one labeler (an LLM judge, the environment, ...). */
-export interface Label {
-  labeler: string;
-  /** Per strategist turn (in turn order): the raw process reward r_t. */
-  rewards: number[];
-  /** Turn indexes the labeler marked as critical, when it works that way. */
-  critical?: number[];
-  reasoning?: string;
-  [key: string]: unknown;
-}
 
 export class RunStore {
   readonly path: string;

@@ -14,7 +14,7 @@ import { createRng, deriveSeed } from '../core/random.js';
 import { codeVersion } from '../core/version.js';
 import { outcomeReward, strategistSeats, strategistTurnIndexes } from '../rewards/outcome.js';
 import { assignWeights, type ReturnRule, type TrajectoryRewards } from '../rewards/returns.js';
-import type { Label } from '../store/run-store.js';
+import type { Label } from '../core/label.js';
 
 export interface DatasetExample {
   /** `${run}/${episodeId}` plus `@seat${s}` in two-seat environments. */

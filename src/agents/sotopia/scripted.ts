@@ -6,7 +6,7 @@
  */
 import { DIMENSIONS, type Dimension } from '../../envs/sotopia/evaluator.js';
 import { EpoError } from '../../core/errors.js';
-import { registerScriptedModel } from '../../llm/named-scripts.js';
+import type { ScriptedFactory } from '../../llm/named-scripts.js';
 import { scriptedModel } from '../../llm/scripted.js';
 import type { ChatModel, CompletionRequest } from '../../llm/model.js';
 
@@ -55,8 +55,8 @@ export function scriptedSotopiaModel(o: ScriptedSotopiaOptions = {}, spec = 'scr
   return scriptedModel((req) => scriptedSotopiaReply(req, o), { spec, delayMs: o.delayMs });
 }
 
-/** `scripted:sotopia[?goal=N&leave=T&delay_ms=D]` for any command that takes a model spec. */
-registerScriptedModel('sotopia', (options, spec) => {
+/** `scripted:sotopia[?goal=N&leave=T&delay_ms=D]` for any command that takes a model spec (registered in src/builtins.ts). */
+export const scriptedSotopiaFactory: ScriptedFactory = (options, spec) => {
   const num = (k: string): number | undefined => {
     if (options[k] === undefined) return undefined;
     const n = Number(options[k]);
@@ -64,4 +64,4 @@ registerScriptedModel('sotopia', (options, spec) => {
     return n;
   };
   return scriptedSotopiaModel({ goal: num('goal'), leave: num('leave'), delayMs: num('delay_ms') }, spec);
-});
+};

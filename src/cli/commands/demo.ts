@@ -4,12 +4,9 @@ import type { Command } from 'commander';
 import { createLogger } from '../../core/log.js';
 import { EpoError } from '../../core/errors.js';
 import { ensureRunDir } from '../../store/run-dir.js';
-import { registerScriptedModel } from '../../llm/named-scripts.js';
-import { ruleActor } from '../../agents/rule-actor.js';
 import { DEMO_DEFAULTS, formatDemoTable, runDemo } from '../../train/demo/run-demo.js';
 import { parseNumber } from './num.js';
 
-registerScriptedModel('rule-actor', (_o, spec) => ruleActor(spec));
 
 /** Abort on the first SIGINT/SIGTERM (work done so far is kept), exit at once on the second. */
 export function interruptible(): { signal: AbortSignal; dispose(): void } {

@@ -12,7 +12,6 @@ import { codeVersion } from '../../core/version.js';
 import type { Call, Episode, ModelRef } from '../../core/episode.js';
 import { createModel } from '../../llm/create.js';
 import { UsageMeter } from '../../llm/usage.js';
-import '../../agents/sotopia/scripted.js'; // registers scripted:sotopia
 import { tasksOf, type TaskSet } from '../../envs/sotopia/data.js';
 import { loadTaskSet } from '../../envs/sotopia/task-spec.js';
 import { ACTION_TYPES, EPO_ACTION_TYPES, type EpisodeRules } from '../../envs/sotopia/episode-rules.js';

@@ -8,9 +8,9 @@ import { createModel } from '../../llm/create.js';
 import { UsageMeter } from '../../llm/usage.js';
 import { ENV_LABELER, envLabel } from '../../rewards/env-progress.js';
 import { judgeEpisode, judgeLabeler, labelEpisodes, newCounters } from '../../rewards/judge/label.js';
-import '../../rewards/judge/scripted.js'; // registers scripted:judge
 import { existingRunDir } from '../../store/run-dir.js';
-import { RunStore, type Label } from '../../store/run-store.js';
+import type { Label } from '../../core/label.js';
+import { RunStore } from '../../store/run-store.js';
 import { parseNumber } from './num.js';
 
 interface LabelFlags {

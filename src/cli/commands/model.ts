@@ -3,10 +3,8 @@ import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { EpoError } from '../../core/errors.js';
 import { createLogger } from '../../core/log.js';
-import { registerLocalBackend } from '../../model/register.js';
 import { intFlag, numberFlag } from './num.js';
 
-registerLocalBackend();
 
 const int = (v: string, flag: string): number => intFlag(v, flag);
 const real = (v: string, flag: string): number => numberFlag(v, flag);

@@ -13,7 +13,6 @@ import { createModel } from '../../llm/create.js';
 import { makeRule, RULE_NAMES } from '../../rewards/returns.js';
 import { ensureRunDir } from '../../store/run-dir.js';
 import { formatEstimate } from '../../eval/stats.js';
-import '../../agents/sotopia/scripted.js'; // registers scripted:sotopia
 import { ACTION_TYPES, EPO_ACTION_TYPES } from '../../envs/sotopia/episode-rules.js';
 import { selectTasks, sharedTasks } from '../../envs/sotopia/task-spec.js';
 import type { Arena } from '../../train/arena.js';

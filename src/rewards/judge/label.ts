@@ -9,7 +9,7 @@ import { describeError, EpoError } from '../../core/errors.js';
 import { deriveSeed } from '../../core/random.js';
 import type { ChatMessage } from '../../core/messages.js';
 import type { ChatModel } from '../../llm/model.js';
-import type { Label } from '../../store/run-store.js';
+import type { Label } from '../../core/label.js';
 import { strategistSeats, strategistTurnIndexes } from '../outcome.js';
 import { mapPool } from '../pool.js';
 import { parseJudgeAnswer, repairMessage, type JudgeAnswer } from './parse.js';

@@ -4,7 +4,7 @@
  * prompt's own "numbers 1 to n" line. Lets `epo label` run end to end without a model server.
  */
 import { EpoError } from '../../core/errors.js';
-import { registerScriptedModel } from '../../llm/named-scripts.js';
+import type { ScriptedFactory } from '../../llm/named-scripts.js';
 import { scriptedModel } from '../../llm/scripted.js';
 
 export const SCRIPTED_PICKS = ['first', 'last', 'all', 'none', 'even'] as const;
@@ -17,8 +17,9 @@ export function scriptedJudgeAnswer(prompt: string, pick: ScriptedPick): string 
   return JSON.stringify({ indexes, reasoning: `scripted judge: ${pick}` });
 }
 
-registerScriptedModel('judge', (options, spec) => {
+/** `scripted:judge[?pick=first|last|all|none|even]` (registered in src/builtins.ts). */
+export const scriptedJudgeFactory: ScriptedFactory = (options, spec) => {
   const pick = (options.pick ?? 'last') as ScriptedPick;
   if (!SCRIPTED_PICKS.includes(pick)) throw new EpoError('BAD_SPEC', `pick must be one of ${SCRIPTED_PICKS.join(', ')}, got "${options.pick}"`, { where: `model spec ${spec}` });
   return scriptedModel((req) => scriptedJudgeAnswer(req.messages.at(-1)?.content ?? '', pick), { spec });
-});
+};
