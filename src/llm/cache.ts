@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { EpoError } from '../core/errors.js';
-import type { ChatModel, CompletionRequest, CompletionResult, Middleware } from './model.js';
+import type { CompletionRequest, CompletionResult, Middleware } from './model.js';
 
 export interface CacheStats {
   hits: number;
@@ -93,43 +93,31 @@ export class ResponseCache {
     return this.db.prepare('SELECT COUNT(*) FROM completions').pluck().get() as number;
   }
 
-  readonly middleware: Middleware = (model) => {
-    const wrapped: ChatModel = {
-      spec: model.spec,
-      complete: async (req) => {
-        if (!this.enabled || !isCacheable(req)) {
-          this.stats.skipped++;
-          return model.complete(req);
-        }
-        const key = cacheKey(model.spec, req);
-        const hit = this.get(key);
-        const pending = this.inflight.get(key);
-        if (hit || pending) {
-          this.stats.hits++;
-          return { ...(hit ?? (await pending!)), cached: true };
-        }
-        this.stats.misses++;
-        const answer = model.complete(req).then((result) => { this.put(key, model.spec, result); return result; });
-        this.inflight.set(key, answer);
-        try { return await answer; } finally { this.inflight.delete(key); }
-      },
-    };
-    if (model.stream) {
-      const inner = model.stream.bind(model);
-      const lookup = (req: CompletionRequest) => (this.enabled && isCacheable(req) ? this.get(cacheKey(model.spec, req)) : undefined);
-      const stats = this.stats;
-      // A hit replays the cached text as one chunk; a miss streams live and is not stored (no usage counts).
-      wrapped.stream = async function* (req) {
-        const hit = lookup(req);
-        if (hit) {
-          stats.hits++;
-          yield hit.text;
-          return;
-        }
-        yield* inner(req);
-      };
-    }
-    return wrapped;
+  readonly middleware: Middleware = {
+    wrapComplete: async (req, next, model) => {
+      if (!this.enabled || !isCacheable(req)) {
+        this.stats.skipped++;
+        return next(req);
+      }
+      const key = cacheKey(model.spec, req);
+      const hit = this.get(key);
+      const pending = this.inflight.get(key);
+      if (hit || pending) {
+        this.stats.hits++;
+        return { ...(hit ?? (await pending!)), cached: true };
+      }
+      this.stats.misses++;
+      const answer = next(req).then((result) => { this.put(key, model.spec, result); return result; });
+      this.inflight.set(key, answer);
+      try { return await answer; } finally { this.inflight.delete(key); }
+    },
+    // A hit replays the cached text as one chunk; a miss streams live and is not stored (no usage counts).
+    wrapStream: (req, next, model) => {
+      const hit = this.enabled && isCacheable(req) ? this.get(cacheKey(model.spec, req)) : undefined;
+      if (!hit) return next(req);
+      this.stats.hits++;
+      return (async function* () { yield hit.text; })();
+    },
   };
 
   close(): void {

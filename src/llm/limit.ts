@@ -2,7 +2,7 @@
  * Concurrency limit per endpoint: every model pointing at the same base URL shares one semaphore, so a strategist,
  * an actor and a judge on one vLLM server never have more than N requests in flight together.
  */
-import type { ChatModel, Middleware } from './model.js';
+import type { Middleware } from './model.js';
 
 export class Semaphore {
   private active = 0;
@@ -62,22 +62,15 @@ export function endpointSemaphore(key: string, max: number): Semaphore {
 }
 
 export function limitConcurrency(max: number, endpoint?: string): Middleware {
-  return (model): ChatModel => {
-    const sem = endpoint ? endpointSemaphore(endpoint, max) : new Semaphore(max);
-    const wrapped: ChatModel = {
-      spec: model.spec,
-      async complete(req) {
-        const release = await sem.acquire(req.signal);
-        try { return await model.complete(req); } finally { release(); }
-      },
-    };
-    if (model.stream) {
-      const inner = model.stream.bind(model);
-      wrapped.stream = async function* (req) {
-        const release = await sem.acquire(req.signal);
-        try { yield* inner(req); } finally { release(); }
-      };
-    }
-    return wrapped;
+  const sem = endpoint ? endpointSemaphore(endpoint, max) : new Semaphore(max);
+  return {
+    async wrapComplete(req, next) {
+      const release = await sem.acquire(req.signal);
+      try { return await next(req); } finally { release(); }
+    },
+    async *wrapStream(req, next) {
+      const release = await sem.acquire(req.signal);
+      try { yield* next(req); } finally { release(); }
+    },
   };
 }

@@ -51,11 +51,34 @@ export interface ChatModel {
   close?(): Promise<void>;
 }
 
-export type Middleware = (model: ChatModel) => ChatModel;
+/**
+ * Behaviour added around a model (after the AI SDK's language-model middleware): each hook receives the request and
+ * `next`, the wrapped model's own call. A middleware says only what it changes; `wrap` forwards the rest.
+ */
+export interface Middleware {
+  wrapComplete?(request: CompletionRequest, next: (request: CompletionRequest) => Promise<CompletionResult>, model: ChatModel): Promise<CompletionResult>;
+  /** Around a stream; only used when the wrapped model streams. */
+  wrapStream?(request: CompletionRequest, next: (request: CompletionRequest) => AsyncIterable<string>, model: ChatModel): AsyncIterable<string>;
+}
 
-/** Apply middlewares so that the first listed is the outermost. */
+/** Apply middlewares so that the first listed is the outermost. The spec, streaming (or its absence) and `close`
+ *  pass through every layer. */
 export const wrap = (model: ChatModel, ...middlewares: Middleware[]): ChatModel =>
-  middlewares.reduceRight((m, mw) => mw(m), model);
+  middlewares.reduceRight(applyMiddleware, model);
+
+function applyMiddleware(model: ChatModel, mw: Middleware): ChatModel {
+  const complete = (req: CompletionRequest) => model.complete(req);
+  const out: ChatModel = {
+    spec: model.spec,
+    complete: mw.wrapComplete ? (req) => mw.wrapComplete!(req, complete, model) : complete,
+  };
+  if (model.stream) {
+    const stream = model.stream.bind(model);
+    out.stream = mw.wrapStream ? (req) => mw.wrapStream!(req, stream, model) : stream;
+  }
+  if (model.close) out.close = () => model.close!();
+  return out;
+}
 
 /** Rough token count for backends that report none (≈ 4 characters per token). */
 export const estimateTokens = (text: string): number => Math.ceil(text.length / 4);

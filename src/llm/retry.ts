@@ -73,38 +73,31 @@ export function retry(opts: RetryOptions = {}): Middleware {
     sleep: opts.sleep ?? sleep,
     random: opts.random ?? Math.random,
   };
-  return (model) => {
-    const attempt = async <T>(req: CompletionRequest, call: () => Promise<T>): Promise<T> => {
-      for (let k = 0; ; k++) {
-        try {
-          return await call();
-        } catch (e) {
-          if (!isRetryable(e) || req.signal?.aborted) throw e;
-          if (k >= o.retries) throw o.retries === 0 ? e : giveUp(model, k + 1, e);
-          const delayMs = retryDelay(k, e, o);
-          opts.onRetry?.({ attempt: k + 1, delayMs, error: e });
-          await o.sleep(delayMs, req.signal);
-        }
+  const attempt = async <T>(model: ChatModel, req: CompletionRequest, call: () => Promise<T>): Promise<T> => {
+    for (let k = 0; ; k++) {
+      try {
+        return await call();
+      } catch (e) {
+        if (!isRetryable(e) || req.signal?.aborted) throw e;
+        if (k >= o.retries) throw o.retries === 0 ? e : giveUp(model, k + 1, e);
+        const delayMs = retryDelay(k, e, o);
+        opts.onRetry?.({ attempt: k + 1, delayMs, error: e });
+        await o.sleep(delayMs, req.signal);
       }
-    };
-    const wrapped: ChatModel = {
-      spec: model.spec,
-      complete: (req) => attempt(req, () => model.complete(req)),
-    };
-    if (model.stream) {
-      const inner = model.stream.bind(model);
-      wrapped.stream = async function* (req) {
-        // A stream is retried only until its first chunk arrives: after that the caller has seen text.
-        const it = await attempt(req, async () => {
-          const iter = inner(req)[Symbol.asyncIterator]();
-          const first = await iter.next();
-          return { iter, first };
-        });
-        if (it.first.done) return;
-        yield it.first.value;
-        for (let r = await it.iter.next(); !r.done; r = await it.iter.next()) yield r.value;
-      };
     }
-    return wrapped;
+  };
+  return {
+    wrapComplete: (req, next, model) => attempt(model, req, () => next(req)),
+    async *wrapStream(req, next, model) {
+      // A stream is retried only until its first chunk arrives: after that the caller has seen text.
+      const it = await attempt(model, req, async () => {
+        const iter = next(req)[Symbol.asyncIterator]();
+        const first = await iter.next();
+        return { iter, first };
+      });
+      if (it.first.done) return;
+      yield it.first.value;
+      for (let r = await it.iter.next(); !r.done; r = await it.iter.next()) yield r.value;
+    },
   };
 }

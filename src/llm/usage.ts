@@ -4,7 +4,7 @@
  * A model missing from the table costs 0 and is flagged `unpriced`, so a report can say its cost is unknown.
  */
 import { parseModelSpec } from './spec.js';
-import type { ChatModel, CompletionResult, Middleware } from './model.js';
+import type { CompletionResult, Middleware } from './model.js';
 
 export interface Price {
   /** Dollars per 1M prompt tokens. */
@@ -106,14 +106,6 @@ export class UsageMeter {
 
   /** Middleware recording every call of a model under `role` (model name from the spec unless given). */
   middleware(role: string, modelName?: string): Middleware {
-    return (model): ChatModel => {
-      const name = modelName ?? modelNameOf(model.spec);
-      const wrapped: ChatModel = {
-        spec: model.spec,
-        complete: async (req) => this.record(role, name, await model.complete(req)),
-      };
-      if (model.stream) wrapped.stream = model.stream.bind(model);
-      return wrapped;
-    };
+    return { wrapComplete: async (req, next, model) => this.record(role, modelName ?? modelNameOf(model.spec), await next(req)) };
   }
 }

@@ -7,6 +7,9 @@ import { limitConcurrency, Semaphore } from '../../src/llm/limit.js';
 import { wrap, type ChatModel, type CompletionRequest } from '../../src/llm/model.js';
 import { scriptedModel } from '../../src/llm/scripted.js';
 import { costUsd, findPrice, UsageMeter } from '../../src/llm/usage.js';
+import { logCalls } from '../../src/llm/logging.js';
+import { retry } from '../../src/llm/retry.js';
+import { silentLogger } from '../../src/core/log.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'epo-llm-'));
 const ask = (over: Partial<CompletionRequest> = {}): CompletionRequest => ({ messages: [{ role: 'user', content: 'hello' }], ...over });
@@ -172,5 +175,25 @@ describe('response cache: identical requests in flight', () => {
     expect(s.inFlight).toBe(2);
     (await waiting)();
     expect(s.inFlight).toBe(1);
+  });
+});
+
+describe('wrap', () => {
+  it('forwards what a middleware does not change: spec, close, and streaming only when the model streams', async () => {
+    let closed = 0;
+    const base: ChatModel = { spec: 'scripted:x', complete: async () => ({ text: 'a', finishReason: 'stop', usage: { promptTokens: 1, completionTokens: 1 } }), close: async () => { closed++; } };
+    const meter = new UsageMeter();
+    const cache = new ResponseCache({ path: join(tmp(), 'w.sqlite') });
+    const all = [logCalls(silentLogger), meter.middleware('r'), cache.middleware, retry(), limitConcurrency(2)];
+    const m = wrap(base, ...all);
+    expect(m.spec).toBe('scripted:x');
+    expect(m.stream).toBeUndefined();
+    await m.close!();
+    expect(closed).toBe(1);
+    const streaming = wrap({ ...base, stream: async function* () { yield 'x'; yield 'y'; } }, ...all);
+    const chunks: string[] = [];
+    for await (const c of streaming.stream!({ messages: [] })) chunks.push(c);
+    expect(chunks).toEqual(['x', 'y']);
+    cache.close();
   });
 });
