@@ -4,7 +4,8 @@
  * because results are only comparable when the protocol is stated.
  */
 import type { Episode, ModelRef } from '../core/episode.js';
-import { ALFWORLD_TYPES, alfworldMetrics, type AlfworldMetrics } from './alfworld.js';
+import { typeName } from '../envs/alfworld/task-types.js';
+import { alfworldMetrics, type AlfworldMetrics } from './alfworld.js';
 import { envMetrics, type EnvMetrics } from './generic.js';
 import { formatEstimate, type Estimate } from './stats.js';
 import { webshopMetrics, type WebshopMetrics } from './webshop.js';
@@ -62,8 +63,8 @@ export function formatTable(s: Summary): string {
   } else {
     const a = m as AlfworldMetrics | EnvMetrics;
     rows.push(['success %', pct(a.success), frac(a.success)]);
-    const names = new Map(p.env === 'alfworld' ? ALFWORLD_TYPES : Object.entries(p.typeNames ?? {}));
-    for (const [t, e] of Object.entries(a.byType)) rows.push([`  ${names.get(t) ?? t}`, pct(e), frac(e)]);
+    const name = (t: string) => (p.env === 'alfworld' ? typeName(t) : p.typeNames?.[t] ?? t);
+    for (const [t, e] of Object.entries(a.byType)) rows.push([`  ${name(t)}`, pct(e), frac(e)]);
     if ('reward' in a) rows.push(['mean reward', formatEstimate(a.reward, 1, 3), '']);
   }
   rows.push(['steps per episode', formatEstimate(m.steps, 1, 1), '']);

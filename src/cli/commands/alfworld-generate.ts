@@ -7,22 +7,17 @@ import { datasetDir } from '../../data/dir.js';
 import {
   ROOM_TYPES, TASK_TYPES, checkOptions, writeSet, type GenerateOptions, type GrammarVariant, type RoomType, type TaskType,
 } from '../../envs/alfworld/generator/index.js';
+import { ALFWORLD_TASK_TYPES, parseTaskType } from '../../envs/alfworld/task-types.js';
 import { intFlag } from './num.js';
-
-/** Short names accepted by --types besides the official ones. */
-const ALIASES: Record<string, TaskType> = {
-  pick: 'pick_and_place_simple', look: 'look_at_obj_in_light', clean: 'pick_clean_then_place_in_recep',
-  heat: 'pick_heat_then_place_in_recep', cool: 'pick_cool_then_place_in_recep', two: 'pick_two_obj_and_place',
-};
 
 /** `pick,clean` (equal shares) or `pick=3,look=1`. */
 export function parseTypes(text: string): Partial<Record<TaskType, number>> {
   const out: Partial<Record<TaskType, number>> = {};
   for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
     const [name, share = '1'] = part.split('=');
-    const type = (TASK_TYPES as readonly string[]).includes(name) ? (name as TaskType) : ALIASES[name];
+    const type = parseTaskType(name);
     const w = Number(share);
-    if (!type) throw new EpoError('BAD_INPUT', `unknown task type "${name}"; use ${TASK_TYPES.join(', ')} or ${Object.keys(ALIASES).join(', ')}`, { where: '--types' });
+    if (!type) throw new EpoError('BAD_INPUT', `unknown task type "${name}"; use ${TASK_TYPES.join(', ')} or ${ALFWORLD_TASK_TYPES.map((t) => t.alias).join(', ')}`, { where: '--types' });
     if (!(w >= 0) || !Number.isFinite(w)) throw new EpoError('BAD_INPUT', `share of ${name} must be a non-negative number, got "${share}"`, { where: '--types' });
     out[type] = (out[type] ?? 0) + w;
   }
@@ -63,7 +58,7 @@ export function registerAlfworldGenerate(generate: Command): void {
     .option('--count <n>', 'number of games', '100')
     .option('--seed <s>', 'random seed', '0')
     .option('--out <dir>', 'output folder (default: <data folder>/alfworld-generated)')
-    .option('--types <list>', `task types and shares, e.g. "pick,clean" or "pick=3,look=1" (names: ${Object.keys(ALIASES).join(', ')} or the official ones); default: the official games' mix`)
+    .option('--types <list>', `task types and shares, e.g. "pick,clean" or "pick=3,look=1" (names: ${ALFWORLD_TASK_TYPES.map((t) => t.alias).join(', ')} or the official ones); default: the official games' mix`)
     .option('--rooms <list>', `room types to use (${ROOM_TYPES.join(', ')}); default: all`)
     .option('--receptacles <range>', 'number of receptacles per game, N or MIN-MAX; default: as measured')
     .option('--distractors <n>', 'objects besides the ones the task needs; default: as measured')

@@ -9,6 +9,7 @@ import type { Task } from '../../core/env.js';
 import { EpoError } from '../../core/errors.js';
 import { createRng } from '../../core/random.js';
 import { dataDir, datasetDir } from '../../data/dir.js';
+import { parseTaskType, TASK_TYPES } from './task-types.js';
 
 export interface AlfworldTask extends Task {
   gamefile: string;
@@ -17,20 +18,7 @@ export interface AlfworldTask extends Task {
   type: string;
 }
 
-export const TASK_TYPES = [
-  'pick_and_place_simple',
-  'look_at_obj_in_light',
-  'pick_clean_then_place_in_recep',
-  'pick_heat_then_place_in_recep',
-  'pick_cool_then_place_in_recep',
-  'pick_two_obj_and_place',
-] as const;
-
-/** Short names used in result tables. */
-export const TYPE_LABELS: Record<string, string> = {
-  pick_and_place_simple: 'Pick', look_at_obj_in_light: 'Look', pick_clean_then_place_in_recep: 'Clean',
-  pick_heat_then_place_in_recep: 'Heat', pick_cool_then_place_in_recep: 'Cool', pick_two_obj_and_place: 'PickTwo',
-};
+export { TASK_TYPES } from './task-types.js';
 
 export const SPLITS: Record<string, string> = {
   valid_seen: 'json_2.1.1/valid_seen',
@@ -84,7 +72,7 @@ export function loadAlfworldTasks(opts: LoadTasksOptions): AlfworldTask[] {
       : `no such folder`, { where: dir });
   }
   const splitName = named ? (opts.split === 'dev' ? 'valid_seen' : opts.split === 'test' ? 'valid_unseen' : opts.split) : undefined;
-  const wanted = opts.types?.map((t) => Object.entries(TYPE_LABELS).find(([, l]) => l.toLowerCase() === t.toLowerCase())?.[0] ?? t);
+  const wanted = opts.types?.map((t) => parseTaskType(t) ?? t);
   if (wanted) for (const t of wanted) if (!(TASK_TYPES as readonly string[]).includes(t)) {
     throw new EpoError('BAD_INPUT', `unknown task type "${t}"; known: ${TASK_TYPES.join(', ')}`, { where: 'types' });
   }

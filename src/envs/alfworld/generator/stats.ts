@@ -6,15 +6,14 @@
  */
 import { EpoError } from '../../../core/errors.js';
 import type { Rng } from '../../../core/random.js';
-import { TASK_TYPES } from '../tasks.js';
+import { TASK_TYPES, type TaskType } from '../task-types.js';
 import { measuredStats } from './stats-table.js';
 
 export const ROOM_TYPES = ['kitchen', 'livingroom', 'bedroom', 'bathroom'] as const;
 export type RoomType = (typeof ROOM_TYPES)[number];
 
 /** The six task types, as the engine names them (one list for the whole project). */
-export { TASK_TYPES };
-export type TaskType = (typeof TASK_TYPES)[number];
+export { TASK_TYPES, type TaskType };
 
 /** Object properties that appear as unary facts in the problems. */
 export const OBJECT_PROPS = ['pickupable', 'isReceptacleObject', 'cleanable', 'heatable', 'coolable', 'toggleable', 'sliceable'] as const;
