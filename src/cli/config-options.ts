@@ -55,9 +55,9 @@ export function commandConfig<S extends Sections>(cmd: Command, sections: S, hea
     if (cmd.getOptionValueSource(key) === 'cli') flags[key] = opts[key];
   }
   const file = typeof opts.config === 'string' ? { path: opts.config, values: readYamlFile(opts.config) } : undefined;
-  const r = resolveConfig(sections, { flags, file });
-  const yaml = redact(configToYaml(sections, r.config, header));
   const printOnly = opts.printConfig === true;
+  const r = resolveConfig(sections, { flags, file, allowMissing: printOnly });
+  const yaml = redact(configToYaml(sections, r.config, header));
   if (printOnly) process.stdout.write(yaml);
   return { ...r, printOnly, yaml, given: (key) => r.sources[key] === 'flag' || r.sources[key] === 'file' };
 }

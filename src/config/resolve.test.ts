@@ -80,3 +80,12 @@ describe('names', () => {
     expect(fileKey('evalTemperature')).toBe('eval_temperature');
   });
 });
+
+describe('required fields', () => {
+  const s = { run: { dataset: str('dataset folder', { required: true }), seed: int('seed', { default: 0 }) } };
+  it('must come from a flag or the file, unless printing', () => {
+    expect(() => resolveConfig(s, { flags: {} })).toThrow(/dataset \(--dataset\): required; give the flag or set it in a config file/);
+    expect(resolveConfig(s, { flags: {}, file: { path: 'f', values: { dataset: 'd' } } }).config.dataset).toBe('d');
+    expect(resolveConfig(s, { flags: {}, allowMissing: true }).config).toEqual({ seed: 0 });
+  });
+});

@@ -22,6 +22,8 @@ export interface ResolveInput {
   flags: Record<string, unknown>;
   /** The parsed config file (a flat mapping), and its path for errors. */
   file?: { path: string; values: unknown };
+  /** Leave required fields unset without an error (to print an incomplete configuration). */
+  allowMissing?: boolean;
 }
 
 export function resolveConfig<S extends Sections>(sections: S, input: ResolveInput): Resolved<S> {
@@ -45,7 +47,10 @@ export function resolveConfig<S extends Sections>(sections: S, input: ResolveInp
   for (const { key, field } of fields) {
     const [value, source]: [unknown, Source | undefined] = input.flags[key] !== undefined ? [input.flags[key], 'flag']
       : fromFile[key] !== undefined ? [fromFile[key], 'file'] : field.default !== undefined ? [field.default, 'default'] : [undefined, undefined];
-    if (source === undefined) continue;
+    if (source === undefined) {
+      if (field.required && !input.allowMissing) problems.push(`${fileKey(key)} (${flagName(key)}): required; give the flag or set it in a config file`);
+      continue;
+    }
     const r = field.schema.safeParse(value);
     if (!r.success) {
       const from = source === 'file' ? `in ${input.file!.path}` : source === 'flag' ? 'on the command line' : 'default';

@@ -23,20 +23,22 @@ export interface Field<T = unknown> {
   arg?: string;
   /** When set, only these values are allowed (listed in the help). */
   choices?: readonly string[];
+  /** The command cannot run without it (from a flag or the file). */
+  required?: boolean;
 }
 
 export type Section = Record<string, Field<any>>;
 export type Sections = Record<string, Section>;
 
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
-type FieldValue<F> = F extends Field<infer T> ? (F extends { default: unknown } ? T : T | undefined) : never;
+type FieldValue<F> = F extends Field<infer T> ? (F extends { default: unknown } | { required: true } ? T : T | undefined) : never;
 /** The resolved configuration of a schema: its fields flattened (keys are unique across sections). */
 export type ConfigOf<S extends Sections> = UnionToIntersection<{ [K in keyof S]: { [F in keyof S[K]]: FieldValue<S[K][F]> } }[keyof S]>;
 
 // ---- field builders ---------------------------------------------------------------------------------------------
 
-interface Common<T> { default?: T; defaultText?: string; arg?: string }
-type WithDefault<T, O> = O extends { default: T } ? Field<T> & { default: T } : Field<T>;
+interface Common<T> { default?: T; defaultText?: string; arg?: string; required?: boolean }
+type WithDefault<T, O> = O extends { default: T } ? Field<T> & { default: T } : O extends { required: true } ? Field<T> & { required: true } : Field<T>;
 
 const range = (min?: number, max?: number): string =>
   min !== undefined && max !== undefined ? `from ${min} to ${max}` : min !== undefined ? `≥ ${min}` : max !== undefined ? `≤ ${max}` : '';
@@ -103,7 +105,7 @@ export function repeat<O extends Common<string[]>>(help: string, o: O = {} as O)
 }
 
 function pick<T>(o: Common<T>): Partial<Field<T>> {
-  return { ...(o.default !== undefined ? { default: o.default } : {}), ...(o.defaultText ? { defaultText: o.defaultText } : {}) };
+  return { ...(o.default !== undefined ? { default: o.default } : {}), ...(o.defaultText ? { defaultText: o.defaultText } : {}), ...(o.required ? { required: true } : {}) };
 }
 
 /** A copy of a field with another default (a command that shares a field but not its default). */

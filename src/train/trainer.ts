@@ -17,6 +17,7 @@ import {
   AdamW, clipGradNorm, cosineLr, GradAccumulator, initBackend, loadCheckpoint, loadOptimizerState, packBatch,
   saveCheckpoint, sequenceLogProbs, tf, tokenizeChat, valueAndGrad, type BpeTokenizer, type LlamaModel,
 } from '../model/index.js';
+import { TRAIN_DEFAULTS as CONFIG_TRAIN_DEFAULTS } from '../config/commands/common.js';
 import { epoPositionWeights, spanPositionMask, type WeightedSpan } from './epo-loss.js';
 
 /** One training example: a strategist chat and one weight per assistant message. */
@@ -53,10 +54,8 @@ export interface TrainOptions {
   signal?: AbortSignal;
 }
 
-export const TRAIN_DEFAULTS: Omit<TrainOptions, 'init' | 'out' | 'examples' | 'log' | 'signal'> = {
-  epochs: 2, lr: 3e-4, warmupRatio: 0.03, minLrRatio: 0, batchSize: 8, accum: 1, clip: 1, weightDecay: 0, klCoef: 0,
-  advantages: 'signed', maxLen: 1024, seed: 0, saveEvery: 50,
-};
+/** The trainer's defaults live with the command schemas (src/config/commands/common.ts), the one source of them. */
+export const TRAIN_DEFAULTS: Omit<TrainOptions, 'init' | 'out' | 'examples' | 'log' | 'signal'> = CONFIG_TRAIN_DEFAULTS;
 
 export interface TrainResult {
   out: string;

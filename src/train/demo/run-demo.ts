@@ -28,6 +28,7 @@ import { ruleActor } from '../../agents/rule-actor.js';
 import { selfPlay, type SelfPlayState } from '../selfplay.js';
 import { demoSuite, GAME_KNOBS } from './suite.js';
 import { buildStartingStrategist, SHIPPED_STRATEGIST, START_DEFAULTS } from './start.js';
+import { DEMO_DEFAULTS as CONFIG_DEMO_DEFAULTS } from '../../config/commands/demo.js';
 import { renderReport } from './report.js';
 
 export interface DemoOptions {
@@ -65,11 +66,7 @@ export interface DemoOptions {
   onLine?(line: string): void;
 }
 
-export const DEMO_DEFAULTS: Omit<DemoOptions, 'log' | 'signal' | 'onLine' | 'strategist' | 'actor' | 'start'> = {
-  run: 'demo', iterations: 3, episodes: 64, evalTasks: 100, trainTasks: 300, pretrain: false,
-  corpusEpisodes: START_DEFAULTS.corpusEpisodes, noise: START_DEFAULTS.noise, gamma: 0.5, epochs: 4, lr: 3e-3,
-  maxSteps: 10, concurrency: 16, workers: 2, seed: 1,
-};
+export const DEMO_DEFAULTS: Omit<DemoOptions, 'log' | 'signal' | 'onLine' | 'strategist' | 'actor' | 'start'> = CONFIG_DEMO_DEFAULTS;
 
 export interface DemoRow { iteration: number; strategist: string; successes: number; episodes: number; rate: Estimate; trainSeconds: number; wallSeconds: number }
 

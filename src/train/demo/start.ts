@@ -6,6 +6,7 @@
  * `assets/demo/strategist-0` (made by `scripts/make-demo-strategist.sh`) so that `epo demo` spends its minutes on
  * self-play. Every step resumes: the corpus is skipped when present, training resumes from its checkpoint.
  */
+import { DEMO_DEFAULTS } from '../../config/commands/demo.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -45,7 +46,7 @@ export interface StartOptions {
   say?(line: string): void;
 }
 
-export const START_DEFAULTS = { corpusEpisodes: 1200, noise: 0.3, epochs: 3, lr: 5e-3 };
+export const START_DEFAULTS = { corpusEpisodes: DEMO_DEFAULTS.corpusEpisodes, noise: DEMO_DEFAULTS.noise, epochs: 3, lr: 5e-3 };
 
 /** Build the starting strategist under `dir`; returns its checkpoint folder. */
 export async function buildStartingStrategist(o: StartOptions): Promise<string> {

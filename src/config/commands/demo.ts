@@ -1,0 +1,31 @@
+/** `epo demo`: the EPO loop end to end, offline, on the built-in model (see docs/demo.md). */
+import { bool, int, str } from '../schema.js';
+import { next } from './common.js';
+
+export const DEMO_DEFAULTS = {
+  run: 'demo', iterations: 3, episodes: 64, evalTasks: 100, trainTasks: 300, pretrain: false,
+  corpusEpisodes: 1200, noise: 0.3, gamma: 0.5, epochs: 4, lr: 3e-3, maxSteps: 10, concurrency: 16, workers: 2, seed: 1,
+};
+
+const d = DEMO_DEFAULTS;
+export const demoConfig = {
+  loop: {
+    iterations: int('self-play iterations', { default: d.iterations, min: 0, max: 100 }),
+    episodes: int('training episodes per iteration', { default: d.episodes, min: 1, max: 100_000 }),
+    evalTasks: int('held-out games per evaluation', { default: d.evalTasks, min: 1, max: 100_000 }),
+    trainTasks: int('training games', { default: d.trainTasks, min: 1, max: 100_000 }),
+    concurrency: int('episodes in flight', { default: d.concurrency, min: 1, max: 4096 }),
+    seed: int('seed', { default: d.seed, min: 0, max: 2 ** 32 - 1 }),
+  },
+  strategist: {
+    pretrain: bool('build the starting strategist here (teacher corpus + imitation, ~7 min on 2 cores) instead of using the shipped assets/demo/strategist-0', { default: false }),
+    start: str('another starting checkpoint folder for the built-in strategist', { arg: '<dir>' }),
+    workers: int('worker threads for the built-in strategist (one core each)', { default: d.workers, min: 1, max: 64 }),
+    strategist: str('a real strategist instead of the built-in one (e.g. http://127.0.0.1:8000/v1#m or local:DIR)', { arg: '<spec>' }),
+    actor: str('a real actor instead of the rule-based one (it gets the available actions)', { arg: '<spec>' }),
+    next: { ...next, help: 'with a --strategist trained outside: the served checkpoint of an iteration, as <iteration>=<spec>' },
+  },
+  output: {
+    run: str('run name (folder under runs/)', { arg: '<name>', default: d.run }),
+  },
+};
