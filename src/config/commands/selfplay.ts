@@ -1,6 +1,6 @@
 /** `epo selfplay`: rollouts → labels → weights → dataset → training → held-out evaluation, per iteration. */
 import { RULE_NAMES } from '../../rewards/returns.js';
-import { bool, int, num, str, withDefault } from '../schema.js';
+import { int, num, str, withDefault } from '../schema.js';
 import { concurrency, data, maxSteps, next, run, seed, showAdmissible, temperature, training, trials } from './common.js';
 
 export const selfplayConfig = {
