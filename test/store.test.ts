@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exportEpisodes, importEpisodes } from '../src/store/jsonl.js';
+import { importEpisodes } from '../src/store/import.js';
+import { exportEpisodes } from '../src/store/jsonl.js';
 import { RunStore } from '../src/store/run-store.js';
 import { makeEpisode } from './helpers/episodes.js';
 
@@ -44,7 +45,7 @@ describe('run store', () => {
     const file = join(dir, 'eps.jsonl');
     expect(await exportEpisodes(a, file)).toBe(3);
     const b = RunStore.open(join(dir, 'b.sqlite'));
-    expect(await importEpisodes(b, file)).toBe(3);
+    expect(await importEpisodes(b, file)).toEqual({ added: 3, replaced: 0, skipped: 0, labelsDropped: 0 });
     expect([...b.episodes()]).toEqual(eps);
     expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(3);
   });
