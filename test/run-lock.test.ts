@@ -53,6 +53,12 @@ describe('run lock', () => {
       const imp = await epo(['episodes', 'import', '--run', 'busy', '--in', file]);
       expect(imp.code).toBe(2);
       expect(imp.err).toContain(`in use by pid ${child.pid}`);
+      for (const writer of [['label', '--run', 'busy', '--judge', 'env'],
+        ['eval', 'sotopia', '--tasks', 'builtin', '--model', 'scripted:sotopia', '--evaluator', 'scripted:sotopia', '--run', 'busy']]) {
+        const w = await epo(writer);
+        expect(w.code).toBe(2);
+        expect(w.err).toContain(`in use by pid ${child.pid}`);
+      }
       // readers go on while the run is written
       expect((await epo(['episodes', 'list', '--run', 'busy'])).out.trim().split('\n')).toHaveLength(2);
       expect((await epo(['runs', 'report', '--run', 'busy'])).code).toBe(0);

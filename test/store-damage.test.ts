@@ -153,7 +153,7 @@ describe('episodes export', () => {
     writeFileSync(out, 'earlier export\n');
     const failing = {
       path: join(dir, 'epo.sqlite'),
-      // enough to fill the write buffer, so the output file is open and written before the store fails
+      // large enough that a streaming writer has opened (and truncated) the output before the store fails
       *episodes() { yield { ...evalEpisode(0, 'epo'), task: { blob: 'x'.repeat(100_000) } }; throw new EpoError('STORE', 'the store broke'); },
     } as unknown as RunStore;
     await expect(exportEpisodes(failing, out)).rejects.toThrow('the store broke');

@@ -3,7 +3,10 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deriveSeed } from '../src/core/random.js';
+import { mergeRuns } from '../src/store/merge.js';
 import { RunStore } from '../src/store/run-store.js';
+import { makeEpisode } from './helpers/episodes.js';
 import { epo, evalEpisode, makeRun, writeJsonl } from './helpers/store-cli.js';
 
 const runs = mkdtempSync(join(tmpdir(), 'epo-import-'));
@@ -122,5 +125,31 @@ describe('epo episodes import', () => {
     r = await epo(['episodes', 'import', '--run', 'fresh', '--in', other]);
     expect(r.code).toBe(2);
     expect(r.err).toContain(`${other}:1`);
+  });
+
+  it('gathers the shards of a SOTOPIA evaluation into one run, and refuses another configuration', async () => {
+    const models = { actor: { spec: 'scripted:sotopia', temperature: 0.7 }, partner: { spec: 'scripted:sotopia', temperature: 0.7 }, evaluator: { spec: 'scripted:judge', temperature: 0 } };
+    const episode = (i: number, over: Partial<ReturnType<typeof makeEpisode>> = {}) =>
+      makeEpisode(i, { env: 'sotopia', dataVersion: 's1', models, seed: deriveSeed(0, `task-${i}`, 0), ...over });
+    const s = store('soto');
+    s.setMeta('sotopia', { env: 'sotopia', models, seed: 0, trials: 1, dataVersion: 's1', shard: '0/2' });
+    s.putEpisode(episode(0));
+    s.close();
+    const shard1 = writeJsonl(join(runs, 'soto1.jsonl'), [episode(1), episode(3)]);
+    expect((await epo(['episodes', 'import', '--run', 'soto', '--in', shard1])).out).toContain('imported 2 episodes');
+    const judged = writeJsonl(join(runs, 'soto2.jsonl'), [episode(5, { models: { ...models, evaluator: { spec: 'openai:gpt-4o', temperature: 0 } } })]);
+    const r = await epo(['episodes', 'import', '--run', 'soto', '--in', judged]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/models .*evaluator openai:gpt-4o/);
+    expect(count('soto')).toBe(3);
+  });
+
+  it('`runs merge` refuses runs whose episodes were made under other protocols, also without a protocol record', async () => {
+    for (const [name, mode] of [['imp-a', 'epo'], ['imp-b', 'actor-only']] as const) {
+      const file = writeJsonl(join(runs, `${name}.jsonl`), [evalEpisode(0, mode), evalEpisode(1, mode)]);
+      expect((await epo(['episodes', 'import', '--run', name, '--in', file])).code).toBe(0);
+    }
+    expect(() => mergeRuns('imp-ab', ['imp-a', 'imp-b'], runs)).toThrow(/run "imp-b" was made with another protocol than run "imp-a"/);
+    expect(existsSync(join(runs, 'imp-ab'))).toBe(false);
   });
 });

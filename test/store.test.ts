@@ -37,6 +37,24 @@ describe('run store', () => {
     b.close();
   });
 
+  it('adding never overwrites; replacing is explicit and deletes (and counts) the replaced episode\'s labels', () => {
+    const store = RunStore.open(join(tmp(), 'epo.sqlite'));
+    store.putEpisode(makeEpisode(1));
+    store.putLabel('task-1#0', { labeler: 'judge', rewards: [1] });
+    store.putLabel('task-1#0', { labeler: 'env', rewards: [0] });
+    const other = makeEpisode(1, { outcome: { reward: 0, success: false, reason: 'max_steps' } });
+    expect(() => store.putEpisode(other)).toThrow(/episode task-1#0 is already stored/);
+    expect(() => store.putEpisodes([makeEpisode(2), other])).toThrow(/task-1#0/);
+    expect(store.countEpisodes()).toBe(1); // the batch was one transaction
+    expect(store.getLabel('task-1#0', 'judge')).toBeDefined();
+    expect(store.replaceEpisode(other)).toEqual({ labelsDropped: 2 });
+    expect(store.getEpisode('task-1#0')!.outcome.success).toBe(false);
+    expect(store.labelers()).toEqual([]);
+    expect(store.replaceEpisode(makeEpisode(3))).toEqual({ labelsDropped: 0 }); // or adds it
+    expect(store.countEpisodes()).toBe(2);
+    store.close();
+  });
+
   it('JSONL export then import is lossless', async () => {
     const dir = tmp();
     const a = RunStore.open(join(dir, 'a.sqlite'));

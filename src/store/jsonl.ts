@@ -1,8 +1,7 @@
 /** JSON Lines export and import of episodes: one episode per line, lossless (the stored JSON is written as is). */
-import { createReadStream, createWriteStream, renameSync, rmSync } from 'node:fs';
+import { closeSync, createReadStream, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { finished } from 'node:stream/promises';
 import type { Episode } from '../core/episode.js';
 import { EpoError } from '../core/errors.js';
 import { episodeShapeProblem } from './episode-shape.js';
@@ -15,21 +14,23 @@ import type { OnDamaged, RunStore } from './run-store.js';
  */
 export async function exportEpisodes(store: RunStore, path: string, onDamaged?: OnDamaged): Promise<number> {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const out = createWriteStream(temp, { encoding: 'utf8' });
+  let fd: number | undefined;
   let n = 0;
   try {
+    mkdirSync(dirname(path), { recursive: true });
+    fd = openSync(temp, 'w');
     for (const e of store.episodes(onDamaged)) {
-      if (!out.write(JSON.stringify(e) + '\n')) await new Promise<void>((r) => out.once('drain', () => r()));
+      writeSync(fd, JSON.stringify(e) + '\n');
       n++;
     }
-    out.end();
-    await finished(out);
+    closeSync(fd);
+    fd = undefined;
     renameSync(temp, path);
   } catch (e) {
-    out.destroy();
-    await finished(out).catch(() => undefined);
+    if (fd !== undefined) closeSync(fd);
     rmSync(temp, { force: true });
-    throw e;
+    if (e instanceof EpoError) throw e;
+    throw new EpoError('BAD_INPUT', `cannot write the export: ${(e as Error).message}`, { where: path, cause: e });
   }
   return n;
 }

@@ -27,6 +27,7 @@ export function registerEpisodes(program: Command): void {
       } finally { store.close(); }
     });
   cmd.command('import')
+    .summary('add the episodes of a JSON Lines file to a run: all or nothing, same protocol, stored ids skipped unless --replace')
     .description('add the episodes of a JSON Lines file to a run (creating it if needed). All or nothing: every line is '
       + 'checked first, then all are written in one transaction. Episodes must share the run\'s protocol (environment, '
       + 'data version, mode, models, seed); an id already in the run is skipped unless --replace')

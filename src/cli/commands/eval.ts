@@ -119,7 +119,7 @@ export function registerEval(program: Command): void {
       else process.stderr.write(`run ${o.into} was not made by epo eval alfworld|webshop; print it with its own report command (e.g. epo sotopia report)\n`);
     });
   runs.command('report')
-    .description('print the results table of an evaluation run')
+    .description('print the results table of an evaluation run (damaged episodes are named and skipped; exit code 1 then)')
     .requiredOption('--run <name>', 'run name')
     .option('--summary <file>', 'write the summary JSON here')
     .action((o: { run: string; summary?: string }) => {
