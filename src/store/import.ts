@@ -95,20 +95,20 @@ export async function importIntoRun(run: string, path: string, opts: ImportOptio
   // a new run is created only for a file that passed every check
   const checkedNew = isNew ? await checkFile(path, undefined, run) : undefined;
   if (checkedNew?.count === 0) return { added: 0, replaced: 0, skipped: 0, labelsDropped: 0 };
-  const dirExisted = existsSync(r.dir);
+  let created = isNew && !existsSync(r.dir);
   const lock = lockRun(r);
   let store: RunStore | undefined;
   try {
     store = RunStore.open(r.store);
     const target = runConditions(store);
-    // another writer may have started the run meanwhile: then check against it
+    if (target) created = false; // another writer started the run meanwhile: check against it, never remove it
     const checked = checkedNew && !target ? checkedNew : await checkFile(path, target, run);
     return await write(store, path, checked, { ...opts, run });
   } catch (e) {
     store?.close();
     store = undefined;
     // a run this import was to create is removed again (still locked, so no other writer has it)
-    if (isNew && !dirExisted) rmSync(r.dir, { recursive: true, force: true });
+    if (created) rmSync(r.dir, { recursive: true, force: true });
     throw e;
   } finally {
     store?.close();

@@ -70,8 +70,13 @@ export function lockRun(r: RunDir, command = currentCommand()): RunLock {
     throw new EpoError('STORE', `cannot lock run "${r.name}": ${(e as Error).message}`, { where: path, cause: e });
   }
   const holder: LockHolder = { pid: process.pid, host: hostname(), command, since: new Date().toISOString() };
-  writeFileSync(`${info}.${process.pid}`, JSON.stringify(holder) + '\n');
-  renameSync(`${info}.${process.pid}`, info);
+  try {
+    writeFileSync(`${info}.${process.pid}`, JSON.stringify(holder) + '\n');
+    renameSync(`${info}.${process.pid}`, info);
+  } catch (e) {
+    db.close(); // closing gives the lock up
+    throw new EpoError('STORE', `cannot record the holder of run "${r.name}": ${(e as Error).message}`, { where: info, cause: e });
+  }
   const held = db;
   heldLocks.add(held);
   let open = true;
