@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exportEpisodes, importEpisodes } from '../src/store/jsonl.js';
+import { importEpisodes } from '../src/store/import.js';
+import { exportEpisodes } from '../src/store/jsonl.js';
 import { RunStore } from '../src/store/run-store.js';
 import { makeEpisode } from './helpers/episodes.js';
 
@@ -36,6 +37,24 @@ describe('run store', () => {
     b.close();
   });
 
+  it('adding never overwrites; replacing is explicit and deletes (and counts) the replaced episode\'s labels', () => {
+    const store = RunStore.open(join(tmp(), 'epo.sqlite'));
+    store.putEpisode(makeEpisode(1));
+    store.putLabel('task-1#0', { labeler: 'judge', rewards: [1] });
+    store.putLabel('task-1#0', { labeler: 'env', rewards: [0] });
+    const other = makeEpisode(1, { outcome: { reward: 0, success: false, reason: 'max_steps' } });
+    expect(() => store.putEpisode(other)).toThrow(/episode task-1#0 is already stored/);
+    expect(() => store.putEpisodes([makeEpisode(2), other])).toThrow(/task-1#0/);
+    expect(store.countEpisodes()).toBe(1); // the batch was one transaction
+    expect(store.getLabel('task-1#0', 'judge')).toBeDefined();
+    expect(store.replaceEpisode(other)).toEqual({ labelsDropped: 2 });
+    expect(store.getEpisode('task-1#0')!.outcome.success).toBe(false);
+    expect(store.labelers()).toEqual([]);
+    expect(store.replaceEpisode(makeEpisode(3))).toEqual({ labelsDropped: 0 }); // or adds it
+    expect(store.countEpisodes()).toBe(2);
+    store.close();
+  });
+
   it('JSONL export then import is lossless', async () => {
     const dir = tmp();
     const a = RunStore.open(join(dir, 'a.sqlite'));
@@ -44,7 +63,7 @@ describe('run store', () => {
     const file = join(dir, 'eps.jsonl');
     expect(await exportEpisodes(a, file)).toBe(3);
     const b = RunStore.open(join(dir, 'b.sqlite'));
-    expect(await importEpisodes(b, file)).toBe(3);
+    expect(await importEpisodes(b, file)).toEqual({ added: 3, replaced: 0, skipped: 0, labelsDropped: 0 });
     expect([...b.episodes()]).toEqual(eps);
     expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(3);
   });

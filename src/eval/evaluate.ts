@@ -12,7 +12,8 @@ import { deriveSeed } from '../core/random.js';
 import type { Task } from '../core/env.js';
 import { codeVersion } from '../core/version.js';
 import { ensureRunDir, existingRunDir } from '../store/run-dir.js';
-import { RunStore } from '../store/run-store.js';
+import { lockRun } from '../store/run-lock.js';
+import { RunStore, type OnDamaged } from '../store/run-store.js';
 import { runEpisode, type Mode, type RoleModel } from '../rollout/episode.js';
 import { runEpisodes, shardItems, type ScheduleStats, type Shard } from '../rollout/scheduler.js';
 import { summarise, type Protocol, type Summary } from './report.js';
@@ -64,7 +65,14 @@ export async function evaluate<T extends Task>(o: EvalOptions<T>): Promise<EvalR
   };
 
   const dir = ensureRunDir(o.run, o.runsRoot);
-  const store = RunStore.open(dir.store);
+  const lock = lockRun(dir); // one writer per run: a second process would play (and pay for) the same episodes
+  let store: RunStore;
+  try {
+    store = RunStore.open(dir.store);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
   try {
     const before = store.getMeta<Protocol>('protocol');
     if (before) {
@@ -107,17 +115,18 @@ export async function evaluate<T extends Task>(o: EvalOptions<T>): Promise<EvalR
     return { summary, stats, storePath: dir.store };
   } finally {
     store.close();
+    lock.release();
   }
 }
 
-/** Summary of an existing run from its stored protocol (after a merge, or to re-print). */
-export function summariseRun(run: string, runsRoot?: string): Summary {
+/** Summary of an existing run from its stored protocol (after a merge, or to re-print); see RunStore.episodes for onDamaged. */
+export function summariseRun(run: string, runsRoot?: string, onDamaged?: OnDamaged): Summary {
   const dir = existingRunDir(run, runsRoot);
   const store = RunStore.open(dir.store);
   try {
     const protocol = store.getMeta<Protocol>('protocol');
     if (!protocol) throw new EpoError('BAD_INPUT', `run "${run}" has no evaluation protocol (not made by epo eval)`, { where: dir.store });
-    return summarise(run, protocol, [...store.episodes()]);
+    return summarise(run, protocol, [...store.episodes(onDamaged)]);
   } finally {
     store.close();
   }

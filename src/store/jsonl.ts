@@ -1,49 +1,71 @@
 /** JSON Lines export and import of episodes: one episode per line, lossless (the stored JSON is written as is). */
-import { createReadStream, createWriteStream } from 'node:fs';
+import { closeSync, createReadStream, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { finished } from 'node:stream/promises';
 import type { Episode } from '../core/episode.js';
 import { EpoError } from '../core/errors.js';
-import type { RunStore } from './run-store.js';
+import { episodeShapeProblem } from './episode-shape.js';
+import type { OnDamaged, RunStore } from './run-store.js';
 
-export async function exportEpisodes(store: RunStore, path: string): Promise<number> {
-  const out = createWriteStream(path, { encoding: 'utf8' });
+/**
+ * Write every readable episode of a store to `path`. The file is written beside the target under a temporary name
+ * and renamed over it at the end, so a failed export leaves an earlier file at `path` as it was. Damaged episodes
+ * go to `onDamaged` (without it, the first one fails the export).
+ */
+export async function exportEpisodes(store: RunStore, path: string, onDamaged?: OnDamaged): Promise<number> {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  let fd: number | undefined;
   let n = 0;
-  for (const e of store.episodes()) {
-    if (!out.write(JSON.stringify(e) + '\n')) await new Promise<void>((r) => out.once('drain', () => r()));
-    n++;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    fd = openSync(temp, 'w');
+    for (const e of store.episodes(onDamaged)) {
+      writeSync(fd, JSON.stringify(e) + '\n');
+      n++;
+    }
+    closeSync(fd);
+    fd = undefined;
+    renameSync(temp, path);
+  } catch (e) {
+    if (fd !== undefined) closeSync(fd);
+    rmSync(temp, { force: true });
+    if (e instanceof EpoError) throw e;
+    throw new EpoError('BAD_INPUT', `cannot write the export: ${(e as Error).message}`, { where: path, cause: e });
   }
-  out.end();
-  await finished(out);
   return n;
 }
 
-const REQUIRED: (keyof Episode)[] = ['id', 'run', 'env', 'taskId', 'trial', 'seed', 'turns', 'outcome'];
+/** One episode of a JSON Lines file and where it is (`file:line`). */
+export interface EpisodeLine {
+  episode: Episode;
+  where: string;
+}
 
-export async function* readEpisodes(path: string): AsyncGenerator<Episode> {
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+/** The episodes of a JSON Lines file, checked line by line; a bad line fails with its `file:line` and field. */
+export async function* readEpisodes(path: string): AsyncGenerator<EpisodeLine> {
+  const input = createReadStream(path, { encoding: 'utf8' });
+  const opened = new Promise<void>((resolve, reject) => { input.once('ready', () => resolve()); input.once('error', reject); });
+  try {
+    await opened;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new EpoError('NOT_FOUND', 'episodes file not found', { where: path });
+    throw new EpoError('BAD_INPUT', `cannot read the episodes file: ${(e as Error).message}`, { where: path, cause: e });
+  }
+  const lines = createInterface({ input, crlfDelay: Infinity });
   let lineNo = 0;
   for await (const line of lines) {
     lineNo++;
     if (!line.trim()) continue;
+    const where = `${path}:${lineNo}`;
     let obj: unknown;
     try {
       obj = JSON.parse(line);
     } catch (e) {
-      throw new EpoError('BAD_DATA', `not valid JSON: ${(e as Error).message}`, { where: `${path}:${lineNo}` });
+      throw new EpoError('BAD_DATA', `not valid JSON: ${(e as Error).message}`, { where });
     }
-    const missing = REQUIRED.filter((k) => (obj as Record<string, unknown>)[k] === undefined);
-    if (missing.length) throw new EpoError('BAD_DATA', `episode is missing field(s) ${missing.join(', ')}`, { where: `${path}:${lineNo}` });
-    yield obj as Episode;
+    const problem = episodeShapeProblem(obj);
+    if (problem) throw new EpoError('BAD_DATA', problem.message, { where, details: problem.field ? { field: problem.field } : undefined });
+    yield { episode: obj as Episode, where };
   }
-}
-
-export async function importEpisodes(store: RunStore, path: string): Promise<number> {
-  const batch: Episode[] = [];
-  let n = 0;
-  for await (const e of readEpisodes(path)) {
-    batch.push(e);
-    if (batch.length >= 500) n += store.putEpisodes(batch.splice(0));
-  }
-  return n + store.putEpisodes(batch);
 }

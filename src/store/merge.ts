@@ -1,10 +1,14 @@
 /**
  * Merge runs (e.g. the shards of one evaluation) into one run store. The sources must share a protocol (all fields
- * but the shard and the code version); an episode id present in several sources is kept once, from the first.
+ * but the shard and the code version; runs without a protocol record are compared through what their episodes
+ * record, see run-protocol.ts); an episode id present in several sources is kept once, from the first. The target
+ * run is locked while it is written.
  */
 import { existsSync } from 'node:fs';
 import { EpoError } from '../core/errors.js';
 import { existingRunDir, runDir } from './run-dir.js';
+import { lockRun, type RunLock } from './run-lock.js';
+import { protocolKey, runConditions, sameConditions } from './run-protocol.js';
 import { RunStore } from './run-store.js';
 
 export interface MergeResult {
@@ -13,34 +17,34 @@ export interface MergeResult {
   perSource: Record<string, number>;
 }
 
-const comparable = (p: Record<string, unknown> | undefined) => {
-  if (!p) return undefined;
-  const { shard: _s, codeVersion: _c, mergedFrom: _m, ...rest } = p;
-  return JSON.stringify(rest);
-};
+type Rec = Record<string, unknown>;
 
 export function mergeRuns(into: string, from: string[], runsRoot?: string): MergeResult {
   if (from.length === 0) throw new EpoError('BAD_INPUT', 'nothing to merge: give the source runs', { where: '--from' });
   if (from.includes(into)) throw new EpoError('BAD_INPUT', `run "${into}" cannot be merged into itself`, { where: '--from' });
-  const sources = from.map((name) => {
-    const d = existingRunDir(name, runsRoot);
-    return { name, store: RunStore.open(d.store) };
-  });
-  const protocols = sources.map((s) => s.store.getMeta<Record<string, unknown>>('protocol'));
-  const mismatch = (ref: string | undefined, name: string) => (p: Record<string, unknown> | undefined, i: number) => {
-    if (comparable(p) !== ref) {
-      for (const s of sources) s.store.close();
-      throw new EpoError('BAD_INPUT', `run "${sources[i].name}" was made with another protocol than run "${name}"; only runs of one evaluation can be merged`, { where: sources[i].store.path });
-    }
-  };
-  protocols.forEach(mismatch(comparable(protocols[0]), sources[0].name));
-  const targetPath = runDir(into, runsRoot).store;
-  const existing = existsSync(targetPath) ? RunStore.open(targetPath) : undefined;
-  const before = existing?.getMeta<Record<string, unknown>>('protocol');
-  existing?.close();
-  if (before) protocols.forEach(mismatch(comparable(before), into));
-  const target = RunStore.open(targetPath);
+  for (const name of from) existingRunDir(name, runsRoot);
+  const targetDir = runDir(into, runsRoot);
+  const sources: { name: string; store: RunStore }[] = [];
+  let target: RunStore | undefined;
+  let lock: RunLock | undefined;
   try {
+    for (const name of from) sources.push({ name, store: RunStore.open(existingRunDir(name, runsRoot).store) });
+    const protocols = sources.map((s) => s.store.getMeta<Rec>('protocol'));
+    const conditions = sources.map((s) => runConditions(s.store));
+    const differs = (i: number, refProtocol: Rec | undefined, refConditions: ReturnType<typeof runConditions>) =>
+      protocolKey(protocols[i]) !== protocolKey(refProtocol)
+      || (conditions[i] !== undefined && refConditions !== undefined && !sameConditions(conditions[i]!, refConditions));
+    const refuse = (i: number, name: string) => {
+      throw new EpoError('BAD_INPUT', `run "${sources[i].name}" was made with another protocol than run "${name}"; only runs of one evaluation can be merged`, { where: sources[i].store.path });
+    };
+    sources.forEach((_, i) => { if (differs(i, protocols[0], conditions[0])) refuse(i, sources[0].name); });
+    lock = lockRun(targetDir); // once the sources agree, so a refused merge leaves no target behind
+    const targetPath = targetDir.store;
+    const existed = existsSync(targetPath);
+    target = RunStore.open(targetPath);
+    const before = existed ? target.getMeta<Rec>('protocol') : undefined;
+    const beforeConditions = existed ? runConditions(target) : undefined;
+    if (before || beforeConditions) sources.forEach((_, i) => { if (differs(i, before, beforeConditions)) refuse(i, into); });
     const seen = target.finishedIds();
     const result: MergeResult = { episodes: 0, duplicates: 0, perSource: {} };
     for (const s of sources) {
@@ -64,7 +68,8 @@ export function mergeRuns(into: string, from: string[], runsRoot?: string): Merg
     }
     return result;
   } finally {
-    target.close();
+    target?.close();
     for (const s of sources) s.store.close();
+    lock?.release();
   }
 }

@@ -29,6 +29,7 @@ import { envLabel, ENV_LABELER } from '../rewards/env-progress.js';
 import { judgeEpisode, judgeLabeler, labelEpisodes } from '../rewards/judge/label.js';
 import type { ReturnRule } from '../rewards/returns.js';
 import { ensureRunDir } from '../store/run-dir.js';
+import { lockRun } from '../store/run-lock.js';
 import { RunStore } from '../store/run-store.js';
 import { buildDataset, type DatasetExample } from './dataset.js';
 import { writeJsonl } from './export/jsonl.js';
@@ -125,13 +126,16 @@ export async function selfPlay(o: SelfPlayOptions): Promise<SelfPlayResult> {
   }
   const dir = ensureRunDir(o.run, o.runsRoot);
   const sub = dir.dir; // sub-runs live inside the run folder
-  const store = RunStore.open(dir.store);
+  const lock = lockRun(dir); // one writer per run (its sub-runs included)
+  let store: RunStore;
+  try { store = RunStore.open(dir.store); } catch (e) { lock.release(); throw e; }
   const trials = o.trials ?? 1;
   const fingerprint = hashString(JSON.stringify([o.strategist,
     ...arena.identity({ episodes: o.episodes, trials, rule: o.rule, seed: o.seed, window: o.window ?? 1, train: o.train ?? {} })])).toString(16);
   let state = store.getMeta<SelfPlayState>('selfplay');
   if (state && state.fingerprint !== fingerprint) {
     store.close();
+    lock.release();
     throw new EpoError('BAD_INPUT', `run "${o.run}" was started with other self-play settings (models, tasks, episodes, rule, seed or trainer); re-run with the same settings or choose another --run`, { where: dir.store });
   }
   state ??= { fingerprint, codeVersion: codeVersion(), iterations: [] };
@@ -237,6 +241,7 @@ export async function selfPlay(o: SelfPlayOptions): Promise<SelfPlayResult> {
   } finally {
     save();
     store.close();
+    lock.release();
   }
 }
 

@@ -94,7 +94,7 @@ export function sotopiaArena(o: SotopiaArenaOptions): Arena {
           throw err;
         }
         const ev = e.evaluation as unknown as SotopiaEvaluation;
-        if (ev.ok) store.putEpisode(e);
+        if (ev.ok) store.replaceEpisode(e); // the re-evaluated episode replaces the stored one (labels come later, in the label stage)
         else failed.push(`${e.id} (${ev.error ?? 'no usable answer'})`);
       }
       if (failed.length) throw new EpoError('INTERNAL', `the evaluator could not score ${failed.length} episode(s), e.g. ${failed[0]}; re-run to retry them`, { where: s.run });

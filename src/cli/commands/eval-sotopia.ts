@@ -21,6 +21,7 @@ import { aggregateSotopia, formatSotopiaTable, planSotopia, type PlannedEpisode 
 import { evaluateSotopiaEpisode, runSotopiaEpisode, type Seat, type SotopiaEvaluation } from '../../rollout/sotopia.js';
 import { parseShard, runEpisodes, shardItems } from '../../rollout/scheduler.js';
 import { ensureRunDir, existingRunDir } from '../../store/run-dir.js';
+import { lockRun } from '../../store/run-lock.js';
 import { RunStore } from '../../store/run-store.js';
 import { intFlag, numberFlag } from './num.js';
 
@@ -85,13 +86,16 @@ async function runSotopiaEval(o: EvalOptions): Promise<void> {
     ...(partnerStrategistSpec ? { partner_strategist: ref(partnerStrategistSpec, sampling.strategistTemperature) } : {}),
   };
 
-  const store = RunStore.open(rd.store);
+  const lock = lockRun(rd); // one writer per run: a second process would play (and pay for) the same episodes
+  let store: RunStore;
+  try { store = RunStore.open(rd.store); } catch (e) { lock.release(); throw e; }
   if (selfPlay && o.seats !== 'both') log.warn('--seats is ignored in self-play: the tested model holds both seats');
   const protocol = selfPlay ? 'self-play' : `fixed partner, tested seat${seats.length > 1 ? 's 0 and 1' : ' ' + seats[0]}`;
   const config = { env: 'sotopia', taskSet, models, selfPlay, seats, trials, seed, rules: { ...rules }, dataVersion: data.version, limit: o.limit ?? null, systemRole: o.systemRole, shard: o.shard ?? null };
   const previous = store.getMeta<typeof config>('sotopia');
   if (previous && JSON.stringify({ ...previous, trials: 0 }) !== JSON.stringify({ ...config, trials: 0 })) {
     store.close();
+    lock.release();
     throw new EpoError('BAD_INPUT', `run "${o.run}" was started with a different configuration (${JSON.stringify(previous)}); use another --run name`, { where: rd.store });
   }
   store.setMeta('sotopia', config);
@@ -128,7 +132,8 @@ async function runSotopiaEval(o: EvalOptions): Promise<void> {
       log.info(`re-evaluating ${e.id}`);
       try {
         await evaluateSotopiaEpisode(e, evaluator, { sampling, signal: ctrl.signal });
-        store.putEpisode(e);
+        const { labelsDropped } = store.replaceEpisode(e); // the new evaluation changes the outcome its labels were made for
+        if (labelsDropped) log.warn(`${e.id}: ${labelsDropped} label(s) made before its re-evaluation were deleted; label it again`);
       } catch (err) {
         if (ctrl.signal.aborted) throw err;
         log.warn(`evaluation of ${e.id} failed again; it will be retried on the next run`, { error: describeError(err) });
@@ -146,6 +151,7 @@ async function runSotopiaEval(o: EvalOptions): Promise<void> {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     store.close();
+    lock.release();
   }
 }
 

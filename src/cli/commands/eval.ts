@@ -20,6 +20,7 @@ import { parseShard } from '../../rollout/scheduler.js';
 import { mergeRuns } from '../../store/merge.js';
 import { ensureRunDir, runDir } from '../../store/run-dir.js';
 import { RunStore } from '../../store/run-store.js';
+import { skippedDamage } from './damaged.js';
 import { parseNumber } from './num.js';
 import type { AlfworldSuiteOptions } from '../../eval/suites/alfworld.js';
 import type { WebshopSuiteOptions } from '../../eval/suites/webshop.js';
@@ -105,7 +106,7 @@ export function registerEval(program: Command): void {
     }
   }
 
-  const runs = program.command('runs').description('combine and report runs');
+  const runs = program.command('runs').description('combine, report and check runs');
   runs.command('merge')
     .description('merge runs of one evaluation (e.g. its shards) into one run and print its results')
     .requiredOption('--into <name>', 'target run (created if needed)')
@@ -118,10 +119,14 @@ export function registerEval(program: Command): void {
       else process.stderr.write(`run ${o.into} was not made by epo eval alfworld|webshop; print it with its own report command (e.g. epo sotopia report)\n`);
     });
   runs.command('report')
-    .description('print the results table of an evaluation run')
+    .description('print the results table of an evaluation run (damaged episodes are named and skipped; exit code 1 then)')
     .requiredOption('--run <name>', 'run name')
     .option('--summary <file>', 'write the summary JSON here')
-    .action((o: { run: string; summary?: string }) => { report(summariseRun(o.run), o.summary); });
+    .action((o: { run: string; summary?: string }) => {
+      const skipped = skippedDamage(o.run);
+      report(summariseRun(o.run, undefined, skipped.onDamaged), o.summary);
+      skipped.report(runDir(o.run).store);
+    });
 }
 
 function hasProtocol(run: string): boolean {

@@ -9,6 +9,7 @@ import { registerSotopia } from './eval-sotopia.js';
 import { registerLabel } from './label.js';
 import { registerModel } from './model.js';
 import { registerReplay } from './replay.js';
+import { registerRunsCheck } from './runs-check.js';
 import { registerSelfplay } from './selfplay.js';
 import { registerServe } from './serve.js';
 import { registerTrain } from './train.js';
@@ -20,6 +21,7 @@ export const commands: Register[] = [
   registerReplay,
   registerEpisodes,
   registerEval,
+  registerRunsCheck,
   registerServe,
   registerSotopia,
   registerModel,

@@ -10,6 +10,7 @@ import { ENV_LABELER, envLabel } from '../../rewards/env-progress.js';
 import { judgeEpisode, judgeLabeler, labelEpisodes, newCounters } from '../../rewards/judge/label.js';
 import { existingRunDir } from '../../store/run-dir.js';
 import type { Label } from '../../core/label.js';
+import { lockRun } from '../../store/run-lock.js';
 import { RunStore } from '../../store/run-store.js';
 import { parseNumber } from './num.js';
 
@@ -36,7 +37,9 @@ export function registerLabel(program: Command): void {
     .action(async (o: LabelFlags) => {
       const r = existingRunDir(o.run);
       const log = createLogger({ file: r.log });
-      const store = RunStore.open(r.store);
+      const lock = lockRun(r); // one writer per run: two labellers would pay twice for the same judgements
+      let store: RunStore;
+      try { store = RunStore.open(r.store); } catch (e) { lock.release(); throw e; }
       try {
         const env = o.judge === ENV_LABELER;
         const labeler = o.labeler ?? (env ? ENV_LABELER : judgeLabeler(o.judge));
@@ -85,6 +88,6 @@ export function registerLabel(program: Command): void {
         process.stdout.write(`labelled ${stats.labelled} episodes with ${labeler} (${skipped} already labelled or over the limit, ${stats.failed} failed); `
           + `${critical} of ${turns} strategist turns critical\n`);
         if (stats.failed) process.exitCode = 1;
-      } finally { store.close(); }
+      } finally { store.close(); lock.release(); }
     });
 }
