@@ -13,7 +13,7 @@ import { envLabel } from '../src/rewards/env-progress.js';
 import { labelEpisodes } from '../src/rewards/judge/label.js';
 import { makeRule } from '../src/rewards/returns.js';
 import { RunStore } from '../src/store/run-store.js';
-import { exportDataset } from '../src/train/export-dataset.js';
+import { exportDataset } from '../src/train/export/export-dataset.js';
 
 const N = Number(process.argv[2] ?? 10_000);
 const rng = createRng(42);

@@ -13,8 +13,8 @@ import { writeSet } from '../src/envs/alfworld/generator/index.js';
 import { evaluate } from '../src/eval/evaluate.js';
 import { createModel } from '../src/llm/create.js';
 import { registerLocalBackend } from '../src/model/register.js';
-import { demoSuite, GAME_KNOBS } from '../src/train/demo/suite.js';
-import { SHIPPED_STRATEGIST } from '../src/train/demo/start.js';
+import { demoSuite, GAME_KNOBS } from '../src/demo/suite.js';
+import { SHIPPED_STRATEGIST } from '../src/demo/start.js';
 
 const arg = (name: string, def: string) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : def; };
 const games = Number(arg('games', '60'));

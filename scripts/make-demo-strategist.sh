@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Rebuild the demo's shipped starting strategist (assets/demo/strategist-0): teacher corpus on generated games,
-# BPE tokenizer, imitation pretraining of the micro built-in model (src/train/demo/start.ts). Deterministic in the
+# BPE tokenizer, imitation pretraining of the micro built-in model (src/demo/start.ts). Deterministic in the
 # seed; about 8 minutes on 2 cores. `epo demo --pretrain` does the same inside a demo run.
 set -euo pipefail
 cd "$(dirname "$0")/.."

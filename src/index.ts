@@ -68,10 +68,10 @@ export { TRAIN_DEFAULTS, trainEpo, type TrainExample, type TrainOptions, type Tr
 export { epoBatchLoss, epoSampleLoss, type WeightedSpan } from './train/epo-loss.js';
 
 // self-play
-export { selfPlay, type SelfPlayOptions, type SelfPlayResult } from './train/selfplay.js';
-export { suiteArena, type SuiteArenaOptions } from './train/suite-arena.js';
-export { sotopiaArena } from './train/sotopia-arena.js';
-export type { Arena } from './train/arena.js';
+export { selfPlay, type SelfPlayOptions, type SelfPlayResult } from './selfplay/selfplay.js';
+export { suiteArena, type SuiteArenaOptions } from './selfplay/suite-arena.js';
+export { sotopiaArena } from './selfplay/sotopia-arena.js';
+export type { Arena } from './selfplay/arena.js';
 
 // configuration
 export { resolveConfig, configToYaml } from './config/resolve.js';

@@ -10,8 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { ruleActor } from '../src/agents/rule-actor.js';
 import { registerLocalBackend } from '../src/model/register.js';
 import { RunStore } from '../src/store/run-store.js';
-import { DEMO_DEFAULTS, formatDemoTable, runDemo, type DemoSummary } from '../src/train/demo/run-demo.js';
-import { buildStartingStrategist, SHIPPED_STRATEGIST } from '../src/train/demo/start.js';
+import { DEMO_DEFAULTS, formatDemoTable, runDemo, type DemoSummary } from '../src/demo/run-demo.js';
+import { buildStartingStrategist, SHIPPED_STRATEGIST } from '../src/demo/start.js';
 
 registerLocalBackend();
 const root = mkdtempSync(join(tmpdir(), 'epo-demo-'));

@@ -4,7 +4,7 @@ import { delimiter, join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { registerTrain } from '../src/cli/commands/train.js';
-import { findOnPath, launchPlan } from '../src/train/llamafactory-launch.js';
+import { findOnPath, launchPlan } from '../src/train/export/llamafactory-launch.js';
 
 describe('epo train --engine llamafactory', () => {
   afterEach(() => { vi.restoreAllMocks(); vi.unstubAllEnvs(); });

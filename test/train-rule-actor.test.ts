@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { closestCommand, readActorTurn, ruleActor } from '../src/agents/rule-actor.js';
-import { readChat, teacherStep } from '../src/train/demo/teacher.js';
+import { readChat, teacherStep } from '../src/demo/teacher.js';
 
 const here = ['go to desk 1', 'go to drawer 1', 'go to drawer 2', 'take pencil 1 from shelf 1', 'take alarmclock 1 from shelf 1', 'help', 'inventory', 'look'];
 const task = 'put some alarmclock on desk.';

@@ -19,8 +19,8 @@ import { scriptedJudgeAnswer } from '../src/rewards/judge/scripted.js';
 import { makeRule } from '../src/rewards/returns.js';
 import type { Label } from '../src/core/label.js';
 import { RunStore } from '../src/store/run-store.js';
-import { selfPlay, type SelfPlayOptions, type Stage } from '../src/train/selfplay.js';
-import { sotopiaArena } from '../src/train/sotopia-arena.js';
+import { selfPlay, type SelfPlayOptions, type Stage } from '../src/selfplay/selfplay.js';
+import { sotopiaArena } from '../src/selfplay/sotopia-arena.js';
 
 const JUDGE = 'scripted:judge?pick=first';
 const MAX_TURNS = 4; // seats alternate: seat 0 on turns 0 and 2, seat 1 on turns 1 and 3

@@ -13,7 +13,7 @@ import { ruleActor } from '../src/agents/rule-actor.js';
 import { initBackend, initModel, LocalChatModel, loadCheckpoint, makeConfig, saveCheckpoint, SPECIAL, SPECIAL_TOKENS, trainBpe } from '../src/model/index.js';
 import { makeRule } from '../src/rewards/returns.js';
 import { RunStore } from '../src/store/run-store.js';
-import { selfPlay, STAGES, type SelfPlayOptions, type Stage } from '../src/train/selfplay.js';
+import { selfPlay, STAGES, type SelfPlayOptions, type Stage } from '../src/selfplay/selfplay.js';
 import { trainEpo } from '../src/train/trainer.js';
 
 /** A one-step toy: two doors, only "go right" wins. */

@@ -3,10 +3,10 @@ import type { Command } from 'commander';
 import { EpoError } from '../../core/errors.js';
 import { makeRule, RULE_NAMES } from '../../rewards/returns.js';
 import { CUTOFF_POLICIES, type CutoffPolicy } from '../../train/export/fit.js';
-import { DATASET_FORMATS, exportDataset, type DatasetFormat } from '../../train/export-dataset.js';
+import { DATASET_FORMATS, exportDataset, type DatasetFormat } from '../../train/export/export-dataset.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHARS4, loadTokenCounter, registerTokenCounter } from '../../train/token-counters.js';
+import { CHARS4, loadTokenCounter, registerTokenCounter } from '../../train/export/token-counters.js';
 
 /** `local:<checkpoint dir>`: the built-in model's byte-level BPE tokenizer (its tokenizer.json), loaded lazily. */
 registerTokenCounter('local', async (dir) => {

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { createLogger } from '../../core/log.js';
 import { EpoError } from '../../core/errors.js';
 import { ensureRunDir } from '../../store/run-dir.js';
-import { DEMO_DEFAULTS, formatDemoTable, runDemo } from '../../train/demo/run-demo.js';
+import { DEMO_DEFAULTS, formatDemoTable, runDemo } from '../../demo/run-demo.js';
 import { parseNumber } from './num.js';
 
 

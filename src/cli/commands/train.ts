@@ -1,7 +1,7 @@
 /** `epo train`: train the strategist on a built dataset. Engines: llamafactory (the EPO fork, GPUs). */
 import type { Command } from 'commander';
 import { EpoError } from '../../core/errors.js';
-import { findOnPath, INSTALL_HINT, LLAMAFACTORY_CLI, launchPlan, runLlamaFactory } from '../../train/llamafactory-launch.js';
+import { findOnPath, INSTALL_HINT, LLAMAFACTORY_CLI, launchPlan, runLlamaFactory } from '../../train/export/llamafactory-launch.js';
 
 interface TrainFlags {
   engine: string; dataset: string; dryRun?: boolean; cwd?: string;

@@ -5,7 +5,7 @@
  *   warn  keep it as is (the trainer will truncate it), only count it.
  */
 import { EpoError } from '../../core/errors.js';
-import { checkCutoff, TEMPLATE_OVERHEAD, type CountTokens } from '../cutoff.js';
+import { checkCutoff, TEMPLATE_OVERHEAD, type CountTokens } from './cutoff.js';
 import type { DatasetExample } from '../dataset.js';
 
 export type CutoffPolicy = 'drop' | 'trim' | 'warn';

@@ -8,9 +8,9 @@
  * `take it`, `now go to the target`, `move it to the target`); the rule actor grounds them in the admissible commands
  * with the task sentence and its own history.
  */
-import type { ChatMessage } from '../../core/messages.js';
-import { createRng, deriveSeed } from '../../core/random.js';
-import { estimateTokens, type ChatModel, type CompletionResult } from '../../llm/model.js';
+import type { ChatMessage } from '../core/messages.js';
+import { createRng, deriveSeed } from '../core/random.js';
+import { estimateTokens, type ChatModel, type CompletionResult } from '../llm/model.js';
 
 export interface TeacherState {
   object: string;

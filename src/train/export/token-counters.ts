@@ -3,7 +3,7 @@
  * `<kind>:<arg>` for a registered loader (e.g. `local:<checkpoint dir>` once the built-in model registers its
  * tokenizer). Keeping a registry here lets tokenizers plug in without this layer importing them.
  */
-import { EpoError } from '../core/errors.js';
+import { EpoError } from '../../core/errors.js';
 import type { CountTokens } from './cutoff.js';
 
 export type TokenCounterLoader = (arg: string) => CountTokens | Promise<CountTokens>;

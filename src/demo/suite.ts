@@ -2,12 +2,12 @@
  * The demo's household suite: generated "put X on/in Y" games played by the project's ALFWorld engine, with short
  * prompts (the built-in strategist is a ~1 M-parameter model with a 1,024-token context) and no one-shot example.
  */
-import type { EnvPrompts } from '../../agents/roles.js';
-import { normaliseAlfworldAction } from '../../agents/prompts/alfworld.js';
-import { hashString } from '../../core/random.js';
-import { alfworldOutcome } from '../../eval/alfworld.js';
-import type { Suite } from '../../eval/suite.js';
-import { AlfworldEnv, loadAlfworldTasks, type AlfworldTask } from '../../envs/alfworld/index.js';
+import type { EnvPrompts } from '../agents/roles.js';
+import { normaliseAlfworldAction } from '../agents/prompts/alfworld.js';
+import { hashString } from '../core/random.js';
+import { alfworldOutcome } from '../eval/alfworld.js';
+import type { Suite } from '../eval/suite.js';
+import { AlfworldEnv, loadAlfworldTasks, type AlfworldTask } from '../envs/alfworld/index.js';
 
 /** The demo's games: "put X on/in Y" only, 4-6 places, no extra objects, every receptacle open. */
 export const GAME_KNOBS = { types: { pick_and_place_simple: 1 }, receptacles: [4, 6] as [number, number], distractors: 0, closedShare: 0 };

@@ -6,28 +6,28 @@
  * `assets/demo/strategist-0` (made by `scripts/make-demo-strategist.sh`) so that `epo demo` spends its minutes on
  * self-play. Every step resumes: the corpus is skipped when present, training resumes from its checkpoint.
  */
-import { DEMO_DEFAULTS } from '../../config/commands/demo.js';
+import { DEMO_DEFAULTS } from '../config/commands/demo.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { strategistChat, type ModelRef } from '../../core/episode.js';
-import { silentLogger, type Logger } from '../../core/log.js';
-import { deriveSeed } from '../../core/random.js';
-import { codeVersion } from '../../core/version.js';
-import { alfworldOutcome } from '../../eval/alfworld.js';
-import { writeSet } from '../../envs/alfworld/generator/index.js';
-import type { ChatModel } from '../../llm/model.js';
-import { runEpisode } from '../../rollout/episode.js';
-import { runEpisodes } from '../../rollout/scheduler.js';
-import { RunStore } from '../../store/run-store.js';
-import { initBackend, initModel, makeConfig, saveCheckpoint, SIZES, SPECIAL, SPECIAL_TOKENS, trainBpe } from '../../model/index.js';
-import { normaliseChat } from '../dataset.js';
-import { trainEpo, type TrainExample } from '../trainer.js';
+import { strategistChat, type ModelRef } from '../core/episode.js';
+import { silentLogger, type Logger } from '../core/log.js';
+import { deriveSeed } from '../core/random.js';
+import { codeVersion } from '../core/version.js';
+import { alfworldOutcome } from '../eval/alfworld.js';
+import { writeSet } from '../envs/alfworld/generator/index.js';
+import type { ChatModel } from '../llm/model.js';
+import { runEpisode } from '../rollout/episode.js';
+import { runEpisodes } from '../rollout/scheduler.js';
+import { RunStore } from '../store/run-store.js';
+import { initBackend, initModel, makeConfig, saveCheckpoint, SIZES, SPECIAL, SPECIAL_TOKENS, trainBpe } from '../model/index.js';
+import { normaliseChat } from '../train/dataset.js';
+import { trainEpo, type TrainExample } from '../train/trainer.js';
 import { demoSuite, GAME_KNOBS } from './suite.js';
 import { teacherModel } from './teacher.js';
 
 /** The checkpoint the repository ships (relative to this file in src/ and in dist/). */
-export const SHIPPED_STRATEGIST = fileURLToPath(new URL('../../../assets/demo/strategist-0', import.meta.url));
+export const SHIPPED_STRATEGIST = fileURLToPath(new URL('../../assets/demo/strategist-0', import.meta.url));
 
 export interface StartOptions {
   /** Folder for the corpus games, the corpus and the checkpoints. */

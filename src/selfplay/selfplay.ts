@@ -31,13 +31,13 @@ import type { ReturnRule } from '../rewards/returns.js';
 import { ensureRunDir } from '../store/run-dir.js';
 import { lockRun } from '../store/run-lock.js';
 import { RunStore } from '../store/run-store.js';
-import { buildDataset, type DatasetExample } from './dataset.js';
-import { writeJsonl } from './export/jsonl.js';
-import { writeLlamaFactory } from './export/llamafactory.js';
-import { launchPlan } from './llamafactory-launch.js';
+import { buildDataset, type DatasetExample } from '../train/dataset.js';
+import { writeJsonl } from '../train/export/jsonl.js';
+import { writeLlamaFactory } from '../train/export/llamafactory.js';
+import { launchPlan } from '../train/export/llamafactory-launch.js';
 import type { Arena, EvalRecord } from './arena.js';
 import { suiteArena } from './suite-arena.js';
-import { TRAIN_DEFAULTS, trainEpo, type TrainOptions } from './trainer.js';
+import { TRAIN_DEFAULTS, trainEpo, type TrainOptions } from '../train/trainer.js';
 
 export type Stage = 'rollouts' | 'labels' | 'dataset' | 'train' | 'eval';
 export const STAGES: readonly Stage[] = ['rollouts', 'labels', 'dataset', 'train', 'eval'];

@@ -6,7 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { EpoError } from '../core/errors.js';
+import { EpoError } from '../../core/errors.js';
 
 export const LLAMAFACTORY_CLI = 'llamafactory-cli';
 

@@ -12,23 +12,23 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ModelRef } from '../../core/episode.js';
-import { EpoError } from '../../core/errors.js';
-import { silentLogger, type Logger } from '../../core/log.js';
-import { deriveSeed } from '../../core/random.js';
-import { codeVersion } from '../../core/version.js';
-import { wilson, type Estimate } from '../../eval/stats.js';
-import { writeSet } from '../../envs/alfworld/generator/index.js';
-import { createModel } from '../../llm/create.js';
-import type { ChatModel } from '../../llm/model.js';
-import { parseModelSpec } from '../../llm/spec.js';
-import { makeRule } from '../../rewards/returns.js';
-import { ensureRunDir } from '../../store/run-dir.js';
-import { ruleActor } from '../../agents/rule-actor.js';
-import { selfPlay, type SelfPlayState } from '../selfplay.js';
+import type { ModelRef } from '../core/episode.js';
+import { EpoError } from '../core/errors.js';
+import { silentLogger, type Logger } from '../core/log.js';
+import { deriveSeed } from '../core/random.js';
+import { codeVersion } from '../core/version.js';
+import { wilson, type Estimate } from '../eval/stats.js';
+import { writeSet } from '../envs/alfworld/generator/index.js';
+import { createModel } from '../llm/create.js';
+import type { ChatModel } from '../llm/model.js';
+import { parseModelSpec } from '../llm/spec.js';
+import { makeRule } from '../rewards/returns.js';
+import { ensureRunDir } from '../store/run-dir.js';
+import { ruleActor } from '../agents/rule-actor.js';
+import { selfPlay, type SelfPlayState } from '../selfplay/selfplay.js';
 import { demoSuite, GAME_KNOBS } from './suite.js';
 import { buildStartingStrategist, SHIPPED_STRATEGIST, START_DEFAULTS } from './start.js';
-import { DEMO_DEFAULTS as CONFIG_DEMO_DEFAULTS } from '../../config/commands/demo.js';
+import { DEMO_DEFAULTS as CONFIG_DEMO_DEFAULTS } from '../config/commands/demo.js';
 import { renderReport } from './report.js';
 
 export interface DemoOptions {

@@ -5,14 +5,14 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { EpoError } from '../core/errors.js';
-import { existingRunDir } from '../store/run-dir.js';
-import { RunStore } from '../store/run-store.js';
+import { EpoError } from '../../core/errors.js';
+import { existingRunDir } from '../../store/run-dir.js';
+import { RunStore } from '../../store/run-store.js';
 import type { CountTokens } from './cutoff.js';
-import { buildDataset, type BuildOptions, type DatasetRecord } from './dataset.js';
-import { fitToCutoff, type CutoffPolicy, type FitCounts } from './export/fit.js';
-import { writeJsonl } from './export/jsonl.js';
-import { writeLlamaFactory } from './export/llamafactory.js';
+import { buildDataset, type BuildOptions, type DatasetRecord } from '../dataset.js';
+import { fitToCutoff, type CutoffPolicy, type FitCounts } from './fit.js';
+import { writeJsonl } from './jsonl.js';
+import { writeLlamaFactory } from './llamafactory.js';
 
 /** The EPO fork of LLaMA-Factory pads each example's score vector to this length (reference §1.E). */
 export const SCORE_PAD_LENGTH = 41;

@@ -7,8 +7,8 @@
  * Token counts come from `countTokens` (a real tokenizer when given) plus the chat template's fixed tokens per turn.
  * Without a tokenizer the count is estimated as ⌈characters / 4⌉: good enough to catch gross overflows, not exact.
  */
-import type { ChatMessage } from '../core/messages.js';
-import { estimateTokens } from '../llm/model.js';
+import type { ChatMessage } from '../../core/messages.js';
+import { estimateTokens } from '../../llm/model.js';
 
 export type CountTokens = (text: string) => number;
 
