@@ -24,6 +24,7 @@ import { codeVersion } from '../core/version.js';
 import type { Suite } from '../eval/suite.js';
 import type { ChatModel } from '../llm/model.js';
 import { parseModelSpec } from '../llm/spec.js';
+import { createModel } from '../llm/create.js';
 import type { RoleModel } from '../rollout/episode.js';
 import { envLabel, ENV_LABELER } from '../rewards/env-progress.js';
 import { judgeEpisode, judgeLabeler, labelEpisodes } from '../rewards/judge/label.js';
@@ -54,7 +55,7 @@ export interface SelfPlayOptions {
   /** Spec of the starting strategist (`local:DIR` trains in process). */
   strategist: string;
   /** A strategist spec with the sampling settings of a stage → the role model. */
-  makeStrategist(spec: string, stage: 'rollouts' | 'eval'): RoleModel;
+  makeStrategist?(spec: string, stage: 'rollouts' | 'eval'): RoleModel;
   /** `env` (environment progress; not for SOTOPIA) or a judge model. */
   judge: 'env' | ChatModel;
   rule: ReturnRule;
@@ -118,8 +119,19 @@ function arenaOf(o: SelfPlayOptions): Arena {
   return suiteArena({ trainSuite: o.trainSuite, evalSuite: o.evalSuite, actor: o.actor, concurrency: o.concurrency, maxSteps: o.maxSteps, showAdmissible: o.showAdmissible });
 }
 
+/** By default a strategist samples at temperature 1 in rollouts (the policy being trained) and 0.7 in evaluations. */
+function defaultStrategists(): NonNullable<SelfPlayOptions['makeStrategist']> {
+  const models = new Map<string, ChatModel>();
+  return (spec, stage) => {
+    const model = models.get(spec) ?? createModel(spec);
+    models.set(spec, model);
+    return { model, ref: { spec, temperature: stage === 'rollouts' ? 1 : 0.7 } };
+  };
+}
+
 export async function selfPlay(o: SelfPlayOptions): Promise<SelfPlayResult> {
   const log = o.log ?? silentLogger;
+  const makeStrategist = o.makeStrategist ?? defaultStrategists();
   const arena = arenaOf(o);
   if (o.judge === 'env' && !arena.envProgress) {
     throw new EpoError('BAD_INPUT', `${arena.env} records no environment progress to label with: give --judge a judge model spec (e.g. openai:gpt-4o-2024-08-06)`, { where: '--judge' });
@@ -159,7 +171,7 @@ export async function selfPlay(o: SelfPlayOptions): Promise<SelfPlayResult> {
         if (!rec.done.rollouts) {
           await timed(rec, 'rollouts', async () => {
             const r = await arena.rollouts({
-              iteration: i, strategist: o.makeStrategist(previous, 'rollouts'), run: `it${i}-rollouts`, runsRoot: sub, seed: o.seed,
+              iteration: i, strategist: makeStrategist(previous, 'rollouts'), run: `it${i}-rollouts`, runsRoot: sub, seed: o.seed,
               episodes: o.episodes, trials, signal: o.signal, log, onProgress: (line) => o.onEvent?.(i, 'rollouts', line),
             });
             checkAbort();
@@ -226,7 +238,7 @@ export async function selfPlay(o: SelfPlayOptions): Promise<SelfPlayResult> {
       if (!rec.done.eval) {
         await timed(rec, 'eval', async () => {
           const r = await arena.evaluate({
-            iteration: i, strategist: o.makeStrategist(rec.strategist!, 'eval'), run: `it${i}-eval`, runsRoot: sub, seed: o.seed,
+            iteration: i, strategist: makeStrategist(rec.strategist!, 'eval'), run: `it${i}-eval`, runsRoot: sub, seed: o.seed,
             signal: o.signal, log, onProgress: (line) => o.onEvent?.(i, 'eval', line),
           });
           checkAbort();
