@@ -8,7 +8,8 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { EpoError } from '../../core/errors.js';
 import type { Manifest } from '../../data/dir.js';
-import { copyFolder, download, extractZip, sha256File } from '../../data/fetch.js';
+import { extractZip } from '../../data/extract.js';
+import { copyFolder, download, sha256File } from '../../data/fetch.js';
 import type { DataSource, InstallOptions } from '../../data/source.js';
 
 /** The current release's text-game files (the zip's inner folder is still named json_2.1.1). */
