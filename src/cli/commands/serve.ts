@@ -31,7 +31,8 @@ export function registerServe(program: Command): void {
       const model = createModel(o.model, { logger });
       const name = o.name ?? servedName(o.model);
       // Loads the model before listening: a checkpoint that cannot load stops here, naming --model.
-      const server = await startServer({ model, name, host, port, token, maxBodyBytes, logger, names: { host: '--host', port: '--port', model: '--model' } });
+      const server = await startServer({ model, name, host, port, token, maxBodyBytes, logger, names: { host: '--host', port: '--port', model: '--model' } })
+        .catch(async (e: unknown) => { await model.close?.(); throw e; });
       process.stdout.write(`serving ${o.model} as "${name}" at ${server.baseURL} (spec for clients: ${server.baseURL}#${name}${o.tokenEnv ? `?key_env=${o.tokenEnv}` : ''})\n`);
       await new Promise<void>((resolve) => {
         const stop = () => { process.off('SIGINT', stop); process.off('SIGTERM', stop); void server.close().then(resolve); };
