@@ -32,6 +32,11 @@ export function readManifest(name: string, root = dataDir()): Manifest | undefin
 }
 
 export function writeManifest(m: Manifest, root = dataDir()): void {
-  mkdirSync(datasetDir(m.dataset, root), { recursive: true });
-  writeFileSync(join(datasetDir(m.dataset, root), 'manifest.json'), JSON.stringify(m, null, 2) + '\n');
+  writeManifestIn(datasetDir(m.dataset, root), m);
+}
+
+/** Write the manifest into a dataset folder (the installer writes it into its staging folder, last). */
+export function writeManifestIn(dir: string, m: Manifest): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m, null, 2) + '\n');
 }

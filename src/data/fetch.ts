@@ -1,14 +1,12 @@
 /**
  * Downloading and unpacking public data safely: streamed to a temporary file, size and SHA-256 checked when known,
- * renamed into place only when complete; zip entries with absolute paths or `..` are rejected before anything is
- * written.
+ * renamed into place only when complete. Zip extraction lives in extract.ts.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, cpSync, mkdirSync, renameSync, rmSync, statSync, readdirSync } from 'node:fs';
-import { dirname, isAbsolute, join, normalize, relative, sep } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import yauzl from 'yauzl';
 import { EpoError } from '../core/errors.js';
 
 export interface DownloadSpec {
@@ -49,49 +47,18 @@ export async function sha256File(path: string): Promise<string> {
   return h.digest('hex');
 }
 
-/** The path an archive entry would be written to, or an error if it escapes `destDir`. */
-export function safeEntryPath(destDir: string, entry: string): string {
-  const clean = entry.replace(/\\/g, '/');
-  if (isAbsolute(clean) || /^[A-Za-z]:/.test(clean)) throw new EpoError('BAD_DATA', `archive entry has an absolute path: ${entry}`);
-  const target = normalize(join(destDir, clean));
-  const rel = relative(destDir, target);
-  if (rel === '..' || rel.startsWith('..' + sep) || isAbsolute(rel)) throw new EpoError('BAD_DATA', `archive entry escapes the destination: ${entry}`);
-  return target;
-}
-
-/** Extract a zip file; `filter` chooses entries (by their path inside the archive). Returns the number of files. */
-export async function extractZip(zipPath: string, destDir: string, filter: (entry: string) => boolean = () => true): Promise<number> {
-  mkdirSync(destDir, { recursive: true });
-  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.open(zipPath, { lazyEntries: true }, (err, z) => (err ? reject(err) : resolve(z!))));
-  let count = 0;
-  await new Promise<void>((resolve, reject) => {
-    zip.on('error', reject);
-    zip.on('end', () => resolve());
-    zip.on('entry', (entry: yauzl.Entry) => {
-      const name = entry.fileName;
-      if (name.endsWith('/') || !filter(name)) { zip.readEntry(); return; }
-      let target: string;
-      try { target = safeEntryPath(destDir, name); } catch (e) { zip.close(); reject(e); return; }
-      mkdirSync(dirname(target), { recursive: true });
-      zip.openReadStream(entry, (err, stream) => {
-        if (err || !stream) { reject(err); return; }
-        pipeline(stream, createWriteStream(target)).then(() => { count++; zip.readEntry(); }, reject);
-      });
-    });
-    zip.readEntry();
-  });
-  return count;
-}
-
-/** Copy a local folder's files (optionally filtered by relative path) into destDir; returns files and bytes copied. */
+/**
+ * Copy a local folder's regular files (optionally filtered by relative path) into destDir; returns files and bytes
+ * copied. Links are not followed, and destDir is skipped when it lies inside the source (installing beside it).
+ */
 export function copyFolder(from: string, destDir: string, filter: (rel: string) => boolean = () => true): { files: number; bytes: number } {
   let files = 0, bytes = 0;
+  const skip = resolve(destDir);
   const walk = (dir: string) => {
     for (const ent of readdirSync(dir, { withFileTypes: true })) {
       const abs = join(dir, ent.name);
       const rel = relative(from, abs);
-      if (ent.isDirectory()) walk(abs);
+      if (ent.isDirectory()) { if (resolve(abs) !== skip) walk(abs); }
       else if (ent.isFile() && filter(rel)) {
         const target = join(destDir, rel);
         mkdirSync(dirname(target), { recursive: true });
@@ -101,7 +68,9 @@ export function copyFolder(from: string, destDir: string, filter: (rel: string) 
       }
     }
   };
-  try { statSync(from); } catch { throw new EpoError('MISSING_DATA', 'source folder does not exist', { where: from }); }
+  const st = statSync(from, { throwIfNoEntry: false });
+  if (!st) throw new EpoError('MISSING_DATA', 'the source folder does not exist', { where: from });
+  if (!st.isDirectory()) throw new EpoError('MISSING_DATA', 'the source is not a folder; give --from the folder holding the dataset', { where: from });
   walk(from);
   return { files, bytes };
 }

@@ -49,6 +49,9 @@ export interface ChatModel {
   stream?(req: CompletionRequest): AsyncIterable<string>;
   /** Release what the model holds (worker threads, sockets); backends with nothing to release omit it. */
   close?(): Promise<void>;
+  /** Load what the model needs now (a checkpoint), failing if it cannot, so a server fails before it listens;
+   *  backends that load nothing omit it. */
+  ready?(): Promise<void>;
 }
 
 /**
@@ -61,8 +64,8 @@ export interface Middleware {
   wrapStream?(request: CompletionRequest, next: (request: CompletionRequest) => AsyncIterable<string>, model: ChatModel): AsyncIterable<string>;
 }
 
-/** Apply middlewares so that the first listed is the outermost. The spec, streaming (or its absence) and `close`
- *  pass through every layer. */
+/** Apply middlewares so that the first listed is the outermost. The spec, streaming (or its absence), `close` and
+ *  `ready` pass through every layer. */
 export const wrap = (model: ChatModel, ...middlewares: Middleware[]): ChatModel =>
   middlewares.reduceRight(applyMiddleware, model);
 
@@ -77,6 +80,7 @@ function applyMiddleware(model: ChatModel, mw: Middleware): ChatModel {
     out.stream = mw.wrapStream ? (req) => mw.wrapStream!(req, stream, model) : stream;
   }
   if (model.close) out.close = () => model.close!();
+  if (model.ready) out.ready = () => model.ready!();
   return out;
 }
 

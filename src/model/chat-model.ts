@@ -160,5 +160,6 @@ export function createLocalChatModel(spec: string): ChatModel {
     spec,
     complete: async (req) => (await get()).complete(req),
     stream: async function* (req) { yield* (await get()).stream!(req); },
+    ready: async () => { await get(); },
   };
 }

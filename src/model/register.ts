@@ -13,6 +13,7 @@ export function localBackend(spec: string): ChatModel {
     complete: async (req) => (await get()).complete(req),
     stream: async function* (req) { yield* (await get()).stream!(req); },
     close: async () => { if (model) await (await model).close?.(); },
+    ready: async () => { await (await get()).ready?.(); },
   };
 }
 

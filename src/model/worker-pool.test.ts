@@ -38,6 +38,8 @@ describe('local:DIR?workers=N: the built-in model on worker threads', () => {
       expect(got.map((r) => r.text)).toEqual(expected);
       expect(expected.some((t) => t.length > 0)).toBe(true);
       expect(got[0].usage.completionTokens).toBeGreaterThan(0);
+      await expect(pool.ready!()).resolves.toBeUndefined();
+      await expect(one.ready!()).resolves.toBeUndefined();
     } finally {
       await one.close?.();
       await pool.close?.();
@@ -49,7 +51,12 @@ describe('local:DIR?workers=N: the built-in model on worker threads', () => {
     try {
       await expect(pool.complete(ask(0))).rejects.toThrow(/nope/);
     } finally { await pool.close?.(); }
+    const missing = createModel(`local:${join(dir, 'nope')}?workers=2`);
+    try {
+      await expect(missing.ready!()).rejects.toThrow(/nope/);
+    } finally { await missing.close?.(); }
     const bad = createModel(`local:${dir}?workers=0`);
+    await expect(bad.ready!()).rejects.toThrow(/workers must be a whole number/);
     await expect(bad.complete(ask(0))).rejects.toThrow(EpoError);
     await expect(bad.complete(ask(0))).rejects.toThrow(/workers must be a whole number/);
   });

@@ -70,6 +70,17 @@ export class WorkerPoolChatModel implements ChatModel {
     });
   }
 
+  /** Every worker has loaded the checkpoint (or the first failure to load, naming where). */
+  async ready(): Promise<void> {
+    if (this.closed) throw new EpoError('INTERNAL', 'the model was closed', { where: this.spec });
+    await Promise.all(this.slots.map((slot) => new Promise<void>((resolve, reject) => {
+      const id = this.nextId++;
+      slot.pending.set(id, { resolve: () => resolve(), reject });
+      if (slot.inFlight++ === 0) slot.worker.ref();
+      slot.worker.postMessage({ id, ready: true });
+    })));
+  }
+
   /** The whole answer as one chunk (workers do not stream token by token). */
   async *stream(req: CompletionRequest): AsyncIterable<string> {
     yield (await this.complete(req)).text;

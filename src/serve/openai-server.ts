@@ -2,16 +2,20 @@
  * `epo serve`: any ChatModel behind the OpenAI chat completions protocol, on node:http. Agents, judges and Python
  * trainers then reach the built-in model exactly as they reach vLLM. Binds 127.0.0.1 unless told otherwise;
  * an optional bearer token guards it. A `faults` hook lets tests make it answer 429/500, stall, or drop the socket.
+ * The model is loaded before the server listens, so a broken one fails at start, not on every request. Failures of
+ * the model or the server reach clients only as a generic message with a request id (also the `x-request-id` header
+ * of every response); the details, which may name files and upstream URLs, go to the server's log.
  */
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { describeError, isEpoError } from '../core/errors.js';
+import { describeError, EpoError, isEpoError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/log.js';
 import { redact } from '../core/secrets.js';
 import { estimateTokens, type ChatModel } from '../llm/model.js';
 import { parseModelSpec } from '../llm/spec.js';
 import { toCompletionRequest, validateChatRequest } from './chat-request.js';
+import { checkHost, listenError, OPTION_NAMES } from './listen.js';
 
 /** What the server does to a chosen request instead of (or before) answering it. */
 export type Fault =
@@ -35,6 +39,8 @@ export interface ServerOptions {
   maxBodyBytes?: number;
   faults?: FaultHook;
   logger?: Logger;
+  /** What to call the settings in start-up errors (the CLI passes its flags: --host, --port, --model). */
+  names?: { host?: string; port?: string; model?: string };
 }
 
 export interface RunningServer {
@@ -47,11 +53,25 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** An answer with an error status. `message` is what the client reads; `detail`, when set, is only logged. */
 class HttpError extends Error {
+  detail?: string;
   constructor(readonly status: number, message: string, readonly type = 'invalid_request_error', readonly param: string | null = null, readonly code: string | null = null) {
     super(message);
   }
 }
+
+const withDetail = (e: HttpError, detail: string): HttpError => { e.detail = detail; return e; };
+
+/** What a failure looks like in the log: the error, and what caused it. */
+function details(e: unknown): string {
+  const cause = e instanceof Error && e.cause !== undefined ? `; caused by ${describeError(e.cause)}` : '';
+  return describeError(e) + cause;
+}
+
+/** A failure the client cannot act on beyond retrying: a generic message naming the request in the log. */
+const internal = (requestId: string, e: unknown): HttpError =>
+  withDetail(new HttpError(500, `the server failed to answer (request id ${requestId}); its log has the details`, 'server_error'), details(e));
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const data = JSON.stringify(body);
@@ -87,13 +107,16 @@ function authorized(req: IncomingMessage, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** A backend failure as an OpenAI-shaped error: overload and timeouts keep their meaning for the client's retries. */
-function modelFailure(e: unknown): HttpError {
-  const msg = describeError(e);
-  if (isEpoError(e, 'RATE_LIMITED')) return new HttpError(429, msg, 'rate_limit_error');
-  if (isEpoError(e, 'MODEL_TIMEOUT')) return new HttpError(504, msg, 'server_error');
-  if (isEpoError(e, 'BAD_INPUT')) return new HttpError(400, msg);
-  return new HttpError(500, msg, 'server_error');
+/**
+ * A backend failure as an OpenAI-shaped error: overload and timeouts keep their meaning for the client's retries.
+ * The backend's own message may name checkpoint paths or upstream URLs, so it only goes to the log.
+ */
+function modelFailure(e: unknown, requestId: string): HttpError {
+  const id = `(request id ${requestId})`;
+  if (isEpoError(e, 'RATE_LIMITED')) return withDetail(new HttpError(429, `the model is overloaded; retry later ${id}`, 'rate_limit_error'), details(e));
+  if (isEpoError(e, 'MODEL_TIMEOUT')) return withDetail(new HttpError(504, `the model did not answer in time ${id}`, 'server_error'), details(e));
+  if (isEpoError(e, 'BAD_INPUT')) return withDetail(new HttpError(400, `the model could not process this request ${id}`), details(e));
+  return internal(requestId, e);
 }
 
 /** The name a model is served under: the model name of an HTTP spec, the folder of a checkpoint, a script's name. */
@@ -107,14 +130,29 @@ export function servedName(spec: string): string {
   }
 }
 
+/** Load the model now; a failure names the spec (and the setting that chose it). */
+async function loadModel(model: ChatModel, where: string): Promise<void> {
+  try {
+    await model.ready?.();
+  } catch (e) {
+    const why = isEpoError(e) ? e.message : describeError(e);
+    throw new EpoError(isEpoError(e) ? e.code : 'INTERNAL', `cannot load the model ${model.spec}: ${why}`, { where, cause: e });
+  }
+}
+
 export async function startServer(o: ServerOptions): Promise<RunningServer> {
+  const names = { ...OPTION_NAMES, ...o.names };
+  const bindHost = checkHost(o.host ?? '127.0.0.1', names.host);
+  const bindPort = o.port ?? 0;
+  if (!Number.isInteger(bindPort) || bindPort < 0 || bindPort > 65535) throw new EpoError('BAD_INPUT', `port must be a whole number from 0 to 65535, got ${bindPort}`, { where: names.port });
+  await loadModel(o.model, o.names?.model ?? 'model');
   const name = o.name ?? servedName(o.model.spec);
   const maxBody = o.maxBodyBytes ?? 4 * 1024 * 1024;
   const log = o.logger ?? silentLogger;
   const created = Math.floor(Date.now() / 1000);
   let count = 0;
 
-  async function chat(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function chat(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const n = ++count;
     const fault = o.faults?.(n, req);
     if (fault?.kind === 'drop') { req.socket.destroy(); return; }
@@ -141,7 +179,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     const now = Math.floor(Date.now() / 1000);
     if (!v.body.stream) {
       let r;
-      try { r = await o.model.complete(creq); } catch (e) { throw modelFailure(e); }
+      try { r = await o.model.complete(creq); } catch (e) { throw modelFailure(e, requestId); }
       sendJson(res, 200, {
         id, object: 'chat.completion', created: now, model: name,
         choices: [{ index: 0, message: { role: 'assistant', content: r.text }, finish_reason: r.finishReason, logprobs: null }],
@@ -179,8 +217,9 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
         usage = r.usage;
       }
     } catch (e) {
-      if (!started) throw modelFailure(e);
-      const f = modelFailure(e);
+      const f = modelFailure(e, requestId);
+      if (!started) throw f;
+      log.warn('serve: stream failed', { requestId, status: f.status, error: f.detail });
       send({ error: { message: redact(f.message), type: f.type, param: null, code: null } });
       res.end();
       return;
@@ -194,7 +233,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     res.end('data: [DONE]\n\n');
   }
 
-  const routes: Record<string, { method: string; handle: (req: IncomingMessage, res: ServerResponse) => Promise<void> | void }> = {
+  const routes: Record<string, { method: string; handle: (req: IncomingMessage, res: ServerResponse, requestId: string) => Promise<void> | void }> = {
     '/v1/chat/completions': { method: 'POST', handle: chat },
     '/v1/models': { method: 'GET', handle: (_q, res) => sendJson(res, 200, { object: 'list', data: [{ id: name, object: 'model', created, owned_by: 'epo' }] }) },
     '/health': { method: 'GET', handle: (_q, res) => sendJson(res, 200, { status: 'ok', model: name }) },
@@ -202,6 +241,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
 
   const server = createServer((req, res) => {
     const t0 = performance.now();
+    const requestId = `req_${randomUUID().replace(/-/g, '')}`;
+    res.setHeader('x-request-id', requestId);
     const path = (req.url ?? '/').split('?')[0].replace(/\/+$/, '') || '/';
     const route = routes[path];
     const handle = async () => {
@@ -210,14 +251,14 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       if (o.token !== undefined && path !== '/health' && !authorized(req, o.token)) {
         throw new HttpError(401, 'missing or wrong bearer token (send "Authorization: Bearer <token>")', 'invalid_request_error', null, 'invalid_api_key');
       }
-      await route.handle(req, res);
+      await route.handle(req, res, requestId);
     };
     handle().catch((e: unknown) => {
-      const err = e instanceof HttpError ? e : new HttpError(500, describeError(e), 'server_error');
+      const err = e instanceof HttpError ? e : internal(requestId, e);
       if (!res.headersSent && !res.destroyed) sendError(res, err, route && err.status === 405 ? { allow: route.method } : {});
       else res.end();
-      if (err.status >= 500) log.warn('serve: request failed', { path, status: err.status, error: err.message });
-    }).finally(() => log.debug('serve: request', { method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - t0) }));
+      if (err.status >= 500 || err.detail) log.warn('serve: request failed', { requestId, path, status: err.status, error: err.detail ?? err.message });
+    }).finally(() => log.debug('serve: request', { requestId, method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - t0) }));
   });
 
   // Clients pool connections for minutes (the SDK's, Python's httpx); the 5 s default makes the server close idle
@@ -225,9 +266,10 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port ?? 0, o.host ?? '127.0.0.1', () => { server.off('error', reject); resolve(); });
+    server.once('error', (e) => reject(listenError(e, bindHost, bindPort, names)));
+    server.listen(bindPort, bindHost, () => { server.removeAllListeners('error'); resolve(); });
   });
+  server.on('error', (e) => log.error('serve: server error', { error: describeError(e) }));
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const url = `http://${host}:${addr.port}`;

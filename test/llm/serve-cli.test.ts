@@ -28,3 +28,29 @@ describe('epo serve (CLI)', () => {
     }
   });
 });
+
+/** Run `epo serve` until it exits or prints its URL (then it is stopped and that is reported as a failure). */
+function serveOnce(args: string[]): Promise<{ code: number | null; stderr: string; served: boolean }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve) => {
+    let out = '', err = '', served = false;
+    child.stdout.on('data', (d: Buffer) => { out += d; if (out.includes('serving') && !served) { served = true; child.kill('SIGTERM'); } });
+    child.stderr.on('data', (d: Buffer) => { err += d; });
+    child.on('exit', (code) => resolve({ code, stderr: err, served }));
+  });
+}
+
+describe('epo serve (CLI) refuses to start', () => {
+  it('with a local model that cannot load, naming the spec, before listening', async () => {
+    const r = await serveOnce(['--model', 'local:/nonexistent/epo-ckpt', '--port', '0']);
+    expect(r.served).toBe(false);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error \[NOT_FOUND\]: cannot load the model local:\/nonexistent\/epo-ckpt: .*\(at --model\)\n$/);
+  });
+  it('with an impossible --host, naming the flag', async () => {
+    const r = await serveOnce(['--model', 'scripted:echo', '--host', '999.1.1.1', '--port', '0']);
+    expect(r.served).toBe(false);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error \[BAD_INPUT\]: .*999\.1\.1\.1.* \(at --host\)\n$/);
+  });
+});

@@ -102,7 +102,8 @@ describe('epo serve: OpenAI chat completions over node:http', () => {
     expect(s.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const r = await post(s.url, { ...valid, model: 'boom' });
     expect(r.status).toBe(500);
-    expect((await r.json() as { error: { message: string; type: string } }).error).toMatchObject({ type: 'server_error', message: 'Error: backend exploded' });
+    const error = (await r.json() as { error: { message: string; type: string } }).error;
+    expect(error).toMatchObject({ type: 'server_error', message: `the server failed to answer (request id ${r.headers.get('x-request-id')}); its log has the details` });
   });
   it('aborts the model call when the client goes away', async () => {
     let started!: () => void, abortedWith!: (why: string) => void;

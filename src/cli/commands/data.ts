@@ -1,9 +1,8 @@
 /** `epo data install|status|generate`: benchmark data, installed from a folder or public sources, or generated. */
 import type { Command } from 'commander';
-import { rmSync } from 'node:fs';
 import { createLogger } from '../../core/log.js';
 import { EpoError } from '../../core/errors.js';
-import { dataDir, datasetDir, readManifest, writeManifest } from '../../data/dir.js';
+import { dataDir, datasetDir, readManifest } from '../../data/dir.js';
 import type { DataSource } from '../../data/source.js';
 import { alfworldData } from '../../envs/alfworld/data.js';
 import { sotopiaSource } from '../../envs/sotopia/data.js';
@@ -28,9 +27,8 @@ export function registerData(program: Command): void {
       const src = dataSources.find((d) => d.name === name);
       if (!src) throw new EpoError('BAD_INPUT', `unknown dataset "${name}"; known: ${dataSources.map((d) => d.name).join(', ')}`, { where: 'data install <name>' });
       const root = dataDir();
-      rmSync(`${datasetDir(name, root)}/manifest.json`, { force: true });
+      // All or nothing: the old install stays until the new one is complete, validated and has its manifest.
       const m = await src.install({ from: o.from, full: o.full, root, log: createLogger() });
-      writeManifest(m, root);
       process.stdout.write(`installed ${name} ${m.version}: ${m.files} files, ${(m.bytes / 1e6).toFixed(1)} MB in ${datasetDir(name, root)}\n`);
     });
   cmd.command('status')

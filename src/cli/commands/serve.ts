@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { EpoError } from '../../core/errors.js';
 import { createLogger } from '../../core/log.js';
 import { createModel } from '../../llm/create.js';
+import { checkHost, checkPort } from '../../serve/listen.js';
 import { servedName, startServer } from '../../serve/openai-server.js';
 
 interface ServeFlags { model: string; name?: string; host: string; port: string; tokenEnv?: string; maxBodyBytes: string }
@@ -12,13 +13,13 @@ export function registerServe(program: Command): void {
     .description('serve a model over the OpenAI chat completions API (POST /v1/chat/completions, GET /v1/models, GET /health)')
     .requiredOption('--model <spec>', 'model spec: local:<checkpoint dir>, scripted:echo, http://host:port/v1#<model>, openai:<model>')
     .option('--name <name>', 'model name clients send and /v1/models lists (default: from the spec)')
-    .option('--host <host>', 'address to bind (use 0.0.0.0 only on a trusted network)', '127.0.0.1')
+    .option('--host <host>', 'address to bind: an IPv4/IPv6 address or a hostname (use 0.0.0.0 only on a trusted network)', '127.0.0.1')
     .option('--port <port>', 'port (0 picks a free one)', '8000')
     .option('--token-env <VAR>', 'require "Authorization: Bearer <token>" with the token read from this environment variable')
     .option('--max-body-bytes <n>', 'largest request body accepted (bigger ones get 413)', String(4 * 1024 * 1024))
     .action(async (o: ServeFlags) => {
-      const port = Number(o.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new EpoError('BAD_INPUT', `port must be 0..65535, got "${o.port}"`, { where: '--port' });
+      const host = checkHost(o.host, '--host');
+      const port = checkPort(o.port, '--port');
       const maxBodyBytes = Number(o.maxBodyBytes);
       if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) throw new EpoError('BAD_INPUT', `must be a positive whole number, got "${o.maxBodyBytes}"`, { where: '--max-body-bytes' });
       let token: string | undefined;
@@ -29,7 +30,9 @@ export function registerServe(program: Command): void {
       const logger = createLogger();
       const model = createModel(o.model, { logger });
       const name = o.name ?? servedName(o.model);
-      const server = await startServer({ model, name, host: o.host, port, token, maxBodyBytes, logger });
+      // Loads the model before listening: a checkpoint that cannot load stops here, naming --model.
+      const server = await startServer({ model, name, host, port, token, maxBodyBytes, logger, names: { host: '--host', port: '--port', model: '--model' } })
+        .catch(async (e: unknown) => { await model.close?.(); throw e; });
       process.stdout.write(`serving ${o.model} as "${name}" at ${server.baseURL} (spec for clients: ${server.baseURL}#${name}${o.tokenEnv ? `?key_env=${o.tokenEnv}` : ''})\n`);
       await new Promise<void>((resolve) => {
         const stop = () => { process.off('SIGINT', stop); process.off('SIGTERM', stop); void server.close().then(resolve); };

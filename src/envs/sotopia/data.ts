@@ -15,9 +15,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { EpoError } from '../../core/errors.js';
-import { datasetDir, type Manifest } from '../../data/dir.js';
+import type { Manifest } from '../../data/dir.js';
 import { copyFolder, download } from '../../data/fetch.js';
-import type { DataSource } from '../../data/source.js';
+import { file, installable, listFiles } from '../../data/install.js';
 import { BUILTIN_CHARACTERS, BUILTIN_COMBOS, BUILTIN_RELATIONSHIPS, BUILTIN_SCENARIOS } from './builtin.js';
 import { hardScenarioIds, loadHardList, OFFICIAL_HARD_LIST, type HardEntry } from './hard.js';
 import type { z } from 'zod';
@@ -116,35 +116,37 @@ export function tasksOf(data: SotopiaData, set: TaskSet): Combo[] {
   return data.combos.filter((c) => hard.has(c.scenarioId));
 }
 
-export const sotopiaSource: DataSource = {
+export const sotopiaSource = installable({
   name: 'sotopia',
   description: 'SOTOPIA: 90 social scenarios, 40 characters, 450 tasks, and the 20-entry hard list',
   sources: [
     `${PUBLIC_BASE}/{${Object.values(SOTOPIA_FILES).join(',')}} (sotopia-lab, CC-BY-SA 4.0)`,
     'hard list 01HAK34YPB1H1RWXQDASDKHSNS: built in (from the SOTOPIA benchmark database)',
   ],
-  async install(opts): Promise<Manifest> {
-    const dest = datasetDir('sotopia', opts.root);
-    let files = 0, bytes = 0;
-    if (opts.from) {
-      for (const f of [...Object.values(SOTOPIA_FILES), HARD_LIST_FILE]) {
-        if (f !== HARD_LIST_FILE && !existsSync(join(opts.from, f))) throw new EpoError('MISSING_DATA', `missing ${f}`, { where: opts.from });
-      }
+  async stage(o) {
+    if (o.from) {
       const wanted = new Set<string>([...Object.values(SOTOPIA_FILES), HARD_LIST_FILE, EXTRA_FILE]);
-      const r = copyFolder(opts.from, dest, (rel) => wanted.has(rel.split('\\').join('/')));
-      files = r.files; bytes = r.bytes;
-    } else {
-      for (const f of Object.values(SOTOPIA_FILES)) {
-        opts.log.info(`downloading ${PUBLIC_BASE}/${f}`);
-        await download({ url: `${PUBLIC_BASE}/${f}` }, join(dest, f));
-        files++; bytes += statSync(join(dest, f)).size;
-      }
+      copyFolder(o.from, o.dir, (rel) => wanted.has(rel.split('\\').join('/')));
+      return o.from;
     }
-    const data = loadSotopia(dest); // validates what was installed
-    opts.log.info(`sotopia: ${data.scenarios.size} scenarios, ${data.characters.size} characters, ${data.combos.length} tasks, hard list of ${data.hard.length}`);
+    for (const f of Object.values(SOTOPIA_FILES)) {
+      o.log.info(`downloading ${PUBLIC_BASE}/${f}`);
+      await download({ url: `${PUBLIC_BASE}/${f}` }, join(o.dir, f));
+    }
+    return PUBLIC_BASE;
+  },
+  required: () => [
+    file(SOTOPIA_FILES.scenarios, 'scenarios'), file(SOTOPIA_FILES.characters, 'characters'),
+    file(SOTOPIA_FILES.relationships, 'relationships'), file(SOTOPIA_FILES.combos, 'tasks'),
+  ],
+  describe(o, source): Manifest {
+    const data = loadSotopia(o.dir); // validates what was installed
+    o.log.info(`sotopia: ${data.scenarios.size} scenarios, ${data.characters.size} characters, ${data.combos.length} tasks, hard list of ${data.hard.length}`);
+    const list = listFiles(o.dir);
     return {
-      dataset: 'sotopia', version: data.version, source: opts.from ?? PUBLIC_BASE, installedAt: new Date().toISOString(), files, bytes,
+      dataset: 'sotopia', version: data.version, source, installedAt: new Date().toISOString(),
+      files: list.length, bytes: list.reduce((n, f) => n + statSync(join(o.dir, f)).size, 0),
       scenarios: data.scenarios.size, characters: data.characters.size, tasks: data.combos.length, hardEntries: data.hard.length,
     };
   },
-};
+});

@@ -5,13 +5,13 @@
  * --full the 1.18 M-product catalogue is processed once into products_full.jsonl, streamed, so it never has to fit
  * in one string.
  */
-import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { EpoError } from '../../core/errors.js';
 import { copyFolder, download } from '../../data/fetch.js';
 import type { Manifest } from '../../data/dir.js';
-import type { DataSource, InstallOptions } from '../../data/source.js';
+import { installable, oneOf } from '../../data/install.js';
+import type { InstallOptions } from '../../data/source.js';
 import { indexText, processRawProduct } from './catalogue.js';
 import { readJsonArray } from './read-json.js';
 import type { AttributeEntry } from './types.js';
@@ -49,42 +49,42 @@ export async function processFull(dir: string, log: InstallOptions['log']): Prom
   return n;
 }
 
-export const webshopData: DataSource = {
+export const webshopData = installable({
   name: 'webshop',
   description: 'WebShop product catalogue (1k; --full: 1.18 M products), attributes, human instructions, reference splits',
   sources: [
     'princeton-nlp/WebShop release files on Google Drive (ids in setup.sh): items_shuffle_1000.json, items_ins_v2_1000.json, items_human_ins.json; --full: items_shuffle.json, items_ins_v2.json (MIT)',
     'the EPO/ETO reference split lists test_indices.json and train_indices.json (Alfshop/eval_agent/data/webshop/): install them with --from',
   ],
-  async install(opts: InstallOptions): Promise<Manifest> {
-    const dest = join(opts.root, 'webshop');
-    mkdirSync(dest, { recursive: true });
+  async stage(o) {
     let source: string;
-    if (opts.from) {
-      const wanted = new Set([...SMALL_FILES, ...(opts.full ? FULL_FILES : [])]);
-      const got = copyFolder(opts.from, dest, (rel) => wanted.has(rel) || /^splits[/\\][\w.-]+\.json$/.test(rel));
-      if (got.files === 0) throw new EpoError('MISSING_DATA', `no WebShop files found (looked for ${[...wanted].join(', ')})`, { where: opts.from });
-      source = opts.from;
+    if (o.from) {
+      const wanted = new Set([...SMALL_FILES, ...(o.full ? FULL_FILES : [])]);
+      copyFolder(o.from, o.dir, (rel) => wanted.has(rel) || /^splits[/\\][\w.-]+\.json$/.test(rel));
+      source = o.from;
     } else {
-      const files = { ...WEBSHOP_FILES.small, ...WEBSHOP_FILES.human, ...(opts.full ? WEBSHOP_FILES.full : {}) };
+      const files = { ...WEBSHOP_FILES.small, ...WEBSHOP_FILES.human, ...(o.full ? WEBSHOP_FILES.full : {}) };
       for (const [name, url] of Object.entries(files)) {
-        opts.log.info(`downloading ${name}`);
-        await download({ url }, join(dest, name));
+        o.log.info(`downloading ${name}`);
+        await download({ url }, join(o.dir, name));
       }
       source = 'princeton-nlp/WebShop release (Google Drive)';
     }
-    if (opts.full) {
-      if (!existsSync(join(dest, 'products_full.jsonl'))) {
-        if (!existsSync(join(dest, 'items_shuffle.json'))) throw new EpoError('MISSING_DATA', 'the full setting needs items_shuffle.json (or products_full.jsonl)', { where: opts.from ?? dest });
-        opts.log.info('processing the full catalogue into products_full.jsonl (once)');
-        await processFull(dest, opts.log);
-      }
+    if (o.full && !existsSync(join(o.dir, 'products_full.jsonl')) && existsSync(join(o.dir, 'items_shuffle.json'))) {
+      o.log.info('processing the full catalogue into products_full.jsonl (once)');
+      await processFull(o.dir, o.log);
     }
+    return source;
+  },
+  required: (o) => [o.full
+    ? oneOf('the full catalogue', ['products_full.jsonl', 'items_shuffle.json'])
+    : oneOf('the 1k catalogue', ['products_1k.jsonl', 'items_shuffle_1000.json'])],
+  describe(o, source): Manifest {
     let files = 0, bytes = 0;
     for (const f of [...SMALL_FILES, ...FULL_FILES]) {
-      const p = join(dest, f);
+      const p = join(o.dir, f);
       if (existsSync(p)) { files++; bytes += statSync(p).size; }
     }
-    return { dataset: 'webshop', version: opts.full ? 'webshop-full' : 'webshop-small', source, installedAt: new Date().toISOString(), files, bytes };
+    return { dataset: 'webshop', version: o.full ? 'webshop-full' : 'webshop-small', source, installedAt: new Date().toISOString(), files, bytes };
   },
-};
+});
