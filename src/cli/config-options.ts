@@ -11,7 +11,7 @@ import { redact } from '../core/secrets.js';
 
 const describe = (f: Field): string => {
   const parts = [f.help];
-  if (f.choices && !/ one of |: /.test(f.help)) parts.push(`(${f.choices.join(', ')})`);
+  if (f.choices && !f.choices.every((c) => f.help.includes(c))) parts.push(`(${f.choices.join(', ')})`);
   if (f.default !== undefined && !(f.kind === 'boolean' && f.default === false)) {
     parts.push(`(default: ${Array.isArray(f.default) ? f.default.join(',') || 'none' : String(f.default)})`);
   } else if (f.defaultText) parts.push(`(default: ${f.defaultText})`);

@@ -31,6 +31,7 @@ export function resolveConfig<S extends Sections>(sections: S, input: ResolveInp
   const byKey = new Map(fields.map((f) => [f.key, f]));
   const fromFile: Record<string, unknown> = {};
   const problems: string[] = [];
+  let where: string | undefined; // the file when it is at fault, else the first bad flag
   if (input.file) {
     const v = input.file.values ?? {};
     if (typeof v !== 'object' || Array.isArray(v)) {
@@ -38,7 +39,7 @@ export function resolveConfig<S extends Sections>(sections: S, input: ResolveInp
     }
     for (const [raw, value] of Object.entries(v as Record<string, unknown>)) {
       const key = normaliseKey(raw);
-      if (!byKey.has(key)) { problems.push(`${raw}: unknown key${suggest(key, [...byKey.keys()])}`); continue; }
+      if (!byKey.has(key)) { problems.push(`${raw}: unknown key${suggest(key, [...byKey.keys()])}`); where = input.file.path; continue; }
       if (value !== null && value !== undefined) fromFile[key] = value;
     }
   }
@@ -48,20 +49,24 @@ export function resolveConfig<S extends Sections>(sections: S, input: ResolveInp
     const [value, source]: [unknown, Source | undefined] = input.flags[key] !== undefined ? [input.flags[key], 'flag']
       : fromFile[key] !== undefined ? [fromFile[key], 'file'] : field.default !== undefined ? [field.default, 'default'] : [undefined, undefined];
     if (source === undefined) {
-      if (field.required && !input.allowMissing) problems.push(`${fileKey(key)} (${flagName(key)}): required; give the flag or set it in a config file`);
+      if (field.required && !input.allowMissing) {
+        problems.push(`${fileKey(key)} (${flagName(key)}): required; give the flag or set it in a config file`);
+        where ??= flagName(key);
+      }
       continue;
     }
     const r = field.schema.safeParse(value);
     if (!r.success) {
       const from = source === 'file' ? `in ${input.file!.path}` : source === 'flag' ? 'on the command line' : 'default';
       problems.push(`${fileKey(key)} (${flagName(key)}): ${r.error.issues.map((i) => i.message).join('; ')} (${from})`);
+      where = source === 'file' ? input.file!.path : where ?? flagName(key);
       continue;
     }
     config[key] = r.data;
     sources[key] = source;
   }
   if (problems.length) {
-    throw new EpoError('BAD_CONFIG', `invalid configuration:\n  ${problems.join('\n  ')}`, { where: input.file ? `${input.file.path} and the command line` : 'the command line' });
+    throw new EpoError('BAD_CONFIG', `invalid configuration:\n  ${problems.join('\n  ')}`, { where });
   }
   return { config: config as ConfigOf<S>, sources };
 }

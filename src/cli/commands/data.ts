@@ -7,8 +7,8 @@ import type { DataSource } from '../../data/source.js';
 import { alfworldData } from '../../envs/alfworld/data.js';
 import { sotopiaSource } from '../../envs/sotopia/data.js';
 import { webshopData } from '../../envs/webshop/data.js';
-import { registerAlfworldGenerate } from './alfworld-generate.js';
-import { registerWebShopGenerate } from './webshop.js';
+import { registerAlfworldGenerate } from '../envs/alfworld-generate.js';
+import { registerWebShopGenerate } from '../envs/webshop.js';
 
 /** Every installable dataset. Environments add theirs here. */
 export const dataSources: DataSource[] = [alfworldData, sotopiaSource, webshopData];

@@ -19,7 +19,7 @@ registerTokenCounter('local', async (dir) => {
   const tok = fromTokenizerJson(json, path);
   return (text) => tok.encode(text).length;
 });
-import { parseNumber } from './num.js';
+import { parseNumber } from '../num.js';
 
 interface BuildFlags {
   runs: string; rule: string; out: string; format: string; labeler?: string; gamma?: string; processScale?: string; eps?: string;

@@ -1,38 +1,11 @@
 /** `epo demo`: the EPO loop end to end, offline, on the built-in model (see docs/demo.md). */
-import { setMaxListeners } from 'node:events';
 import type { Command } from 'commander';
+import { interruptible, parseNext } from '../shared.js';
 import { createLogger } from '../../core/log.js';
-import { EpoError } from '../../core/errors.js';
 import { ensureRunDir } from '../../store/run-dir.js';
 import { DEMO_DEFAULTS, formatDemoTable, runDemo } from '../../demo/run-demo.js';
-import { parseNumber } from './num.js';
+import { parseNumber } from '../num.js';
 
-
-/** Abort on the first SIGINT/SIGTERM (work done so far is kept), exit at once on the second. */
-export function interruptible(): { signal: AbortSignal; dispose(): void } {
-  const ctrl = new AbortController();
-  setMaxListeners(0, ctrl.signal); // every episode in flight listens on it
-  let n = 0;
-  const on = (sig: string) => {
-    if (++n > 1) process.exit(130);
-    process.stderr.write(`\n${sig}: stopping; finished work is saved, re-run the same command to resume\n`);
-    ctrl.abort(new EpoError('INTERRUPTED', `interrupted by ${sig}`));
-  };
-  const a = () => on('SIGINT'), b = () => on('SIGTERM');
-  process.on('SIGINT', a); process.on('SIGTERM', b);
-  return { signal: ctrl.signal, dispose: () => { process.off('SIGINT', a); process.off('SIGTERM', b); } };
-}
-
-/** `--next 1=http://…#m` flags → { 1: 'http://…#m' }. */
-export function parseNext(flags: readonly string[]): Record<number, string> {
-  const next: Record<number, string> = {};
-  for (const kv of flags) {
-    const m = /^(\d+)=(.+)$/.exec(kv);
-    if (!m) throw new EpoError('BAD_INPUT', `expected <iteration>=<spec>, got "${kv}"`, { where: '--next' });
-    next[Number(m[1])] = m[2];
-  }
-  return next;
-}
 
 export function registerDemo(program: Command): void {
   const d = DEMO_DEFAULTS;

@@ -4,7 +4,7 @@ import { importIntoRun } from '../../store/import.js';
 import { exportEpisodes } from '../../store/jsonl.js';
 import { existingRunDir } from '../../store/run-dir.js';
 import { RunStore } from '../../store/run-store.js';
-import { skippedDamage } from './damaged.js';
+import { skippedDamage } from '../damaged.js';
 
 function openExisting(run: string): RunStore {
   const r = existingRunDir(run);

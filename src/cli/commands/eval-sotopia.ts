@@ -23,7 +23,7 @@ import { parseShard, runEpisodes, shardItems } from '../../rollout/scheduler.js'
 import { ensureRunDir, existingRunDir } from '../../store/run-dir.js';
 import { lockRun } from '../../store/run-lock.js';
 import { RunStore } from '../../store/run-store.js';
-import { intFlag, numberFlag } from './num.js';
+import { intFlag, numberFlag } from '../num.js';
 
 interface EvalOptions {
   tasks: string;

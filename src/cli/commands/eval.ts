@@ -20,8 +20,8 @@ import { parseShard } from '../../rollout/scheduler.js';
 import { mergeRuns } from '../../store/merge.js';
 import { ensureRunDir, runDir } from '../../store/run-dir.js';
 import { RunStore } from '../../store/run-store.js';
-import { skippedDamage } from './damaged.js';
-import { parseNumber } from './num.js';
+import { skippedDamage } from '../damaged.js';
+import { parseNumber } from '../num.js';
 import type { AlfworldSuiteOptions } from '../../eval/suites/alfworld.js';
 import type { WebshopSuiteOptions } from '../../eval/suites/webshop.js';
 

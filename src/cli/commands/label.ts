@@ -12,7 +12,7 @@ import { existingRunDir } from '../../store/run-dir.js';
 import type { Label } from '../../core/label.js';
 import { lockRun } from '../../store/run-lock.js';
 import { RunStore } from '../../store/run-store.js';
-import { parseNumber } from './num.js';
+import { parseNumber } from '../num.js';
 
 interface LabelFlags {
   run: string; judge: string; labeler?: string; concurrency: string; samples: string; voteThreshold: string;

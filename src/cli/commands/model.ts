@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { EpoError } from '../../core/errors.js';
 import { createLogger } from '../../core/log.js';
-import { intFlag, numberFlag } from './num.js';
+import { intFlag, numberFlag } from '../num.js';
 
 
 const int = (v: string, flag: string): number => intFlag(v, flag);

@@ -1,7 +1,7 @@
 /** `epo replay <env>` and `epo play <env>`: environments register their subcommands here. */
 import type { Command } from 'commander';
-import { registerAlfworldPlay, registerAlfworldReplay } from './alfworld.js';
-import { registerWebShopPlay, registerWebShopReplay } from './webshop.js';
+import { registerAlfworldPlay, registerAlfworldReplay } from '../envs/alfworld.js';
+import { registerWebShopPlay, registerWebShopReplay } from '../envs/webshop.js';
 
 export const replayers: ((replay: Command) => void)[] = [registerAlfworldReplay, registerWebShopReplay];
 export const players: ((play: Command) => void)[] = [registerAlfworldPlay, registerWebShopPlay];

@@ -21,8 +21,8 @@ import { sotopiaArena } from '../../selfplay/sotopia-arena.js';
 import { suiteArena } from '../../selfplay/suite-arena.js';
 import { TRAIN_DEFAULTS } from '../../train/trainer.js';
 import { suites } from './eval.js';
-import { interruptible, parseNext } from './demo.js';
-import { parseNumber } from './num.js';
+import { interruptible, parseNext } from '../shared.js';
+import { parseNumber } from '../num.js';
 
 interface Flags {
   env: string; strategist: string; actor: string; partner?: string; evaluator?: string; judge: string; iterations: string; episodes: string; trials: string;

@@ -29,6 +29,6 @@ export const training = {
   batchSize: int('examples per micro-batch', { default: TRAIN_DEFAULTS.batchSize, min: 1, max: 4096 }),
   accum: int('micro-batches per optimizer step', { default: TRAIN_DEFAULTS.accum, min: 1, max: 4096 }),
   kl: num('β of the KL penalty to the starting model (0: off)', { default: TRAIN_DEFAULTS.klCoef, min: 0, max: 100 }),
-  advantages: str('signed (weights as the return rule gives them) or nonnegative (negative weights become 0)', { default: TRAIN_DEFAULTS.advantages, choices: ['signed', 'nonnegative'] }),
+  advantages: str('signed (weights as the return rule gives them) or nonnegative (negative weights become 0)', { default: TRAIN_DEFAULTS.advantages, choices: ['signed', 'nonnegative'], arg: '<mode>' }),
   maxLen: int('tokens per strategist chat; later turns are dropped', { min: 2, max: 1_000_000, defaultText: `${TRAIN_DEFAULTS.maxLen}, capped by the model's context` }),
 };

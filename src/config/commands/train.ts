@@ -4,7 +4,7 @@ import { seed, training } from './common.js';
 
 export const trainConfig = {
   engine: {
-    engine: str('training engine: llamafactory (hand-off to llamafactory-cli, GPUs) or builtin (the built-in model in process)', { default: 'llamafactory', choices: ['llamafactory', 'builtin'] }),
+    engine: str('training engine: llamafactory (hand-off to llamafactory-cli, GPUs) or builtin (the built-in model in process)', { default: 'llamafactory', choices: ['llamafactory', 'builtin'], arg: '<name>' }),
     dataset: str('dataset folder (output of `epo dataset build`)', { arg: '<dir>', required: true }),
     cwd: str('working directory for the trainer (the LLaMA-Factory folder, for its DeepSpeed configs)', { arg: '<dir>' }),
     dryRun: bool('print the command instead of running it', { default: false }),

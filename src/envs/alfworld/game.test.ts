@@ -122,8 +122,8 @@ const epoLogic = findData('alfworld', 'logic-epo');
 describe.skipIf(!root)('real transcripts of the original', () => {
   for (const name of ['alfworld-transcript-cool-bowl-18.json', 'alfworld-transcript-heat-tomato-10.json']) {
     const fx = JSON.parse(readFileSync(join(process.cwd(), 'test', 'fixtures', name), 'utf8')) as { game: string; first: string; steps: [string, string][] };
-    const file = join(root!, fx.game, 'game.tw-pddl');
-    it.skipIf(!existsSync(file))(`reproduces ${fx.game.split('/')[1]}`, () => {
+    const file = root ? join(root, fx.game, 'game.tw-pddl') : ''; // collected (not run) when the data is absent
+    it.skipIf(!file || !existsSync(file))(`reproduces ${fx.game.split('/')[1]}`, () => {
       const { game } = loadGame(file);
       expect(game.reset()).toBe(fx.first);
       const got = fx.steps.map(([cmd]) => [cmd, game.step(cmd).feedback]);

@@ -2,10 +2,13 @@
  * A generic export for other trainers: JSON Lines, one example per line, the chat as OpenAI-style messages with the
  * training weight on each assistant message, plus the per-turn rewards and returns. `train.jsonl` and `val.jsonl`.
  */
-import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
+import type { ChatMessage } from '../../core/messages.js';
+import { EpoError } from '../../core/errors.js';
 import type { DatasetExample } from '../dataset.js';
+import type { TrainExample } from '../trainer.js';
 
 export interface WeightedMessage {
   role: 'system' | 'user' | 'assistant';
@@ -51,4 +54,22 @@ export async function writeJsonl(dir: string, examples: readonly DatasetExample[
   if (!val.length) { rmSync(join(dir, 'val.jsonl'), { force: true }); return { train }; } // no stale split from an earlier build
   await write(join(dir, 'val.jsonl'), val);
   return { train, val: join(dir, 'val.jsonl') };
+}
+
+/** Examples from a JSONL export: messages with `weight` on each assistant message. */
+export function readJsonlExamples(path: string): TrainExample[] {
+  if (!existsSync(path)) throw new EpoError('NOT_FOUND', `${path} does not exist; build the dataset with --format jsonl`, { where: '--dataset' });
+  return readFileSync(path, 'utf8').split('\n').flatMap((line, i) => {
+    if (!line.trim()) return [];
+    let rec: { id?: string; messages?: (ChatMessage & { weight?: number })[] };
+    try { rec = JSON.parse(line); } catch (e) { throw new EpoError('BAD_DATA', `invalid JSON: ${(e as Error).message}`, { where: `${path}:${i + 1}` }); }
+    if (!Array.isArray(rec.messages)) throw new EpoError('BAD_DATA', 'a line needs "messages"', { where: `${path}:${i + 1}` });
+    const system = rec.messages[0]?.role === 'system' ? rec.messages[0].content : undefined;
+    const messages = rec.messages.filter((m) => m.role !== 'system').map((m) => ({ role: m.role, content: m.content }));
+    const weights = rec.messages.filter((m) => m.role === 'assistant').map((m, k) => {
+      if (typeof m.weight !== 'number') throw new EpoError('BAD_DATA', `assistant message ${k + 1} has no numeric weight`, { where: `${path}:${i + 1}` });
+      return m.weight;
+    });
+    return [{ id: rec.id ?? `line-${i + 1}`, system, messages, weights }];
+  });
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../core/random.js';
-import { parseTypes } from '../../../cli/commands/alfworld-generate.js';
+import { parseTypes } from '../../../cli/envs/alfworld-generate.js';
 import { TASK_TYPES, type TaskType } from './stats.js';
 import { allocateTypes, generateGame, generateSet, writeSet } from './write.js';
 

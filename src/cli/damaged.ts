@@ -1,5 +1,5 @@
 /** What readers of a damaged run print: which episodes they skipped and how to see what can be saved. */
-import type { DamagedEpisode } from '../../store/run-store.js';
+import type { DamagedEpisode } from '../store/run-store.js';
 
 /** Collects the damaged episodes a reader skipped; `report` says which (stderr) and marks the exit code. */
 export function skippedDamage(run: string) {

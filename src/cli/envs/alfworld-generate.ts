@@ -8,7 +8,7 @@ import {
   ROOM_TYPES, TASK_TYPES, checkOptions, writeSet, type GenerateOptions, type GrammarVariant, type RoomType, type TaskType,
 } from '../../envs/alfworld/generator/index.js';
 import { ALFWORLD_TASK_TYPES, parseTaskType } from '../../envs/alfworld/task-types.js';
-import { intFlag } from './num.js';
+import { intFlag } from '../num.js';
 
 /** `pick,clean` (equal shares) or `pick=3,look=1`. */
 export function parseTypes(text: string): Partial<Record<TaskType, number>> {

@@ -1,5 +1,5 @@
 /** Parsing numeric CLI flags, with one clear error that names the flag and the allowed range. */
-import { EpoError } from '../../core/errors.js';
+import { EpoError } from '../core/errors.js';
 
 export interface NumberRule {
   integer?: boolean;
