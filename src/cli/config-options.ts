@@ -2,7 +2,6 @@
  * A command's flags generated from its config schema, plus `--config FILE` and `--print-config`. Commander holds no
  * defaults (the schema does), so a value present in the parsed options is one the user typed.
  */
-import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { readYamlFile } from '../config/load.js';
 import { configToYaml, resolveConfig, type Resolved } from '../config/resolve.js';
@@ -60,9 +59,4 @@ export function commandConfig<S extends Sections>(cmd: Command, sections: S, hea
   const yaml = redact(configToYaml(sections, r.config, header));
   if (printOnly) process.stdout.write(yaml);
   return { ...r, printOnly, yaml, given: (key) => r.sources[key] === 'flag' || r.sources[key] === 'file' };
-}
-
-/** Write the resolved configuration into the run folder (`config.yaml`), so every run says how it was made. */
-export function writeRunConfig(path: string, c: CommandConfig<Sections>): void {
-  writeFileSync(path, c.yaml);
 }

@@ -64,9 +64,11 @@ export interface DemoOptions {
   log?: Logger;
   signal?: AbortSignal;
   onLine?(line: string): void;
+  /** The command's resolved configuration (YAML), written to the run folder by self-play. */
+  config?: string;
 }
 
-export const DEMO_DEFAULTS: Omit<DemoOptions, 'log' | 'signal' | 'onLine' | 'strategist' | 'actor' | 'start'> = CONFIG_DEMO_DEFAULTS;
+export const DEMO_DEFAULTS: Omit<DemoOptions, 'log' | 'signal' | 'onLine' | 'strategist' | 'actor' | 'start' | 'config'> = CONFIG_DEMO_DEFAULTS;
 
 export interface DemoRow { iteration: number; strategist: string; successes: number; episodes: number; rate: Estimate; trainSeconds: number; wallSeconds: number }
 
@@ -133,7 +135,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   let sp: Awaited<ReturnType<typeof selfPlay>>;
   try {
     sp = await selfPlay({
-      run: o.run, runsRoot: o.runsRoot, trainSuite, evalSuite, strategist, judge: 'env',
+      run: o.run, runsRoot: o.runsRoot, trainSuite, evalSuite, strategist, judge: 'env', config: o.config,
       actor: { model: actor, ref: actorRef },
       makeStrategist: (spec) => {
         // Two worker threads per built-in model: tfjs's wasm backend uses one core each.

@@ -4,6 +4,7 @@
  * over the stored episodes of this selection. A run keeps one protocol: resuming with other models, mode, split,
  * seed or step limit is refused, so a run never mixes conditions.
  */
+import { writeFileSync } from 'node:fs';
 import { episodeId, episodeUsage, type Episode } from '../core/episode.js';
 import { EpoError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/log.js';
@@ -36,6 +37,8 @@ export interface EvalOptions<T extends Task> {
   systemRole?: boolean;
   signal?: AbortSignal;
   log?: Logger;
+  /** The command's resolved configuration (YAML), written to the run folder once the run is this one's. */
+  config?: string;
   /** Called with a one-line status after each episode (the CLI draws it). */
   onProgress?(line: string, done: number, total: number): void;
 }
@@ -84,6 +87,7 @@ export async function evaluate<T extends Task>(o: EvalOptions<T>): Promise<EvalR
     }
     store.setMeta('protocol', protocol);
     store.setMeta('kind', 'eval');
+    if (o.config) writeFileSync(dir.config, o.config);
 
     const items = shardItems(s.tasks.flatMap((task) => Array.from({ length: trials }, (_, trial) => ({ id: episodeId(task.id, trial), task, trial }))), o.shard);
     const setup = {

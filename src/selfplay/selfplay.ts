@@ -14,7 +14,7 @@
  * LLaMA-Factory format and the command to run; the loop stops there until re-run with the served checkpoint's spec
  * (`next` for that iteration).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EpoError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/log.js';
@@ -76,6 +76,8 @@ export interface SelfPlayOptions {
   seed: number;
   signal?: AbortSignal;
   log?: Logger;
+  /** The command's resolved configuration (YAML), written to the run folder once the run is this one's. */
+  config?: string;
   /** Progress lines for the terminal. */
   onEvent?(iteration: number, stage: Stage, msg: string): void;
   /** Called when a stage starts (not when it is skipped as done). */
@@ -151,6 +153,7 @@ export async function selfPlay(o: SelfPlayOptions): Promise<SelfPlayResult> {
     throw new EpoError('BAD_INPUT', `run "${o.run}" was started with other self-play settings (models, tasks, episodes, rule, seed or trainer); re-run with the same settings or choose another --run`, { where: dir.store });
   }
   state ??= { fingerprint, codeVersion: codeVersion(), iterations: [] };
+  if (o.config) writeFileSync(dir.config, o.config);
   const save = () => store.setMeta('selfplay', state);
   const say = (i: number, stage: Stage, msg: string) => { log.info(`iteration ${i} ${stage}: ${msg}`); o.onEvent?.(i, stage, msg); };
   const timed = async <R>(rec: IterationRecord, stage: Stage, fn: () => Promise<R>): Promise<R> => {
