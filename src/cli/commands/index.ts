@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { registerData } from './data.js';
 import { registerDemo } from './demo.js';
+import { registerEnv } from './env.js';
 import { registerDataset } from './dataset.js';
 import { registerEpisodes } from './episodes.js';
 import { registerEval } from './eval.js';
@@ -20,6 +21,7 @@ export const commands: Register[] = [
   registerData,
   registerReplay,
   registerEpisodes,
+  registerEnv,
   registerEval,
   registerRunsCheck,
   registerServe,
