@@ -103,7 +103,7 @@ async function runSotopiaEval(o: EvalOptions): Promise<void> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    log.info(`sotopia: ${plan.length} episodes (${tasks.length} tasks × ${trials} trial(s), ${protocol}), data ${data.version}, run ${o.run}`);
+    log.info(`sotopia: ${plan.size} episodes (${tasks.length} tasks × ${trials} trial(s), ${protocol}), data ${data.version}, run ${o.run}`);
     const stats = await runEpisodes(plan, (item: PlannedEpisode, signal) => {
       const combo = item.combo;
       const scenario = data.scenarios.get(combo.scenarioId)!;
@@ -121,7 +121,7 @@ async function runSotopiaEval(o: EvalOptions): Promise<void> {
     if (ctrl.signal.aborted) throw new EpoError('INTERRUPTED', `interrupted after ${stats.finished} new episodes; run the same command to resume`, { where: rd.dir });
 
     // Episodes whose evaluation failed earlier: evaluate them again (the dialogue is kept).
-    const planned = new Set(plan.map((p) => p.id));
+    const planned = { has: (id: string) => plan.position(id) >= 0 };
     const pendingIds: string[] = [];
     for (const e of store.episodes()) if (planned.has(e.id) && !(e.evaluation as SotopiaEvaluation | undefined)?.ok) pendingIds.push(e.id);
     const pending = pendingIds.map((id) => store.getEpisode(id)!);
@@ -137,7 +137,7 @@ async function runSotopiaEval(o: EvalOptions): Promise<void> {
     }
     const episodes: Episode[] = [];
     for (const e of store.episodes()) if (planned.has(e.id)) episodes.push(forReport(e));
-    const summaryPath = printReport(episodes, { ...config, protocol, planned: plan.length, failed: stats.errors }, data.hard, o.summary ?? join(rd.dir, 'sotopia-summary.json'));
+    const summaryPath = printReport(episodes, { ...config, protocol, planned: plan.size, failed: stats.errors }, data.hard, o.summary ?? join(rd.dir, 'sotopia-summary.json'));
     if (stats.failed) {
       process.stdout.write(`\n${stats.failed} episode(s) failed and were not stored; run the same command again to retry them (first error: ${stats.errors[0].error})\n`);
       process.exitCode = 1;

@@ -1,27 +1,75 @@
-/** Parsing numeric CLI flags, with one clear error that names the flag and the allowed range. */
+/**
+ * Parsing numeric CLI flags, with one clear error that names the flag and the allowed range. Counts are written as
+ * plain whole numbers (`100`, not `1e2` or `100.0`), and every count has an upper bound, so a typo cannot plan a
+ * hundred million episodes or a step limit of 1e20. The shared ranges live in RULES so every command agrees.
+ */
 import { EpoError } from '../../core/errors.js';
 
 export interface NumberRule {
   integer?: boolean;
+  /** Smallest allowed value (inclusive). */
   min?: number;
+  /** The value must be greater than this (exclusive), e.g. a time limit > 0. */
+  above?: number;
+  /** Largest allowed value (inclusive). Whole numbers are also bounded by Number.MAX_SAFE_INTEGER. */
   max?: number;
+  /** What the number counts, for the message: "a number of seconds". */
+  unit?: string;
+}
+
+const PLAIN_INTEGER = /^-?\d+$/;
+
+/** The allowed range in words: "from 1 to 10000", "> 0 and ≤ 1", "≥ 0". */
+export function describeRule(r: NumberRule): string {
+  const kind = r.integer ? 'a whole number' : r.unit ? `a number of ${r.unit}` : 'a number';
+  const low = r.above !== undefined ? `> ${r.above}` : r.min !== undefined ? `≥ ${r.min}` : undefined;
+  const range = r.min !== undefined && r.above === undefined && r.max !== undefined ? `from ${r.min} to ${r.max}`
+    : [low, r.max !== undefined ? `≤ ${r.max}` : undefined].filter(Boolean).join(' and ');
+  return range ? `${kind} ${range}` : kind;
 }
 
 export function parseNumber(flag: string, value: string | undefined, opts: NumberRule = {}): number | undefined {
   if (value === undefined) return undefined;
-  const x = Number(value);
-  const bad = value.trim() === '' || !Number.isFinite(x) || (opts.integer && !Number.isInteger(x))
-    || (opts.min !== undefined && x < opts.min) || (opts.max !== undefined && x > opts.max);
-  if (bad) {
-    const range = opts.min !== undefined && opts.max !== undefined ? ` from ${opts.min} to ${opts.max}`
-      : opts.min !== undefined ? ` ≥ ${opts.min}` : opts.max !== undefined ? ` ≤ ${opts.max}` : '';
-    throw new EpoError('BAD_INPUT', `${flag} must be ${opts.integer ? 'a whole number' : 'a number'}${range}, got "${value}"`, { where: flag });
-  }
-  return x;
+  const text = value.trim();
+  const x = Number(text);
+  const bad = text === '' || !Number.isFinite(x)
+    || (opts.integer && (!PLAIN_INTEGER.test(text) || !Number.isSafeInteger(x)))
+    || (opts.min !== undefined && x < opts.min) || (opts.above !== undefined && !(x > opts.above)) || (opts.max !== undefined && x > opts.max);
+  if (bad) throw new EpoError('BAD_INPUT', `${flag} must be ${describeRule(opts)}, got "${value}"`, { where: flag });
+  return Object.is(x, -0) ? 0 : x;
 }
 
+/** The ranges of flags that several commands share. */
+export const RULES = {
+  seed: { integer: true, min: 0, max: 2 ** 32 - 1 },
+  concurrency: { integer: true, min: 1, max: 4096 },
+  trials: { integer: true, min: 1, max: 10_000 },
+  /** Steps (ALFWorld/WebShop) or turns (SOTOPIA) per episode. */
+  steps: { integer: true, min: 1, max: 10_000 },
+  /** The first n tasks of a split. */
+  tasks: { integer: true, min: 1, max: 10_000_000 },
+  /** Episodes per self-play iteration or demo stage. */
+  episodes: { integer: true, min: 1, max: 100_000 },
+  iterations: { integer: true, min: 1, max: 1000 },
+  /** Per-episode time limit; setTimeout cannot wait longer than 24.8 days, a week is plenty. */
+  timeoutSeconds: { above: 0, max: 604_800, unit: 'seconds' },
+  temperature: { min: 0, max: 2 },
+  topP: { above: 0, max: 1 },
+  maxTokens: { integer: true, min: 1, max: 1_000_000 },
+  fraction: { min: 0, max: 1 },
+  workers: { integer: true, min: 1, max: 256 },
+  epochs: { min: 0, max: 1000 },
+  learningRate: { min: 0, max: 1 },
+  batch: { integer: true, min: 1, max: 65_536 },
+  kl: { min: 0, max: 1000 },
+  /** Training tokens per chat. */
+  maxLen: { integer: true, min: 2, max: 1_048_576 },
+  repairs: { integer: true, min: 0, max: 100 },
+  samples: { integer: true, min: 1, max: 1000 },
+} satisfies Record<string, NumberRule>;
+
 /** A whole-number flag that has a value (commander default or required). */
-export const intFlag = (value: string, flag: string, min = 0): number => parseNumber(flag, value, { integer: true, min })!;
+export const intFlag = (value: string, flag: string, min = 0, max?: number): number => parseNumber(flag, value, { integer: true, min, max })!;
 
 /** A real-number flag that has a value. */
-export const numberFlag = (value: string, flag: string, min?: number): number => parseNumber(flag, value, { min })!;
+export const numberFlag = (value: string, flag: string, min?: number, max?: number): number => parseNumber(flag, value, { min, max })!;
