@@ -7,7 +7,7 @@ import { ensureRunDir } from '../../store/run-dir.js';
 import { registerScriptedModel } from '../../llm/named-scripts.js';
 import { ruleActor } from '../../agents/rule-actor.js';
 import { DEMO_DEFAULTS, formatDemoTable, runDemo } from '../../train/demo/run-demo.js';
-import { parseNumber } from './num.js';
+import { parseNumber, RULES, type NumberRule } from './num.js';
 
 registerScriptedModel('rule-actor', (_o, spec) => ruleActor(spec));
 
@@ -55,15 +55,19 @@ export function registerDemo(program: Command): void {
     .option('--seed <n>', 'seed', String(d.seed))
     .option('--concurrency <n>', 'episodes in flight', String(d.concurrency))
     .action(async (f: Record<string, string | undefined> & { pretrain?: boolean; next?: string[] }) => {
-      const int = (flag: string, v: string | undefined, min = 1) => parseNumber(flag, v, { integer: true, min })!;
+      const int = (flag: string, v: string | undefined, rule: NumberRule) => parseNumber(flag, v, rule)!;
+      // every flag is checked before the run folder is made
+      const settings = {
+        iterations: int('--iterations', f.iterations, { ...RULES.iterations, min: 0 }), episodes: int('--episodes', f.episodes, RULES.episodes),
+        evalTasks: int('--eval-tasks', f.evalTasks, RULES.episodes), trainTasks: int('--train-tasks', f.trainTasks, RULES.episodes), seed: int('--seed', f.seed, RULES.seed),
+        concurrency: int('--concurrency', f.concurrency, RULES.concurrency), workers: int('--workers', f.workers, RULES.workers), next: parseNext(f.next ?? []),
+      };
       const run = f.run ?? d.run;
       const log = createLogger({ file: ensureRunDir(run).log, level: 'warn' }, { run });
       const stop = interruptible();
       try {
         const s = await runDemo({
-          ...d, run, iterations: int('--iterations', f.iterations, 0), episodes: int('--episodes', f.episodes), evalTasks: int('--eval-tasks', f.evalTasks),
-          trainTasks: int('--train-tasks', f.trainTasks), seed: int('--seed', f.seed, 0), concurrency: int('--concurrency', f.concurrency),
-          workers: int('--workers', f.workers), pretrain: Boolean(f.pretrain), start: f.start, next: parseNext(f.next ?? []),
+          ...d, run, ...settings, pretrain: Boolean(f.pretrain), start: f.start,
           strategist: f.strategist, actor: f.actor, log, signal: stop.signal, onLine: (l) => process.stderr.write(`${l}\n`),
         });
         process.stdout.write(`${formatDemoTable(s)}\nsummary: runs/${run}/summary.json · chart: runs/${run}/report.html\n`);

@@ -10,6 +10,7 @@ import { createLogger } from '../../core/log.js';
 import type { ModelRef } from '../../core/episode.js';
 import { datasetDir } from '../../data/dir.js';
 import { createModel } from '../../llm/create.js';
+import { modelRef } from '../../llm/spec.js';
 import { makeRule, RULE_NAMES } from '../../rewards/returns.js';
 import { ensureRunDir } from '../../store/run-dir.js';
 import { formatEstimate } from '../../eval/stats.js';
@@ -23,7 +24,7 @@ import { suiteArena } from '../../train/suite-arena.js';
 import { TRAIN_DEFAULTS } from '../../train/trainer.js';
 import { suites } from './eval.js';
 import { interruptible, parseNext } from './demo.js';
-import { parseNumber } from './num.js';
+import { parseNumber, RULES, type NumberRule } from './num.js';
 
 interface Flags {
   env: string; strategist: string; actor: string; partner?: string; evaluator?: string; judge: string; iterations: string; episodes: string; trials: string;
@@ -32,7 +33,25 @@ interface Flags {
   temperature: string; evalTemperature: string; actorTemperature?: string; maxTokens: string; seed: string; showAdmissible?: boolean; next: string[]; data?: string;
 }
 
-type N = (flag: string, v: string | undefined, o?: { integer?: boolean; min?: number }) => number | undefined;
+/** Every numeric flag, checked before any data is loaded or episode played. */
+function numbers(f: Flags) {
+  const n = (flag: string, v: string | undefined, rule: NumberRule) => parseNumber(flag, v, rule);
+  return {
+    seed: n('--seed', f.seed, RULES.seed)!, maxTokens: n('--max-tokens', f.maxTokens, RULES.maxTokens)!, concurrency: n('--concurrency', f.concurrency, RULES.concurrency)!,
+    temperature: n('--temperature', f.temperature, RULES.temperature), evalTemperature: n('--eval-temperature', f.evalTemperature, RULES.temperature),
+    evalLimit: n('--eval-limit', f.evalLimit, RULES.tasks), maxSteps: n('--max-steps', f.maxSteps, RULES.steps), maxTurns: n('--max-turns', f.maxTurns ?? '20', RULES.steps)!,
+    actorTemperature: n('--actor-temperature', f.actorTemperature ?? '0.7', RULES.temperature),
+    gamma: n('--gamma', f.gamma, RULES.fraction), iterations: n('--iterations', f.iterations, RULES.iterations)!, episodes: n('--episodes', f.episodes, RULES.episodes)!,
+    trials: n('--trials', f.trials, RULES.trials), window: n('--window', f.window, RULES.iterations),
+    // in this key order (the run's fingerprint hashes it); maxLen only when given, so older runs keep their fingerprint
+    train: {
+      epochs: n('--epochs', f.epochs, RULES.epochs), lr: n('--lr', f.lr, RULES.learningRate), batchSize: n('--batch-size', f.batchSize, RULES.batch),
+      accum: n('--accum', f.accum, RULES.batch), klCoef: n('--kl', f.kl, RULES.kl), advantages: f.advantages as 'signed' | 'nonnegative',
+      ...(f.maxLen ? { maxLen: n('--max-len', f.maxLen, RULES.maxLen) } : {}),
+    },
+  };
+}
+type Nums = ReturnType<typeof numbers>;
 
 /** Flags that belong to one family of environments: refused (naming the flag) on the other. */
 function checkCombos(f: Flags): void {
@@ -52,38 +71,39 @@ function checkCombos(f: Flags): void {
 }
 
 /** ALFWorld/WebShop: suites of the splits, the actor at temperature 0. */
-async function buildSuiteArena(f: Flags, n: N, seed: number, maxTokens: number, log: ReturnType<typeof createLogger>): Promise<Pick<SelfPlayOptions, 'arena'>> {
+async function buildSuiteArena(f: Flags, n: Nums, log: ReturnType<typeof createLogger>): Promise<Pick<SelfPlayOptions, 'arena'>> {
+  const { seed, maxTokens } = n;
   const build = suites[f.env];
   if (!build) throw new EpoError('BAD_INPUT', `--env must be alfworld, webshop or sotopia, got "${f.env}"`, { where: '--env' });
   const trainSuite = await build.build({ split: f.trainTasks ?? 'valid_train', data: f.data, seed, example: false });
-  const evalSuite = await build.build({ split: f.evalTasks ?? 'valid_seen', data: f.data, seed, example: false, limit: n('--eval-limit', f.evalLimit, { integer: true, min: 1 }) });
-  const actorRef: ModelRef = { spec: f.actor, temperature: 0, maxTokens };
+  const evalSuite = await build.build({ split: f.evalTasks ?? 'valid_seen', data: f.data, seed, example: false, limit: n.evalLimit });
+  const actorRef: ModelRef = modelRef(f.actor, { temperature: 0, maxTokens });
   return {
     arena: suiteArena({
-      trainSuite, evalSuite, actor: { model: createModel(f.actor, { logger: log }), ref: actorRef }, concurrency: n('--concurrency', f.concurrency, { integer: true, min: 1 })!,
-      maxSteps: n('--max-steps', f.maxSteps, { integer: true, min: 1 }), showAdmissible: !!f.showAdmissible,
+      trainSuite, evalSuite, actor: { model: createModel(f.actor, { logger: log }), ref: actorRef }, concurrency: n.concurrency,
+      maxSteps: n.maxSteps, showAdmissible: !!f.showAdmissible,
     }),
   };
 }
 
 /** SOTOPIA: task selections, actor (and partner), evaluator (default: the judge). */
-function buildSotopiaArena(f: Flags, n: N, log: ReturnType<typeof createLogger>): Arena {
+function buildSotopiaArena(f: Flags, n: Nums, log: ReturnType<typeof createLogger>): Arena {
   const folder = f.data ? datasetDir('sotopia', f.data) : undefined;
   const train = selectTasks(f.trainTasks!, '--train-tasks', folder);
   const held = selectTasks(f.evalTasks!, '--eval-tasks', folder);
-  const limit = n('--eval-limit', f.evalLimit, { integer: true, min: 1 });
+  const limit = n.evalLimit;
   const evalSet = limit ? { ...held, spec: `${held.spec} (first ${limit})`, tasks: held.tasks.slice(0, limit) } : held;
   const shared = sharedTasks(train, evalSet);
   if (shared.length) log.warn(`${shared.length} held-out task(s) are also training tasks (e.g. ${shared[0]}): the evaluation is not on unseen tasks`);
-  const concurrency = n('--concurrency', f.concurrency, { integer: true, min: 1 })!;
+  const concurrency = n.concurrency;
   const actions = f.actionTypes ?? 'full';
   if (actions !== 'full' && actions !== 'epo') throw new EpoError('BAD_INPUT', `--action-types must be full or epo, got "${actions}"`, { where: '--action-types' });
   const make = (spec: string) => createModel(spec, { logger: log, concurrency: Math.max(8, concurrency) });
   const actor = make(f.actor);
   return sotopiaArena({
     train, eval: evalSet, actor, partner: f.partner && f.partner !== f.actor ? make(f.partner) : undefined, evaluator: make(f.evaluator ?? f.judge),
-    rules: { maxTurns: n('--max-turns', f.maxTurns ?? '20', { integer: true, min: 1 })!, maxStale: 2, actionTypes: actions === 'epo' ? EPO_ACTION_TYPES : ACTION_TYPES },
-    sampling: { actorTemperature: n('--actor-temperature', f.actorTemperature ?? '0.7', { min: 0 }) }, concurrency,
+    rules: { maxTurns: n.maxTurns, maxStale: 2, actionTypes: actions === 'epo' ? EPO_ACTION_TYPES : ACTION_TYPES },
+    sampling: { actorTemperature: n.actorTemperature }, concurrency,
   });
 }
 
@@ -128,14 +148,13 @@ export function registerSelfplay(program: Command): void {
     .action(async (f: Flags) => {
       if (f.env !== 'sotopia' && !suites[f.env]) throw new EpoError('BAD_INPUT', `--env must be alfworld, webshop or sotopia, got "${f.env}"`, { where: '--env' });
       checkCombos(f);
-      const n: N = (flag, v, o = {}) => parseNumber(flag, v, o);
-      const seed = n('--seed', f.seed, { integer: true, min: 0 })!;
-      const maxTokens = n('--max-tokens', f.maxTokens, { integer: true, min: 1 })!;
+      const n = numbers(f);
+      const { seed, maxTokens, temperature, evalTemperature } = n;
+      if (f.advantages !== 'signed' && f.advantages !== 'nonnegative') throw new EpoError('BAD_INPUT', '--advantages must be signed or nonnegative', { where: '--advantages' });
+      const next = parseNext(f.next);
       const dir = ensureRunDir(f.run);
       const log = createLogger({ file: dir.log }, { run: f.run });
-      const { arena } = f.env === 'sotopia' ? { arena: buildSotopiaArena(f, n, log) } : await buildSuiteArena(f, n, seed, maxTokens, log);
-      const next = parseNext(f.next);
-      if (f.advantages !== 'signed' && f.advantages !== 'nonnegative') throw new EpoError('BAD_INPUT', '--advantages must be signed or nonnegative', { where: '--advantages' });
+      const { arena } = f.env === 'sotopia' ? { arena: buildSotopiaArena(f, n, log) } : await buildSuiteArena(f, n, log);
       const models = new Map<string, ReturnType<typeof createModel>>();
       const stop = interruptible();
       try {
@@ -144,18 +163,13 @@ export function registerSelfplay(program: Command): void {
           makeStrategist: (spec, stage) => {
             const model = models.get(spec) ?? createModel(spec, { logger: log });
             models.set(spec, model);
-            return { model, ref: { spec, temperature: n(stage === 'rollouts' ? '--temperature' : '--eval-temperature', stage === 'rollouts' ? f.temperature : f.evalTemperature, { min: 0 }), maxTokens } };
+            return { model, ref: modelRef(spec, { temperature: stage === 'rollouts' ? temperature : evalTemperature, maxTokens }) };
           },
           judge: f.judge === 'env' ? 'env' : createModel(f.judge, { logger: log }),
-          rule: makeRule(f.rule, f.gamma ? { gamma: n('--gamma', f.gamma, { min: 0 }) } : {}),
-          iterations: n('--iterations', f.iterations, { integer: true, min: 1 })!, episodes: n('--episodes', f.episodes, { integer: true, min: 1 })!,
-          trials: n('--trials', f.trials, { integer: true, min: 1 }), window: n('--window', f.window, { integer: true, min: 1 }),
-          train: {
-            epochs: n('--epochs', f.epochs, { min: 0 }), lr: n('--lr', f.lr, { min: 0 }), batchSize: n('--batch-size', f.batchSize, { integer: true, min: 1 }),
-            accum: n('--accum', f.accum, { integer: true, min: 1 }), klCoef: n('--kl', f.kl, { min: 0 }), advantages: f.advantages,
-            ...(f.maxLen ? { maxLen: n('--max-len', f.maxLen, { integer: true, min: 2 }) } : {}), // only when given: older runs keep their fingerprint
-          },
-          next, concurrency: n('--concurrency', f.concurrency, { integer: true, min: 1 })!, seed, signal: stop.signal, log,
+          rule: makeRule(f.rule, f.gamma ? { gamma: n.gamma } : {}),
+          iterations: n.iterations, episodes: n.episodes, trials: n.trials, window: n.window,
+          train: n.train,
+          next, concurrency: n.concurrency, seed, signal: stop.signal, log,
         });
         const goal = f.env === 'sotopia';
         const rows = r.state.iterations.filter((it) => it.eval).map((it) => goal

@@ -6,7 +6,7 @@ import { createLogger } from '../../core/log.js';
 import type { ChatMessage } from '../../core/messages.js';
 import { TRAIN_DEFAULTS, trainEpo, type TrainExample } from '../../train/trainer.js';
 import { interruptible } from './demo.js';
-import { parseNumber } from './num.js';
+import { parseNumber, RULES, type NumberRule } from './num.js';
 
 /** Examples from a JSONL export: messages with `weight` on each assistant message. */
 export function readJsonlExamples(path: string): TrainExample[] {
@@ -30,15 +30,18 @@ export async function trainBuiltin(o: { dataset: string; model?: string; out?: s
   if (!o.model) throw new EpoError('BAD_INPUT', 'the builtin engine needs --model <checkpoint dir>', { where: '--model' });
   if (!o.out) throw new EpoError('BAD_INPUT', 'the builtin engine needs --out <dir>', { where: '--out' });
   if (o.advantages && o.advantages !== 'signed' && o.advantages !== 'nonnegative') throw new EpoError('BAD_INPUT', '--advantages must be signed or nonnegative', { where: '--advantages' });
-  const n = (flag: string, v: string | undefined, int = false) => parseNumber(flag, v, { integer: int, min: 0 });
+  const n = (flag: string, v: string | undefined, rule: NumberRule) => parseNumber(flag, v, rule);
+  const settings = {
+    epochs: n('--epochs', o.epochs, RULES.epochs) ?? TRAIN_DEFAULTS.epochs, lr: n('--lr', o.lr, RULES.learningRate) ?? TRAIN_DEFAULTS.lr,
+    batchSize: n('--batch-size', o.batchSize, RULES.batch) ?? TRAIN_DEFAULTS.batchSize, accum: n('--accum', o.accum, RULES.batch) ?? 1,
+    klCoef: n('--kl', o.kl, RULES.kl) ?? 0, seed: n('--seed', o.seed, RULES.seed) ?? 0,
+  };
   const examples = readJsonlExamples(join(o.dataset, 'train.jsonl'));
   const stop = interruptible();
   try {
     const r = await trainEpo({
-      ...TRAIN_DEFAULTS, init: o.model.replace(/^local:/, ''), out: o.out, examples,
-      epochs: n('--epochs', o.epochs) ?? TRAIN_DEFAULTS.epochs, lr: n('--lr', o.lr) ?? TRAIN_DEFAULTS.lr,
-      batchSize: n('--batch-size', o.batchSize, true) ?? TRAIN_DEFAULTS.batchSize, accum: n('--accum', o.accum, true) ?? 1,
-      klCoef: n('--kl', o.kl) ?? 0, advantages: (o.advantages as 'signed' | 'nonnegative') ?? 'signed', seed: n('--seed', o.seed, true) ?? 0,
+      ...TRAIN_DEFAULTS, init: o.model.replace(/^local:/, ''), out: o.out, examples, ...settings,
+      advantages: (o.advantages as 'signed' | 'nonnegative') ?? 'signed',
       log: createLogger({ file: join(o.out, 'train.log.jsonl') }), signal: stop.signal,
     });
     process.stdout.write(`${r.alreadyDone ? 'already trained' : 'trained'}: ${r.steps}/${r.totalSteps} steps, final loss ${r.finalLoss.toFixed(4)}, ${r.examples} examples (${r.skipped} skipped) → local:${r.out}\n`);
