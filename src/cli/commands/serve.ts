@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { EpoError } from '../../core/errors.js';
 import { createLogger } from '../../core/log.js';
 import { createModel } from '../../llm/create.js';
+import { publicSpec } from '../../llm/spec.js';
 import { servedName, startServer } from '../../serve/openai-server.js';
 
 interface ServeFlags { model: string; name?: string; host: string; port: string; tokenEnv?: string; maxBodyBytes: string }
@@ -30,7 +31,7 @@ export function registerServe(program: Command): void {
       const model = createModel(o.model, { logger });
       const name = o.name ?? servedName(o.model);
       const server = await startServer({ model, name, host: o.host, port, token, maxBodyBytes, logger });
-      process.stdout.write(`serving ${o.model} as "${name}" at ${server.baseURL} (spec for clients: ${server.baseURL}#${name}${o.tokenEnv ? `?key_env=${o.tokenEnv}` : ''})\n`);
+      process.stdout.write(`serving ${publicSpec(o.model)} as "${name}" at ${server.baseURL} (spec for clients: ${server.baseURL}#${name}${o.tokenEnv ? `?key_env=${o.tokenEnv}` : ''})\n`);
       await new Promise<void>((resolve) => {
         const stop = () => { process.off('SIGINT', stop); process.off('SIGTERM', stop); void server.close().then(resolve); };
         process.on('SIGINT', stop);

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { EpoError } from '../../core/errors.js';
+import { readLines } from './read-lines.js';
 import { loadWebShop, taskFromGoal, WebShopEnv, type Goal, type WebShopWorld } from '../../envs/webshop/index.js';
 import { writeCatalogue } from '../../envs/webshop/generate.js';
 
@@ -54,13 +55,7 @@ function parseGoal(world: WebShopWorld, spec: string, kind?: 'synthetic' | 'huma
   return taskFromGoal(world, r.data as Goal);
 }
 
-function readActions(src: string): string[] {
-  const text = src === '-' ? readFileSync(0, 'utf8') : (() => {
-    if (!existsSync(src)) throw new EpoError('BAD_INPUT', 'actions file not found', { where: src });
-    return readFileSync(src, 'utf8');
-  })();
-  return text.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
-}
+const readActions = (src: string): string[] => readLines(src, '--actions', 'actions');
 
 export function registerWebShopReplay(replay: Command): void {
   worldOptions(replay.command('webshop')
@@ -68,9 +63,9 @@ export function registerWebShopReplay(replay: Command): void {
     .requiredOption('--goal <index|json|file>', 'goal index, or a goal as JSON with WebShop field names (asin, instruction_text, attributes, goal_options, price_upper)')
     .requiredOption('--actions <file|->', 'actions, one per line (- for standard input)'))
     .action(async (o: WorldFlags & { goal: string; actions: string }) => {
+      const actions = readActions(o.actions); // before the catalogue is loaded
       const world = await openWorld(o);
       const task = parseGoal(world, o.goal, o.kind);
-      const actions = readActions(o.actions);
       const env = new WebShopEnv(world, { showSelected: o.showSelected, showAttributes: o.showAttributes });
       const out = (x: unknown) => process.stdout.write(JSON.stringify(x) + '\n');
       const observation = env.reset(task);
