@@ -8,6 +8,10 @@ import { registerDemo } from '../src/cli/commands/demo.js';
 import { describeRule, parseNumber, RULES } from '../src/cli/commands/num.js';
 import { registerSelfplay } from '../src/cli/commands/selfplay.js';
 import { registerTrain } from '../src/cli/commands/train.js';
+import { registerServe } from '../src/cli/commands/serve.js';
+import { registerModel } from '../src/cli/commands/model.js';
+import { registerAlfworldGenerate } from '../src/cli/commands/alfworld-generate.js';
+import { registerWebShopGenerate } from '../src/cli/commands/webshop.js';
 
 const cli = (register: (p: Command) => void, args: string[]) => {
   const p = new Command('epo').exitOverride();
@@ -67,5 +71,20 @@ describe('every numeric flag is checked before any work', () => {
     const base = ['train', '--engine', 'builtin', '--dataset', join(runs, 'nowhere'), '--model', 'local:/nowhere', '--out', join(runs, 'out')];
     await expect(cli(registerTrain, [...base, '--batch-size', '0'])).rejects.toThrow(/--batch-size must be a whole number from 1 to 65536/);
     await expect(cli(registerTrain, [...base, '--epochs', '1e9'])).rejects.toThrow(/--epochs must be a number from 0 to 1000/);
+  });
+
+  it('serve, model, data generate', async () => {
+    const generate = (p: Command) => { const g = p.command('generate'); registerAlfworldGenerate(g); registerWebShopGenerate(g); };
+    const out = join(runs, 'gen');
+    const bad: [(p: Command) => void, string[], RegExp][] = [
+      [registerServe, ['serve', '--model', 'scripted:echo', '--port', '8e3'], /--port must be a whole number from 0 to 65535, got "8e3"/],
+      [registerServe, ['serve', '--model', 'scripted:echo', '--max-body-bytes', '0'], /--max-body-bytes must be a whole number from 1 to 1073741824/],
+      [registerModel, ['model', 'corpus', '--out', join(out, 'c.jsonl'), '--count', '1e12'], /--count must be a whole number from 1 to 10000000/],
+      [generate, ['generate', 'alfworld', '--out', out, '--count', '1e9'], /--count must be a whole number from 1 to 1000000/],
+      [generate, ['generate', 'alfworld', '--out', out, '--closed-share', '2'], /--closed-share must be a number from 0 to 1/],
+      [generate, ['generate', 'webshop', '--out', out, '--products', '2.5'], /--products must be a whole number from 1 to 10000000/],
+    ];
+    for (const [register, args, message] of bad) await expect(cli(register, args), args.join(' ')).rejects.toThrow(message);
+    expect(existsSync(out)).toBe(false);
   });
 });

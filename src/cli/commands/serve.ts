@@ -5,6 +5,7 @@ import { createLogger } from '../../core/log.js';
 import { createModel } from '../../llm/create.js';
 import { publicSpec } from '../../llm/spec.js';
 import { servedName, startServer } from '../../serve/openai-server.js';
+import { parseNumber } from './num.js';
 
 interface ServeFlags { model: string; name?: string; host: string; port: string; tokenEnv?: string; maxBodyBytes: string }
 
@@ -18,10 +19,8 @@ export function registerServe(program: Command): void {
     .option('--token-env <VAR>', 'require "Authorization: Bearer <token>" with the token read from this environment variable')
     .option('--max-body-bytes <n>', 'largest request body accepted (bigger ones get 413)', String(4 * 1024 * 1024))
     .action(async (o: ServeFlags) => {
-      const port = Number(o.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new EpoError('BAD_INPUT', `port must be 0..65535, got "${o.port}"`, { where: '--port' });
-      const maxBodyBytes = Number(o.maxBodyBytes);
-      if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) throw new EpoError('BAD_INPUT', `must be a positive whole number, got "${o.maxBodyBytes}"`, { where: '--max-body-bytes' });
+      const port = parseNumber('--port', o.port, { integer: true, min: 0, max: 65535 })!;
+      const maxBodyBytes = parseNumber('--max-body-bytes', o.maxBodyBytes, { integer: true, min: 1, max: 2 ** 30 })!;
       let token: string | undefined;
       if (o.tokenEnv) {
         token = process.env[o.tokenEnv];
