@@ -71,7 +71,7 @@ describe('epo eval (command path, fake environment, real HTTP)', () => {
   it('rejects bad flags with a clear error', async () => {
     await expect(runCli(['eval', 'fake', '--actor', 'scripted:echo', '--run', 'x'])).rejects.toThrow(/mode epo needs --strategist and --actor/);
     await expect(runCli(['eval', 'fake', '--mode', 'solo', '--actor', 'scripted:echo'])).rejects.toThrow(/--mode must be one of epo, single, actor-only/);
-    await expect(runCli(['eval', 'fake', '--mode', 'actor-only', '--actor', 'scripted:echo', '--concurrency', '0'])).rejects.toThrow(/--concurrency must be a whole number ≥ 1/);
+    await expect(runCli(['eval', 'fake', '--mode', 'actor-only', '--actor', 'scripted:echo', '--concurrency', '0'])).rejects.toThrow(/--concurrency must be a whole number from 1 to 4096/);
     await expect(runCli(['eval', 'fake', '--mode', 'actor-only', '--actor', 'nonsense'])).rejects.toThrow(/invalid model spec "nonsense"/);
   });
 });

@@ -8,6 +8,7 @@ import { scriptedModel } from '../src/llm/scripted.js';
 import { startServer } from '../src/serve/openai-server.js';
 import { RunStore } from '../src/store/run-store.js';
 import { chatEpisode } from './helpers/strategist-episodes.js';
+import { folderBytes } from './helpers/output.js';
 
 describe('epo label --judge over a real OpenAI-compatible server', () => {
   afterEach(() => { vi.restoreAllMocks(); vi.unstubAllEnvs(); });
@@ -50,6 +51,43 @@ describe('epo label --judge over a real OpenAI-compatible server', () => {
       expect(judge.calls.length).toBe(calls);
       expect(await label('--force')).toContain('4 calls (4 from cache)');
       expect(judge.calls.length).toBe(calls);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('keeps a secret written inline in the judge spec out of the labels and the output, and checks flags before judging', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'epo-label-secret-'));
+    vi.stubEnv('EPO_RUNS_DIR', join(dir, 'runs'));
+    vi.stubEnv('EPO_LLM_CACHE', join(dir, 'cache.sqlite'));
+    const store = RunStore.open(join(dir, 'runs', 'r', 'epo.sqlite'));
+    store.putEpisodes([chatEpisode({ taskId: 'a', turns: 2 })]);
+    store.close();
+    const judge = scriptedModel(['{"indexes": [1], "reasoning": "r"}'], { spec: 'scripted:judge', cycle: true });
+    const server = await startServer({ model: judge, name: 'judge-model' });
+    const out: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((s) => { out.push(String(s)); return true; });
+    vi.spyOn(process.stderr, 'write').mockImplementation((s) => { out.push(String(s)); return true; });
+    const secret = 'sk-judge-0123456789abcdef';
+    const spec = `${server.baseURL}#judge-model?header.X-Api-Key=${secret}`;
+    const label = async (...extra: string[]) => {
+      const p = new Command().exitOverride();
+      registerLabel(p);
+      await p.parseAsync(['node', 'epo', 'label', '--run', 'r', '--judge', spec, ...extra]);
+    };
+    try {
+      for (const [flag, value, message] of [['--samples', '1e2', /--samples must be a whole number from 1 to 1000/], ['--vote-threshold', '2', /--vote-threshold must be a number from 0 to 1/], ['--seed', '-1', /--seed must be a whole number from 0 to/]] as const) {
+        await expect(label(flag, value)).rejects.toThrow(message);
+      }
+      expect(judge.calls).toHaveLength(0);
+      await label('--no-cache');
+      const publicLabeler = `judge:${server.baseURL}#judge-model?header.X-Api-Key=[REDACTED]`;
+      expect(out.join('')).toContain(`labelled 1 episodes with ${publicLabeler}`);
+      expect(out.join('')).not.toContain(secret);
+      expect(folderBytes(join(dir, 'runs'))).not.toContain(secret);
+      const s = RunStore.open(join(dir, 'runs', 'r', 'epo.sqlite'));
+      expect(s.getLabel('a#0', publicLabeler)).toMatchObject({ rewards: [1, 0] });
+      s.close();
     } finally {
       await server.close();
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { strategistChat, type Episode } from '../src/core/episode.js';
+import { EpoError } from '../src/core/errors.js';
 import type { CompletionRequest } from '../src/llm/model.js';
 import { scriptedModel } from '../src/llm/scripted.js';
 import { alfworldPrompts } from '../src/agents/prompts/alfworld.js';
@@ -80,16 +81,24 @@ describe('episode loop (epo mode)', () => {
     expect(() => strategistChat(e)).not.toThrow();
   });
 
-  it('ends with reason timeout when the episode signal aborts, keeping the finished turns', async () => {
+  it('throws the abort reason when the episode signal aborts: a cut-short episode is not a finished one', async () => {
     const ctrl = new AbortController();
     let n = 0;
     const slowActor = scriptedModel((req) => {
-      if (++n === 2) ctrl.abort(new Error('timeout'));
+      if (++n === 2) ctrl.abort(new EpoError('MODEL_TIMEOUT', 'episode timed out after 5 ms'));
       return `Action: ${/Thought: next do (.*)/.exec(lastUser(req))![1]}`;
     }, { delayMs: 1 });
-    const e = await runEpisode(setup({ actor: { model: slowActor, ref: { spec: 'a' } } }), { task, env: new FakeEnv(), trial: 0, seed: 1, signal: ctrl.signal });
-    expect(e.outcome.reason).toBe('timeout');
-    expect(e.turns).toHaveLength(2);
+    await expect(runEpisode(setup({ actor: { model: slowActor, ref: { spec: 'a' } } }), { task, env: new FakeEnv(), trial: 0, seed: 1, signal: ctrl.signal }))
+      .rejects.toMatchObject({ code: 'MODEL_TIMEOUT', message: 'episode timed out after 5 ms' });
+  });
+
+  it('records a call whose answer was cut at the response cap', async () => {
+    const a = actor();
+    let n = 0;
+    const capped = { spec: 'capped', complete: async (req: CompletionRequest) => ({ ...(await a.complete(req)), ...(n++ === 1 ? { truncated: true, finishReason: 'length' } : {}) }) };
+    const e = await runEpisode(setup({ actor: { model: capped, ref: { spec: 'capped' } } }), { task, env: new FakeEnv(), trial: 0, seed: 1 });
+    expect(e.turns.map((t) => t.actor!.truncated)).toEqual([undefined, true, undefined]);
+    expect(e.turns.every((t) => t.strategist!.truncated === undefined)).toBe(true);
   });
 
   it('propagates a model failure so the scheduler can retry the episode later', async () => {

@@ -38,6 +38,6 @@ describe('epo train --engine llamafactory', () => {
     const run = (...a: string[]) => { const p = new Command().exitOverride(); registerTrain(p); return p.parseAsync(['node', 'epo', 'train', ...a]); };
     await expect(run('--dataset', dir)).rejects.toThrow(/llamafactory-cli exited with code 3/);
     expect(() => launchPlan(bin)).toThrow(/no train_epo.yaml: build the dataset with --format llamafactory first/);
-    await expect(run('--engine', 'deepspeed', '--dataset', dir)).rejects.toThrow(/engine \(--engine\): must be one of llamafactory, builtin, got "deepspeed"/);
+    await expect(run('--engine', 'deepspeed', '--dataset', dir)).rejects.toThrow(/--engine must be one of llamafactory, builtin, got "deepspeed"/);
   });
 });

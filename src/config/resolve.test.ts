@@ -40,11 +40,11 @@ describe('resolveConfig', () => {
 
   it('refuses counts that are not plain whole numbers, and values out of range, naming key, flag and source', () => {
     for (const bad of ['1e2', '2.5', '', 'ten', '0']) {
-      expect(() => resolveConfig(sections, { flags: { maxSteps: bad } })).toThrow(/max_steps \(--max-steps\): must be a whole number from 1 to 10000/);
+      expect(() => resolveConfig(sections, { flags: { maxSteps: bad } })).toThrow(/--max-steps must be a whole number from 1 to 10000, got "/);
     }
     expect(() => resolveConfig(sections, { flags: {}, file: { path: 'run.yaml', values: { max_steps: 1e20 } } }))
-      .toThrow(/max_steps \(--max-steps\): must be a whole number from 1 to 10000, got 100000000000000000000 \(in run\.yaml\)/);
-    expect(() => resolveConfig(sections, { flags: { temperature: '3' } })).toThrow(/temperature \(--temperature\): must be a number from 0 to 2, got "3" \(on the command line\)/);
+      .toThrow(/max_steps must be a whole number from 1 to 10000, got 100000000000000000000 \(in run\.yaml; flag --max-steps\)/);
+    expect(() => resolveConfig(sections, { flags: { temperature: '3' } })).toThrow(/--temperature must be a number from 0 to 2, got "3"/);
     expect(() => resolveConfig(sections, { flags: { mode: 'solo' } })).toThrow(/must be one of epo, actor-only, got "solo"/);
   });
 
@@ -54,7 +54,7 @@ describe('resolveConfig', () => {
       resolveConfig(sections, { flags: {}, file: { path: 'run.yaml', values: { concurency: 3, show_admissible: 'yes' } } });
     } catch (e) { message = (e as Error).message; }
     expect(message).toMatch(/concurency: unknown key \(did you mean concurrency\?\)/);
-    expect(message).toMatch(/show_admissible \(--show-admissible\): must be true or false, got "yes" \(in run\.yaml\)/);
+    expect(message).toMatch(/show_admissible must be true or false, got "yes" \(in run\.yaml; flag --show-admissible\)/);
   });
 
   it('refuses a file that is not a mapping', () => {
@@ -84,7 +84,7 @@ describe('names', () => {
 describe('required fields', () => {
   const s = { run: { dataset: str('dataset folder', { required: true }), seed: int('seed', { default: 0 }) } };
   it('must come from a flag or the file, unless printing', () => {
-    expect(() => resolveConfig(s, { flags: {} })).toThrow(/dataset \(--dataset\): required; give the flag or set it in a config file/);
+    expect(() => resolveConfig(s, { flags: {} })).toThrow(/--dataset is required \(or `dataset:` in a config file\)/);
     expect(resolveConfig(s, { flags: {}, file: { path: 'f', values: { dataset: 'd' } } }).config.dataset).toBe('d');
     expect(resolveConfig(s, { flags: {}, allowMissing: true }).config).toEqual({ seed: 0 });
   });

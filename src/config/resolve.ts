@@ -50,15 +50,16 @@ export function resolveConfig<S extends Sections>(sections: S, input: ResolveInp
       : fromFile[key] !== undefined ? [fromFile[key], 'file'] : field.default !== undefined ? [field.default, 'default'] : [undefined, undefined];
     if (source === undefined) {
       if (field.required && !input.allowMissing) {
-        problems.push(`${fileKey(key)} (${flagName(key)}): required; give the flag or set it in a config file`);
+        problems.push(`${flagName(key)} is required (or \`${fileKey(key)}:\` in a config file)`);
         where ??= flagName(key);
       }
       continue;
     }
     const r = field.schema.safeParse(value);
     if (!r.success) {
-      const from = source === 'file' ? `in ${input.file!.path}` : source === 'flag' ? 'on the command line' : 'default';
-      problems.push(`${fileKey(key)} (${flagName(key)}): ${r.error.issues.map((i) => i.message).join('; ')} (${from})`);
+      const why = r.error.issues.map((i) => i.message).join('; ');
+      // said in the words the user wrote it in: the flag on the command line, the key in the file
+      problems.push(source === 'flag' ? `${flagName(key)} ${why}` : source === 'file' ? `${fileKey(key)} ${why} (in ${input.file!.path}; flag ${flagName(key)})` : `${fileKey(key)} ${why} (its default)`);
       where = source === 'file' ? input.file!.path : where ?? flagName(key);
       continue;
     }
@@ -66,7 +67,7 @@ export function resolveConfig<S extends Sections>(sections: S, input: ResolveInp
     sources[key] = source;
   }
   if (problems.length) {
-    throw new EpoError('BAD_CONFIG', `invalid configuration:\n  ${problems.join('\n  ')}`, { where });
+    throw new EpoError('BAD_CONFIG', problems.length === 1 ? problems[0] : `invalid configuration:\n  ${problems.join('\n  ')}`, { where });
   }
   return { config: config as ConfigOf<S>, sources };
 }

@@ -8,6 +8,7 @@
  * Precedence: a flag given on the command line > the config file > the field's default.
  */
 import { z } from 'zod';
+import { describeRule, readNumber, type NumberRule } from './number.js';
 
 export type FieldKind = 'int' | 'number' | 'string' | 'boolean' | 'list' | 'repeat';
 
@@ -40,28 +41,24 @@ export type ConfigOf<S extends Sections> = UnionToIntersection<{ [K in keyof S]:
 interface Common<T> { default?: T; defaultText?: string; arg?: string; required?: boolean }
 type WithDefault<T, O> = O extends { default: T } ? Field<T> & { default: T } : O extends { required: true } ? Field<T> & { required: true } : Field<T>;
 
-const range = (min?: number, max?: number): string =>
-  min !== undefined && max !== undefined ? `from ${min} to ${max}` : min !== undefined ? `≥ ${min}` : max !== undefined ? `≤ ${max}` : '';
-
-function numeric(integer: boolean, min?: number, max?: number): z.ZodType<number> {
-  const what = `${integer ? 'a whole number' : 'a number'}${min !== undefined || max !== undefined ? ` ${range(min, max)}` : ''}`;
+function numeric(rule: NumberRule): z.ZodType<number> {
   return z.unknown().transform((v, ctx) => {
-    // Counts are written as plain integers: `1e2` or `10.0` is a typo more often than a wish.
-    const text = typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim() : undefined;
-    const x = text === undefined || text === '' ? NaN : Number(text);
-    const ok = Number.isFinite(x) && (!integer || (typeof v === 'number' ? Number.isSafeInteger(v) : /^[+-]?\d+$/.test(text!)))
-      && (min === undefined || x >= min) && (max === undefined || x <= max);
-    if (!ok) { ctx.addIssue({ code: 'custom', message: `must be ${what}, got ${JSON.stringify(v)}` }); return z.NEVER; }
+    const x = readNumber(v, rule);
+    if (x === undefined) { ctx.addIssue({ code: 'custom', message: `must be ${describeRule(rule)}, got ${JSON.stringify(v)}` }); return z.NEVER; }
     return x;
   });
 }
 
-export function int<O extends Common<number> & { min?: number; max?: number }>(help: string, o: O = {} as O): WithDefault<number, O> {
-  return { kind: 'int', help, schema: numeric(true, o.min, o.max), arg: o.arg ?? '<n>', ...pick(o) } as WithDefault<number, O>;
+type NumberOptions = Common<number> & Omit<NumberRule, 'integer'>;
+const ruleOf = (o: NumberOptions, integer: boolean): NumberRule => ({ integer, min: o.min, above: o.above, max: o.max, unit: o.unit });
+
+/** A whole number within a rule, e.g. `int('episodes per task', { ...RULES.trials, default: 1 })`. */
+export function int<O extends NumberOptions>(help: string, o: O = {} as O): WithDefault<number, O> {
+  return { kind: 'int', help, schema: numeric(ruleOf(o, true)), arg: o.arg ?? '<n>', ...pick(o) } as WithDefault<number, O>;
 }
 
-export function num<O extends Common<number> & { min?: number; max?: number }>(help: string, o: O = {} as O): WithDefault<number, O> {
-  return { kind: 'number', help, schema: numeric(false, o.min, o.max), arg: o.arg ?? '<x>', ...pick(o) } as WithDefault<number, O>;
+export function num<O extends NumberOptions>(help: string, o: O = {} as O): WithDefault<number, O> {
+  return { kind: 'number', help, schema: numeric(ruleOf(o, false)), arg: o.arg ?? '<x>', ...pick(o) } as WithDefault<number, O>;
 }
 
 export function str<O extends Common<string> & { choices?: readonly string[] }>(help: string, o: O = {} as O): WithDefault<string, O> {

@@ -28,6 +28,8 @@ export interface Call {
   ms?: number;
   /** Set when the output could not be parsed; the turn goes on with an invalid action. */
   parseError?: string;
+  /** Set when the answer was cut at the backend's response cap (the output is its first part). */
+  truncated?: boolean;
 }
 
 export interface Turn {

@@ -1,8 +1,11 @@
 /**
- * Secrets come from environment variables only. Before anything is logged, stored or exported, the values of
- * secret-looking variables are replaced, so a key can never leak even if it ends up inside an error message.
+ * Secrets come from environment variables, or are written inline in a model spec (`#m?header.X-Api-Key=…`). Before
+ * anything is logged, stored or exported, the values of secret-looking variables are replaced, and so are the
+ * secret parameters of any spec in the text, so a key can never leak even if it ends up inside an error message.
  */
 const SECRET_NAME = /(KEY|TOKEN|SECRET|PASSWORD)$/i;
+
+export const REDACTED = '[REDACTED]';
 
 export function secretValues(env: NodeJS.ProcessEnv = process.env): string[] {
   return Object.entries(env)
@@ -10,9 +13,33 @@ export function secretValues(env: NodeJS.ProcessEnv = process.env): string[] {
     .map(([, v]) => v as string);
 }
 
+/**
+ * Whether a spec parameter carries a secret: every header value (`header.NAME`), and key, api_key, token, password,
+ * secret, auth… names. `key_env` and `header_env.NAME` name environment variables, not secrets.
+ */
+export function isSecretParam(name: string): boolean {
+  let n = name;
+  try { n = decodeURIComponent(name); } catch { /* keep it as written */ }
+  n = n.toLowerCase();
+  if (n.startsWith('header_env.') || n.endsWith('_env')) return false;
+  return n.startsWith('header.') || /(key|token|secret|password|passwd|pwd|credentials?|auth|authorization|signature|sig)$/.test(n);
+}
+
+const PASSWORD_IN_URL = /(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@"']*:)[^/\s@"']+@/gi;
+
+function redactParams(text: string, value: string): string {
+  return text
+    .replace(new RegExp(`([?&])([^=&#\\s"']+)=${value}`, 'g'), (m: string, sep: string, name: string) => (isSecretParam(name) ? `${sep}${name}=${REDACTED}` : m))
+    .replace(PASSWORD_IN_URL, `$1${REDACTED}@`);
+}
+
+/** A spec without its inline secrets (a value runs to the next `&` or `#`); everything else is kept byte for byte. */
+export const redactSpecSecrets = (spec: string): string => redactParams(spec, '[^&#]*');
+
 export function redact(text: string, secrets: string[] = secretValues()): string {
   let out = text;
-  for (const s of secrets) if (out.includes(s)) out = out.split(s).join('[REDACTED]');
-  // Bearer tokens in headers that came from elsewhere.
-  return out.replace(/(Bearer\s+)[A-Za-z0-9._~+/-]{8,}/g, '$1[REDACTED]');
+  for (const s of secrets) if (out.includes(s)) out = out.split(s).join(REDACTED);
+  // Inline spec secrets in free text (a value ends at a space or quote too), then Bearer tokens from elsewhere.
+  out = redactParams(out, '[^&#\\s"\'\\\\]*');
+  return out.replace(/(Bearer\s+)[A-Za-z0-9._~+/-]{8,}/g, `$1${REDACTED}`);
 }

@@ -2,7 +2,8 @@
  * Run an evaluation into a run store: many episodes in flight (bounded, no batch barrier), each finished episode
  * committed at once, resume by skipping stored episodes, live progress with ETA, tokens and cost, then a summary
  * over the stored episodes of this selection. A run keeps one protocol: resuming with other models, mode, split,
- * seed or step limit is refused, so a run never mixes conditions.
+ * seed or step limit is refused, so a run never mixes conditions. A run with no stored episode (e.g. every episode
+ * failed) has nothing to mix: its protocol is replaced, and the log says so.
  */
 import { writeFileSync } from 'node:fs';
 import { episodeId, episodeUsage, type Episode } from '../core/episode.js';
@@ -16,6 +17,7 @@ import { ensureRunDir, existingRunDir } from '../store/run-dir.js';
 import { lockRun } from '../store/run-lock.js';
 import { RunStore, type OnDamaged } from '../store/run-store.js';
 import { runEpisode, type Mode, type RoleModel } from '../rollout/episode.js';
+import { gridPlan } from '../rollout/plan.js';
 import { runEpisodes, shardItems, type ScheduleStats, type Shard } from '../rollout/scheduler.js';
 import { summarise, type Protocol, type Summary } from './report.js';
 import type { Suite } from './suite.js';
@@ -78,18 +80,18 @@ export async function evaluate<T extends Task>(o: EvalOptions<T>): Promise<EvalR
   }
   try {
     const before = store.getMeta<Protocol>('protocol');
-    if (before) {
-      for (const k of FIXED) {
-        if (JSON.stringify(before[k]) !== JSON.stringify(protocol[k])) {
-          throw new EpoError('BAD_INPUT', `run "${o.run}" was started with ${k} = ${JSON.stringify(before[k])}, not ${JSON.stringify(protocol[k])}; resume with the same settings or choose another --run`, { where: dir.store });
-        }
-      }
+    const changed = before ? FIXED.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(protocol[k])) : [];
+    if (changed.length && store.countEpisodes() > 0) {
+      const k = changed[0];
+      throw new EpoError('BAD_INPUT', `run "${o.run}" was started with ${k} = ${JSON.stringify(before![k])}, not ${JSON.stringify(protocol[k])}; resume with the same settings or choose another --run`, { where: dir.store });
     }
+    if (changed.length) log.info(`run "${o.run}" holds no finished episode: its protocol is replaced (${changed.map((k) => `${k} ${JSON.stringify(before![k])} → ${JSON.stringify(protocol[k])}`).join('; ')})`);
     store.setMeta('protocol', protocol);
     store.setMeta('kind', 'eval');
     if (o.config) writeFileSync(dir.config, o.config);
 
-    const items = shardItems(s.tasks.flatMap((task) => Array.from({ length: trials }, (_, trial) => ({ id: episodeId(task.id, trial), task, trial }))), o.shard);
+    // planned on demand: tasks × trials is never listed in memory
+    const items = shardItems(gridPlan({ entries: s.tasks, key: (task) => task.id, trials, order: 'entry', item: (task, trial) => ({ id: episodeId(task.id, trial), task, trial }) }), o.shard);
     const setup = {
       run: o.run, mode: o.mode, prompts: s.prompts, example: s.example?.bind(s), strategist: o.strategist, actor: o.actor,
       maxSteps, showAdmissible: o.showAdmissible, systemRole: o.systemRole, outcome: s.outcome, codeVersion: protocol.codeVersion,
@@ -97,7 +99,7 @@ export async function evaluate<T extends Task>(o: EvalOptions<T>): Promise<EvalR
     };
     const t0 = Date.now();
     let tokens = 0, cost = 0, wins = 0;
-    const total = items.length;
+    const total = items.size;
     const stats = await runEpisodes(items, (it, signal) => runEpisode(setup, { task: it.task, env: s.makeEnv(), trial: it.trial, seed: deriveSeed(seed, it.task.id, it.trial), signal }), store, {
       concurrency: o.concurrency, timeoutMs: o.timeoutMs, signal: o.signal, log,
       onEpisode(e, st) {
@@ -111,9 +113,8 @@ export async function evaluate<T extends Task>(o: EvalOptions<T>): Promise<EvalR
         o.onProgress?.(line, st.skipped + n, total);
       },
     });
-    const wanted = new Set(items.map((it) => it.id));
     const episodes: Episode[] = [];
-    for (const e of store.episodes()) if (wanted.has(e.id)) episodes.push(e);
+    for (const e of store.episodes()) if (items.position(e.id) >= 0) episodes.push(e);
     const summary = summarise(o.run, protocol, episodes);
     store.setMeta('summary', { episodes: summary.episodes, at: new Date().toISOString() });
     return { summary, stats, storePath: dir.store };

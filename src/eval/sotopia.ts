@@ -18,6 +18,7 @@ import type { Combo } from '../envs/sotopia/profiles.js';
 import type { TaskSet } from '../envs/sotopia/data.js';
 import { sotopiaEpisodeUsage, sotopiaUsageByRole, type Seat, type SotopiaEvaluation, type UsageRole } from '../rollout/sotopia.js';
 import { episodeId } from '../core/episode.js';
+import { gridPlan, type Plan } from '../rollout/plan.js';
 
 export type Metric = Dimension | 'overall';
 export const METRICS: readonly Metric[] = ['goal', 'overall', ...DIMENSIONS.filter((d) => d !== 'goal')];
@@ -41,24 +42,21 @@ export interface PlannedEpisode {
   testSeats: Seat[];
 }
 
-export function planSotopia(tasks: readonly Combo[], o: PlanOptions): PlannedEpisode[] {
+/** The planned episodes, trial by trial, produced on demand (trials × tasks × seats is never listed in memory). */
+export function planSotopia(tasks: readonly Combo[], o: PlanOptions): Plan<PlannedEpisode> {
   const hardSeats = new Set(o.hard.map((h) => `${h.scenarioId}:${h.seat}`));
-  const out: PlannedEpisode[] = [];
-  for (let trial = 0; trial < o.trials; trial++) {
-    for (const combo of tasks) {
-      if (o.selfPlay) {
-        const taskId = `${combo.id}.self`;
-        out.push({ id: episodeId(taskId, trial), taskId, trial, combo, testSeats: [0, 1] });
-        continue;
-      }
-      for (const s of o.seats) {
-        if (o.taskSet === 'hard' && !hardSeats.has(`${combo.scenarioId}:${s}`)) continue;
-        const taskId = `${combo.id}.s${s}`;
-        out.push({ id: episodeId(taskId, trial), taskId, trial, combo, testSeats: [s] });
-      }
+  const entries: { taskId: string; combo: Combo; testSeats: Seat[] }[] = [];
+  for (const combo of tasks) {
+    if (o.selfPlay) { entries.push({ taskId: `${combo.id}.self`, combo, testSeats: [0, 1] }); continue; }
+    for (const s of o.seats) {
+      if (o.taskSet === 'hard' && !hardSeats.has(`${combo.scenarioId}:${s}`)) continue;
+      entries.push({ taskId: `${combo.id}.s${s}`, combo, testSeats: [s] });
     }
   }
-  return out;
+  return gridPlan({
+    entries, key: (e) => e.taskId, trials: o.trials, order: 'trial',
+    item: (e, trial) => ({ id: episodeId(e.taskId, trial), taskId: e.taskId, trial, combo: e.combo, testSeats: e.testSeats }),
+  });
 }
 
 export interface ScoreSet {

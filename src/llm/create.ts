@@ -15,7 +15,7 @@ import { wrap, type ChatModel, type Middleware } from './model.js';
 import { createScriptedModel } from './named-scripts.js';
 import { openAIModel, openAIOptionsFromSpec } from './openai.js';
 import { retry, type RetryOptions } from './retry.js';
-import { parseModelSpec, type ModelSpec } from './spec.js';
+import { parseModelSpec, publicSpec, type ModelSpec } from './spec.js';
 import type { UsageMeter } from './usage.js';
 
 export type BackendFactory<K extends 'local' | 'scripted'> = (spec: Extract<ModelSpec, { kind: K }>, specString: string) => ChatModel;
@@ -48,7 +48,7 @@ export interface CreateModelOptions {
 function positiveInt(value: string | undefined, name: string, spec: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new EpoError('BAD_SPEC', `${name} must be a whole number ≥ 0, got "${value}"`, { where: `model spec ${spec}` });
+  if (!Number.isInteger(n) || n < 0) throw new EpoError('BAD_SPEC', `${name} must be a whole number ≥ 0, got "${value}"`, { where: `model spec ${publicSpec(spec)}` });
   return n;
 }
 
@@ -61,12 +61,12 @@ export function createBackend(spec: string, env: NodeJS.ProcessEnv = process.env
       return openAIModel(openAIOptionsFromSpec(s, spec.trim(), env));
     case 'local': {
       const f = backends.local;
-      if (!f) throw new EpoError('BAD_SPEC', 'local: the built-in model backend is not registered (the CLI registers it; in code, call registerBackend("local", ...))', { where: `model spec ${spec}` });
+      if (!f) throw new EpoError('BAD_SPEC', 'local: the built-in model backend is not registered (the CLI registers it; in code, call registerBackend("local", ...))', { where: `model spec ${publicSpec(spec)}` });
       return f(s, spec.trim());
     }
     case 'scripted': {
       const f = backends.scripted;
-      if (!f) throw new EpoError('BAD_SPEC', 'scripted: no scripted backend is registered', { where: `model spec ${spec}` });
+      if (!f) throw new EpoError('BAD_SPEC', 'scripted: no scripted backend is registered', { where: `model spec ${publicSpec(spec)}` });
       return f(s, spec.trim());
     }
   }
@@ -84,7 +84,7 @@ export function createModel(spec: string, opts: CreateModelOptions = {}): ChatMo
     const retries = positiveInt(parsed.options.retries, 'retries', spec);
     if (opts.retry !== false && retries !== 0) {
       const onRetry: RetryOptions['onRetry'] = opts.logger
-        ? (i) => opts.logger!.info('retrying model call', { model: spec, attempt: i.attempt, delayMs: i.delayMs, error: i.error.message })
+        ? (i) => opts.logger!.info('retrying model call', { model: publicSpec(spec), attempt: i.attempt, delayMs: i.delayMs, error: i.error.message })
         : undefined;
       mws.push(retry({ onRetry, ...(opts.retry || {}), ...(retries !== undefined ? { retries } : {}) }));
     }

@@ -15,7 +15,7 @@ export function logCalls(logger: Logger, fields: Record<string, unknown> = {}): 
         logger.debug('model call', {
           ...fields, model: model.spec, promptTokens: r.usage.promptTokens, completionTokens: r.usage.completionTokens,
           ms: Math.round(performance.now() - t0), finishReason: r.finishReason,
-          ...(r.cached ? { cached: true } : {}), ...(r.costUsd !== undefined ? { costUsd: r.costUsd } : {}),
+          ...(r.cached ? { cached: true } : {}), ...(r.truncated ? { truncated: true } : {}), ...(r.costUsd !== undefined ? { costUsd: r.costUsd } : {}),
         });
         return r;
       } catch (e) {

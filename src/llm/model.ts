@@ -39,10 +39,12 @@ export interface CompletionResult {
   cached?: boolean;
   /** Filled by the accounting middleware from its price table. */
   costUsd?: number;
+  /** The answer was longer than the backend keeps (its response cap) and was cut; finishReason is then "length". */
+  truncated?: boolean;
 }
 
 export interface ChatModel {
-  /** The spec string the model was created from (no secrets). */
+  /** The spec string the model was created from, as it may be stored and printed (`publicSpec`: no secrets). */
   readonly spec: string;
   complete(req: CompletionRequest): Promise<CompletionResult>;
   /** Incremental text; backends without streaming may omit it (the server then sends one chunk). */

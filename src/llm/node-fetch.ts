@@ -5,17 +5,28 @@
  * uses: string or byte bodies, the abort signal (rejecting with an AbortError, which the SDK turns into its
  * timeout or cancellation error), and a `Response` whose body streams for server-sent events and is read whole
  * (one buffer, no web stream) otherwise. A dropped connection rejects with the socket's error, which the SDK reports
- * as a connection error.
+ * as a connection error. A body bigger than `maxBodyBytes` (a server that never stops answering) is cut off with a
+ * ResponseTooLarge error instead of filling the memory.
  */
 import http from 'node:http';
 import https from 'node:https';
-import { Readable } from 'node:stream';
+import type { IncomingMessage } from 'node:http';
 
 export interface NodeFetchOptions {
   /** Sockets per host (default: unbounded; the concurrency limiter upstream bounds requests). */
   maxSockets?: number;
   /** Idle sockets kept per host for reuse (default 1024, so a burst of hundreds of calls reuses its connections). */
   maxFreeSockets?: number;
+  /** Largest response body read (default: unbounded); more rejects (or errors the stream) with ResponseTooLarge. */
+  maxBodyBytes?: number;
+}
+
+/** A response body over the limit: the connection is dropped after `limit` bytes. */
+export class ResponseTooLarge extends Error {
+  constructor(readonly limit: number) {
+    super(`the response body is over ${limit} bytes`);
+    this.name = 'ResponseTooLarge';
+  }
 }
 
 type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -52,10 +63,36 @@ function bodyBytes(body: RequestInit['body']): string | Uint8Array | undefined {
   throw new TypeError('nodeFetch sends string or byte bodies only');
 }
 
+/**
+ * A streamed body as a web stream that reads at most `max` bytes (then errors with ResponseTooLarge and drops the
+ * connection). Written out rather than Readable.toWeb, which can enqueue after the reader cancelled; `ended` guards it.
+ */
+function boundedStream(res: IncomingMessage, max: number): ReadableStream<Uint8Array> {
+  let ended = false, size = 0;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      const fail = (e: Error) => { if (!ended) { ended = true; controller.error(e); } };
+      res.on('data', (c: Buffer) => {
+        if (ended) return;
+        size += c.length;
+        if (size > max) { fail(new ResponseTooLarge(max)); res.destroy(); return; }
+        controller.enqueue(new Uint8Array(c.buffer, c.byteOffset, c.byteLength));
+        if ((controller.desiredSize ?? 1) <= 0) res.pause();
+      });
+      res.on('end', () => { if (!ended) { ended = true; controller.close(); } });
+      res.on('error', fail);
+      res.on('close', () => fail(new Error('the connection closed before the response was complete')));
+    },
+    pull() { res.resume(); },
+    cancel() { ended = true; res.destroy(); },
+  }, { highWaterMark: 16 });
+}
+
 /** A fetch function with its own keep-alive agents; `close()` drops the idle sockets. */
 export function createNodeFetch(o: NodeFetchOptions = {}): FetchFn & { close(): void } {
   const agentOptions = { keepAlive: true, maxSockets: o.maxSockets ?? Infinity, maxFreeSockets: o.maxFreeSockets ?? 1024, scheduling: 'lifo' as const };
   const agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
+  const maxBody = o.maxBodyBytes ?? Infinity;
 
   const fetchFn = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     if (input instanceof Request) throw new TypeError('nodeFetch takes a URL, not a Request');
@@ -96,10 +133,20 @@ export function createNodeFetch(o: NodeFetchOptions = {}): FetchFn & { close(): 
           settled = true;
           onAbort = () => res.destroy(abortError(signal!));
           res.once('close', cleanup);
-          return resolve(new Response(Readable.toWeb(res) as ReadableStream<Uint8Array>, meta));
+          return resolve(new Response(boundedStream(res, maxBody), meta));
         }
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size <= maxBody) return void chunks.push(c);
+          if (settled) return;
+          settled = true;
+          cleanup();
+          chunks.length = 0;
+          reject(new ResponseTooLarge(maxBody));
+          res.destroy();
+        });
         res.on('error', (e) => { cleanup(); if (!settled) { settled = true; reject(e); } });
         res.on('close', () => {
           cleanup();

@@ -7,13 +7,13 @@ import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsBase } from 'openai/resources/chat/completions';
 import { EpoError } from '../core/errors.js';
 import { redact, secretValues } from '../core/secrets.js';
-import { createNodeFetch } from './node-fetch.js';
+import { createNodeFetch, ResponseTooLarge } from './node-fetch.js';
 import { estimateTokens, type ChatModel, type CompletionRequest, type CompletionResult } from './model.js';
 import { parseRetryAfter } from './retry.js';
-import type { ModelSpec } from './spec.js';
+import { publicSpec, type ModelSpec } from './spec.js';
 
 export interface OpenAIBackendOptions {
-  /** The spec string the model was created from (no secrets). */
+  /** The spec string the model was created from, as it may be printed (publicSpec: no secrets). */
   spec: string;
   baseURL: string;
   model: string;
@@ -25,6 +25,8 @@ export interface OpenAIBackendOptions {
   maxCompletionTokens?: boolean;
   /** How a request's jsonSchema is sent: as a json_schema response format (default), as json_object, or not at all. */
   jsonMode?: JsonMode;
+  /** Characters kept of an answer (default 1 MiB of text); the rest is cut and the result marked truncated. */
+  maxResponseChars?: number;
 }
 
 export type JsonMode = 'schema' | 'object' | 'off';
@@ -32,12 +34,18 @@ export type JsonMode = 'schema' | 'object' | 'off';
 /** Key sent to servers that ignore authentication (the SDK refuses an empty one). */
 export const PLACEHOLDER_KEY = 'none';
 export const DEFAULT_TIMEOUT_S = 120;
+export const DEFAULT_MAX_RESPONSE_CHARS = 1 << 20;
 
-const KNOWN_OPTIONS = new Set(['key_env', 'base_url', 'timeout', 'concurrency', 'retries', 'json_mode']);
+/** Bytes of body read for an answer of `chars` characters: JSON escapes a character in at most 6 bytes, plus room
+ *  for the envelope (usage, logprobs). Past this the server is not answering but flooding. */
+export const maxBodyBytes = (chars: number): number => 6 * chars + (1 << 20);
+
+const KNOWN_OPTIONS = new Set(['key_env', 'base_url', 'timeout', 'concurrency', 'retries', 'json_mode', 'max_response_chars']);
 
 /** Backend options from a parsed `openai:` or `http(s):` spec, reading the key and secret headers from `env`. */
 export function openAIOptionsFromSpec(spec: Extract<ModelSpec, { kind: 'openai' | 'http' }>, specString: string, env: NodeJS.ProcessEnv = process.env): OpenAIBackendOptions {
-  const where = `model spec ${specString}`;
+  const shown = publicSpec(specString);
+  const where = `model spec ${shown}`;
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(spec.options)) {
     if (k.startsWith('header.') && k.length > 7) headers[k.slice(7)] = v;
@@ -63,17 +71,27 @@ export function openAIOptionsFromSpec(spec: Extract<ModelSpec, { kind: 'openai' 
   }
   const jsonMode = (spec.options.json_mode ?? 'schema') as JsonMode;
   if (!['schema', 'object', 'off'].includes(jsonMode)) throw new EpoError('BAD_SPEC', `json_mode must be schema, object or off, got "${jsonMode}"`, { where });
-  return { spec: specString, baseURL: spec.baseURL, model: spec.model, apiKey, headers, timeoutMs, maxCompletionTokens: spec.kind === 'openai', jsonMode };
+  let maxResponseChars = DEFAULT_MAX_RESPONSE_CHARS;
+  if (spec.options.max_response_chars !== undefined) {
+    const n = spec.options.max_response_chars;
+    if (!/^\d+$/.test(n) || Number(n) < 1 || !Number.isSafeInteger(Number(n))) throw new EpoError('BAD_SPEC', `max_response_chars must be a whole number ≥ 1, got "${n}"`, { where });
+    maxResponseChars = Number(n);
+  }
+  return { spec: shown, baseURL: spec.baseURL, model: spec.model, apiKey, headers, timeoutMs, maxCompletionTokens: spec.kind === 'openai', jsonMode, maxResponseChars };
 }
 
 /** An SDK error as an EpoError whose message names the URL and model and never the key. */
-export function mapOpenAIError(e: unknown, o: Pick<OpenAIBackendOptions, 'baseURL' | 'model' | 'apiKey' | 'timeoutMs'>): EpoError {
+export function mapOpenAIError(e: unknown, o: Pick<OpenAIBackendOptions, 'baseURL' | 'model' | 'apiKey' | 'timeoutMs' | 'headers'>): EpoError {
   if (e instanceof EpoError) return e;
-  const secrets = [o.apiKey, ...secretValues()].filter((s) => s && s !== PLACEHOLDER_KEY);
-  const url = `${o.baseURL}/chat/completions`;
+  const secrets = [o.apiKey, ...Object.values(o.headers ?? {}), ...secretValues()].filter((s) => s && s !== PLACEHOLDER_KEY);
+  const url = `${publicSpec(o.baseURL)}/chat/completions`;
   const at = { url, model: o.model };
   const msg = (s: string) => redact(s, secrets);
   const where = `${url} (model ${o.model})`;
+  const tooLarge = e instanceof ResponseTooLarge ? e : e instanceof Error && e.cause instanceof ResponseTooLarge ? e.cause : undefined;
+  if (tooLarge) {
+    return new EpoError('MODEL_OUTPUT', `the answer is over ${tooLarge.limit} bytes: the server does not stop sending (raise max_response_chars in the spec if such answers are genuine)`, { where, details: { ...at, tooLarge: true } });
+  }
   if (e instanceof OpenAI.APIUserAbortError) return new EpoError('INTERRUPTED', 'the request was cancelled', { where, details: at });
   if (e instanceof OpenAI.APIConnectionTimeoutError) {
     return new EpoError('MODEL_TIMEOUT', `no answer within ${(o.timeoutMs ?? 0) / 1000} s`, { where, details: { ...at, timeoutMs: o.timeoutMs } });
@@ -91,7 +109,15 @@ export function mapOpenAIError(e: unknown, o: Pick<OpenAIBackendOptions, 'baseUR
   return new EpoError('MODEL_HTTP', msg(`request failed: ${e instanceof Error ? e.message : String(e)}`), { where, details: at });
 }
 
+/** An answer cut to `max` characters (never inside a surrogate pair), and whether it was cut. */
+export function capText(text: string, max: number): { text: string; truncated: boolean } {
+  if (text.length <= max) return { text, truncated: false };
+  const end = /[\uD800-\uDBFF]/.test(text[max - 1]) ? max - 1 : max;
+  return { text: text.slice(0, end), truncated: true };
+}
+
 export function openAIModel(o: OpenAIBackendOptions): ChatModel {
+  const maxChars = o.maxResponseChars ?? DEFAULT_MAX_RESPONSE_CHARS;
   const client = new OpenAI({
     apiKey: o.apiKey,
     baseURL: o.baseURL,
@@ -99,7 +125,7 @@ export function openAIModel(o: OpenAIBackendOptions): ChatModel {
     timeout: o.timeoutMs ?? DEFAULT_TIMEOUT_S * 1000,
     maxRetries: 0,
     // node:http with keep-alive instead of the built-in fetch: a third of the CPU per call (see node-fetch.ts)
-    fetch: createNodeFetch(),
+    fetch: createNodeFetch({ maxBodyBytes: maxBodyBytes(maxChars) }),
   });
   const params = (req: CompletionRequest): ChatCompletionCreateParamsBase => {
     const p: ChatCompletionCreateParamsBase = { model: o.model, messages: req.messages };
@@ -128,21 +154,27 @@ export function openAIModel(o: OpenAIBackendOptions): ChatModel {
       }
       const choice = resp.choices?.[0];
       if (!choice) throw new EpoError('MODEL_OUTPUT', 'the server answered without any choice', { where: `${o.baseURL} (model ${o.model})` });
-      const text = choice.message?.content ?? '';
+      const { text, truncated } = capText(choice.message?.content ?? '', maxChars);
       const prompt = resp.usage?.prompt_tokens ?? req.messages.reduce((n, m) => n + estimateTokens(m.content) + 4, 0);
       return {
         text,
         usage: { promptTokens: prompt, completionTokens: resp.usage?.completion_tokens ?? estimateTokens(text) },
-        finishReason: choice.finish_reason ?? 'stop',
+        finishReason: truncated ? 'length' : choice.finish_reason ?? 'stop',
         model: resp.model ?? o.model,
+        ...(truncated ? { truncated } : {}),
       };
     },
     async *stream(req): AsyncIterable<string> {
       try {
         const chunks = await client.chat.completions.create({ ...params(req), stream: true }, { signal: req.signal });
+        let sent = 0;
         for await (const chunk of chunks) {
           const delta = chunk.choices?.[0]?.delta?.content;
-          if (delta) yield delta;
+          if (!delta) continue;
+          const piece = capText(delta, maxChars - sent);
+          sent += piece.text.length;
+          if (piece.text) yield piece.text;
+          if (piece.truncated) return; // leaving the loop closes the stream
         }
       } catch (e) {
         throw mapOpenAIError(e, o);

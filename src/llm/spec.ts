@@ -16,9 +16,21 @@
  *   retries=N              attempts after the first on 429, 5xx, timeouts and dropped connections (default 4)
  *   json_mode=schema|object|off  how a JSON schema is sent: response_format json_schema (default), json_object (servers
  *                          without schema support), or not at all (the prompt must ask for JSON)
- * Keys and header values read from the environment never appear in the spec string, logs, stores or errors.
+ *   max_response_chars=N   keep at most N characters of an answer (default 1 MiB of text); a longer one is cut and
+ *                          the call is marked truncated (finish reason "length")
+ * Keys and header values read from the environment never appear in the spec string, logs, stores or errors. A spec
+ * that carries a secret inline (`header.NAME=VALUE`, a password in the URL, a key/token/secret-like parameter) is
+ * used as written for requests, but stored and printed only as `publicSpec(spec)`, with those values redacted.
  */
+import type { ModelRef } from '../core/episode.js';
 import { EpoError } from '../core/errors.js';
+import { redactSpecSecrets } from '../core/secrets.js';
+
+/** The spec as it may be stored, logged and printed: every header value and secret parameter redacted. */
+export const publicSpec = (spec: string): string => redactSpecSecrets(spec);
+
+/** A model as a run records it: its public spec and the sampling settings sent on every call. */
+export const modelRef = (spec: string, sampling: Omit<ModelRef, 'spec'> = {}): ModelRef => ({ spec: publicSpec(spec), ...sampling });
 
 export type ModelSpec =
   | { kind: 'openai'; baseURL: string; model: string; keyEnv: string; options: Record<string, string> }
@@ -39,7 +51,7 @@ function splitOptions(s: string): [string, Record<string, string>] {
 export function parseModelSpec(spec: string, where = 'model spec'): ModelSpec {
   const s = spec.trim();
   const bad = (why: string): never => {
-    throw new EpoError('BAD_SPEC', `invalid model spec "${spec}": ${why}. Expected openai:<model>, http(s)://host:port/v1#<model>, local:<checkpoint dir> or scripted:<name>`, { where });
+    throw new EpoError('BAD_SPEC', `invalid model spec "${publicSpec(spec)}": ${why}. Expected openai:<model>, http(s)://host:port/v1#<model>, local:<checkpoint dir> or scripted:<name>`, { where });
   };
   if (!s) bad('it is empty');
   if (s.startsWith('http://') || s.startsWith('https://')) {

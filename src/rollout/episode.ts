@@ -1,8 +1,10 @@
 /**
  * One episode of strategist ⇄ actor ⇄ environment. Every model call is recorded with its exact input chat, output,
  * usage and time; a malformed answer becomes an invalid action (counted, the environment is not stepped) and never
- * ends the episode early. The loop stops at `done`, at the step limit, or when the episode's signal is aborted
- * (timeout), and never asks the strategist again after the last step.
+ * ends the episode early. The loop stops at `done` or at the step limit, and never asks the strategist again after
+ * the last step. When the episode's signal aborts (its time limit, or the user's interrupt) the episode throws the
+ * signal's reason instead of returning: a cut-short episode is an infrastructure failure, not a task result, so the
+ * scheduler does not store it and the next run plays it again.
  *
  * Modes: `epo` (strategist + actor), `single` (one model in both roles, two calls per step), `actor-only` (the
  * actor writes its own thought and action: the baseline).
@@ -80,7 +82,7 @@ export async function runEpisode<T extends Task>(setup: EpisodeSetup<T>, input: 
   let reason = 'max_steps';
 
   for (let k = 0; k < setup.maxSteps; k++) {
-    if (signal?.aborted) { reason = 'timeout'; break; }
+    throwIfAborted(signal);
     const t0 = performance.now();
     let thoughtCall: Call | undefined, actorCall: Call, thought = '';
     try {
@@ -103,7 +105,7 @@ export async function runEpisode<T extends Task>(setup: EpisodeSetup<T>, input: 
         thought = th.error ? '' : th.value;
       }
     } catch (e) {
-      if (signal?.aborted) { reason = 'timeout'; break; }
+      throwIfAborted(signal); // the call was cancelled by the abort: report why the episode stopped, not the cancellation
       throw e; // the model stayed down after its retries: the scheduler logs it and a later run retries the episode
     }
     const action = parseAction(actorCall.output, { normalise: p.normaliseAction });
@@ -135,6 +137,10 @@ export async function runEpisode<T extends Task>(setup: EpisodeSetup<T>, input: 
   };
 }
 
+function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw signal.reason ?? new Error('episode aborted');
+}
+
 async function call(role: RoleModel, input: ChatMessage[], stop: string[], seed: number, signal?: AbortSignal): Promise<Call> {
   const r = role.ref;
   const t0 = performance.now();
@@ -145,6 +151,7 @@ async function call(role: RoleModel, input: ChatMessage[], stop: string[], seed:
   return {
     input, output: res.text, ms: performance.now() - t0,
     usage: { promptTokens: res.usage.promptTokens, completionTokens: res.usage.completionTokens, ...(res.costUsd !== undefined ? { costUsd: res.costUsd } : {}) },
+    ...(res.truncated ? { truncated: true } : {}),
   };
 }
 

@@ -128,7 +128,7 @@ export async function runSotopiaEpisode(spec: SotopiaEpisodeSpec): Promise<Episo
         messages: input, temperature: sampling.strategistTemperature, maxTokens: sampling.strategistMaxTokens,
         seed: deriveSeed(spec.seed, t, 'strategist'), signal: spec.signal,
       });
-      strategistCall = { input, output: res.text, usage: sm.drain(), ms: Date.now() - t0 };
+      strategistCall = { input, output: res.text, usage: sm.drain(), ms: Date.now() - t0, ...(res.truncated ? { truncated: true } : {}) };
       strategy = parseStrategy(res.text);
       s.chat = input; s.output = res.text; s.seen = history.length;
     }

@@ -23,8 +23,9 @@ import { deriveSeed, hashString } from '../core/random.js';
 import { codeVersion } from '../core/version.js';
 import type { Suite } from '../eval/suite.js';
 import type { ChatModel } from '../llm/model.js';
-import { parseModelSpec } from '../llm/spec.js';
+import { parseModelSpec, publicSpec } from '../llm/spec.js';
 import { createModel } from '../llm/create.js';
+import { REDACTED } from '../core/secrets.js';
 import type { RoleModel } from '../rollout/episode.js';
 import { envLabel, ENV_LABELER } from '../rewards/env-progress.js';
 import { judgeEpisode, judgeLabeler, labelEpisodes } from '../rewards/judge/label.js';
@@ -86,7 +87,7 @@ export interface SelfPlayOptions {
 
 export interface IterationRecord {
   iteration: number;
-  /** The strategist evaluated in this iteration (trained by it, for i ≥ 1). */
+  /** The strategist evaluated in this iteration (trained by it, for i ≥ 1), as its public spec (no inline secrets). */
   strategist?: string;
   done: Partial<Record<Stage, true>>;
   rollouts?: { episodes: number; success: number; meanReward: number };
@@ -163,13 +164,21 @@ export async function selfPlay(o: SelfPlayOptions): Promise<SelfPlayResult> {
     try { return await fn(); } finally { rec.seconds[stage] = (rec.seconds[stage] ?? 0) + (Date.now() - t0) / 1000; save(); }
   };
   const checkAbort = () => { if (o.signal?.aborted) throw new EpoError('INTERRUPTED', 'self-play stopped; re-run the same command to resume', { where: o.run }); };
+  /** The spec to call iteration i's strategist with: the state keeps public specs, the secrets come from the flags. */
+  const strategistOf = (i: number): string => {
+    const shown = state!.iterations[i].strategist!;
+    const given = i === 0 ? o.strategist : o.next?.[i];
+    if (given !== undefined && publicSpec(given) === shown) return given;
+    if (!shown.includes(REDACTED)) return shown;
+    throw new EpoError('BAD_INPUT', `the strategist of iteration ${i} (${shown}) was given with secrets, which are not stored; give it again with --next ${i}=<spec>`, { where: '--next' });
+  };
 
   try {
     for (let i = 0; i <= o.iterations; i++) {
       const rec: IterationRecord = state.iterations[i] ??= { iteration: i, done: {}, seconds: {} };
-      const previous = i === 0 ? o.strategist : state.iterations[i - 1].strategist!;
-      if (i === 0) rec.strategist = o.strategist;
+      if (i === 0) rec.strategist = publicSpec(o.strategist);
       else {
+        const previous = strategistOf(i - 1);
         // 1. rollouts with the previous strategist on training tasks
         if (!rec.done.rollouts) {
           await timed(rec, 'rollouts', async () => {
@@ -199,7 +208,7 @@ export async function selfPlay(o: SelfPlayOptions): Promise<SelfPlayResult> {
           await timed(rec, 'dataset', async () => {
             const ds = datasetOf(sub, i, o);
             await writeJsonl(dsDir, ds.examples);
-            if (!isLocal(previous)) writeLlamaFactory(dsDir, ds.examples, { name: `epo_it${i}`, model: previous, template: 'llama3', cutoffLen: 4096 });
+            if (!isLocal(previous)) writeLlamaFactory(dsDir, ds.examples, { name: `epo_it${i}`, model: publicSpec(previous), template: 'llama3', cutoffLen: 4096 });
             rec.dataset = { examples: ds.examples.length, path: dsDir, weights: ds.record.weights };
             rec.done.dataset = true;
             say(i, 'dataset', `${ds.examples.length} examples, weights mean ${ds.record.weights.mean.toFixed(3)} (min ${ds.record.weights.min.toFixed(3)}, max ${ds.record.weights.max.toFixed(3)})`);
@@ -217,8 +226,8 @@ export async function selfPlay(o: SelfPlayOptions): Promise<SelfPlayResult> {
               say(i, 'train', `train outside, serve the checkpoint, then re-run with --next ${i}=<spec>:\n  ${plan.shell}`);
               return { state, waiting: true };
             }
-            rec.strategist = served;
-            rec.train = { checkpoint: served, steps: 0, finalLoss: NaN, tokensPerSecond: 0 };
+            rec.strategist = publicSpec(served);
+            rec.train = { checkpoint: rec.strategist, steps: 0, finalLoss: NaN, tokensPerSecond: 0 };
           } else {
             await timed(rec, 'train', async () => {
               const ds = buildDatasetAgain(sub, i, o);
@@ -241,7 +250,7 @@ export async function selfPlay(o: SelfPlayOptions): Promise<SelfPlayResult> {
       if (!rec.done.eval) {
         await timed(rec, 'eval', async () => {
           const r = await arena.evaluate({
-            iteration: i, strategist: makeStrategist(rec.strategist!, 'eval'), run: `it${i}-eval`, runsRoot: sub, seed: o.seed,
+            iteration: i, strategist: makeStrategist(strategistOf(i), 'eval'), run: `it${i}-eval`, runsRoot: sub, seed: o.seed,
             signal: o.signal, log, onProgress: (line) => o.onEvent?.(i, 'eval', line),
           });
           checkAbort();

@@ -17,7 +17,7 @@ import { codeVersion } from '../core/version.js';
 import { meanCI } from '../eval/stats.js';
 import type { ChatModel } from '../llm/model.js';
 import { evaluateSotopiaEpisode, runSotopiaEpisode, type Seat, type SotopiaEvaluation, type SotopiaSampling } from '../rollout/sotopia.js';
-import { runEpisodes } from '../rollout/scheduler.js';
+import { failureLine, runEpisodes } from '../rollout/scheduler.js';
 import type { EpisodeRules } from '../envs/sotopia/episode-rules.js';
 import type { SotopiaTask, SotopiaTaskSelection } from '../envs/sotopia/task-spec.js';
 import { ensureRunDir } from '../store/run-dir.js';
@@ -73,13 +73,14 @@ export function sotopiaArena(o: SotopiaArenaOptions): Arena {
       }), store, {
         concurrency: o.concurrency, timeoutMs: o.timeoutMs, signal: s.signal, log: s.log,
         onEpisode(e, st) {
-          n++; goal += e.outcome.reward * 10;
-          s.log.debug(`episode ${e.id} ${e.outcome.reason} turns=${e.turns.length} goal=${(e.outcome.reward * 10).toFixed(1)}`);
-          s.onProgress?.(`${st.skipped + st.finished}/${st.total} episodes · mean goal ${(goal / n).toFixed(2)} · ${((Date.now() - t0) / 1000 / n).toFixed(1)} s/episode`);
+          // an episode the evaluator could not score has no goal yet (it is evaluated again below), not a goal of 0
+          if (e.outcome.evaluated) { n++; goal += e.outcome.reward * 10; }
+          s.log.debug(`episode ${e.id} ${e.outcome.reason} turns=${e.turns.length} goal=${e.outcome.evaluated ? (e.outcome.reward * 10).toFixed(1) : 'unevaluated'}`);
+          s.onProgress?.(`${st.skipped + st.finished}/${st.total} episodes · mean goal ${n ? (goal / n).toFixed(2) : '?'} · ${((Date.now() - t0) / 1000 / st.finished).toFixed(1)} s/episode`);
         },
       });
       if (s.signal?.aborted) return [];
-      if (stats.failed) throw new EpoError('INTERNAL', `${stats.failed} SOTOPIA episodes failed (${stats.errors[0]?.error}); re-run to retry them`, { where: s.run });
+      if (stats.failed) throw new EpoError('INTERNAL', `SOTOPIA ${failureLine(stats)}`, { where: s.run });
       const wanted = new Set(plan.map((p) => p.id));
       const episodes: Episode[] = [];
       for (const e of store.episodes()) if (wanted.has(e.id)) episodes.push(e);

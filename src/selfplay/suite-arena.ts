@@ -7,6 +7,7 @@ import { EpoError } from '../core/errors.js';
 import type { Task } from '../core/env.js';
 import { deriveSeed } from '../core/random.js';
 import { evaluate } from '../eval/evaluate.js';
+import { failureLine } from '../rollout/scheduler.js';
 import { wilson } from '../eval/stats.js';
 import type { Suite } from '../eval/suite.js';
 import type { RoleModel } from '../rollout/episode.js';
@@ -38,7 +39,7 @@ export function suiteArena(o: SuiteArenaOptions): Arena {
         seed: deriveSeed(s.seed, 'rollouts', i), showAdmissible: o.showAdmissible, signal: s.signal, log: s.log, onProgress: s.onProgress,
       });
       if (s.signal?.aborted) return { episodes: 0, success: 0, meanReward: 0 };
-      if (r.stats.failed) throw new EpoError('INTERNAL', `${r.stats.failed} rollouts failed (${r.stats.errors[0]?.error}); re-run to retry them`, { where: s.run });
+      if (r.stats.failed) throw new EpoError('INTERNAL', `rollouts: ${failureLine(r.stats)}`, { where: s.run });
       const m = r.summary.metrics;
       return { episodes: m.episodes, success: m.success.mean, meanReward: meanOutcome(join(s.runsRoot, s.run, 'epo.sqlite')) };
     },
@@ -50,7 +51,7 @@ export function suiteArena(o: SuiteArenaOptions): Arena {
         onProgress: s.onProgress,
       });
       if (s.signal?.aborted) return { episodes: 0, successes: 0, rate: wilson(0, 0), meanReward: 0 };
-      if (r.stats.failed) throw new EpoError('INTERNAL', `${r.stats.failed} evaluation episodes failed (${r.stats.errors[0]?.error}); re-run to retry them`, { where: s.run });
+      if (r.stats.failed) throw new EpoError('INTERNAL', `held-out evaluation: ${failureLine(r.stats)}`, { where: s.run });
       const m = r.summary.metrics;
       const k = Math.round(m.success.mean * m.episodes);
       return { episodes: m.episodes, successes: k, rate: wilson(k, m.episodes), meanReward: meanOutcome(join(s.runsRoot, s.run, 'epo.sqlite')) };

@@ -7,6 +7,7 @@ import { describeError, type EpoError } from '../../src/core/errors.js';
 import { createLogger } from '../../src/core/log.js';
 import { ResponseCache } from '../../src/llm/cache.js';
 import { createModel } from '../../src/llm/create.js';
+import { modelRef, publicSpec } from '../../src/llm/spec.js';
 import { UsageMeter } from '../../src/llm/usage.js';
 import { exportEpisodes } from '../../src/store/jsonl.js';
 import { RunStore } from '../../src/store/run-store.js';
@@ -87,5 +88,30 @@ describe('secrets stay secret', () => {
     } finally {
       await h.server.close();
     }
+  });
+
+  it('publicSpec redacts every header value and key-like parameter of a spec, keeping the rest byte for byte', () => {
+    const cases: [string, string][] = [
+      ['http://h:1/v1#m?header.X-Api-Key=abc%20123&timeout=3&header.X-Team=epo', 'http://h:1/v1#m?header.X-Api-Key=[REDACTED]&timeout=3&header.X-Team=[REDACTED]'],
+      ['openai:gpt-4o?key_env=MY_KEY&api_key=sk-1&token=t&password=p&client_secret=s', 'openai:gpt-4o?key_env=MY_KEY&api_key=[REDACTED]&token=[REDACTED]&password=[REDACTED]&client_secret=[REDACTED]'],
+      ['http://user:pa55@h/v1#m', 'http://user:[REDACTED]@h/v1#m'],
+      ['http://h/v1?key=k1#m?header_env.Authorization=AUTH_VAR', 'http://h/v1?key=[REDACTED]#m?header_env.Authorization=AUTH_VAR'],
+      ['http://h/v1#m?header.Authorization=Bearer abc def', 'http://h/v1#m?header.Authorization=[REDACTED]'],
+      ['scripted:sotopia?goal=7&leave=2', 'scripted:sotopia?goal=7&leave=2'],
+      ['local:./runs/x/checkpoint', 'local:./runs/x/checkpoint'],
+    ];
+    for (const [spec, shown] of cases) expect(publicSpec(spec), spec).toBe(shown);
+    expect(publicSpec(publicSpec(cases[0][0]))).toBe(cases[0][1]);
+    expect(modelRef(cases[0][0], { temperature: 0 })).toEqual({ spec: cases[0][1], temperature: 0 });
+  });
+
+  it('the logger redacts inline spec secrets wherever they appear (defence in depth)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'epo-secret-log-'));
+    const file = join(dir, 'log.jsonl');
+    const log = createLogger({ file, quiet: true });
+    log.warn('call failed for http://h/v1#m?header.X-Api-Key=sk-log-0123456789&timeout=3', { spec: 'http://u:pw-0123456789@h/v1#m?api_key=sk-field-0123456789' });
+    const text = readFileSync(file, 'utf8');
+    for (const secret of ['sk-log-0123456789', 'pw-0123456789', 'sk-field-0123456789']) expect(text).not.toContain(secret);
+    expect(JSON.parse(text)).toMatchObject({ msg: 'call failed for http://h/v1#m?header.X-Api-Key=[REDACTED]&timeout=3', spec: 'http://u:[REDACTED]@h/v1#m?api_key=[REDACTED]' });
   });
 });

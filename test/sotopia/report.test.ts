@@ -26,15 +26,26 @@ function ep(id: string, scenarioId: string, testSeats: (0 | 1)[], goals: [number
 
 describe('benchmark plan', () => {
   it('self-play: one episode per task and trial, both seats tested', () => {
-    const p = planSotopia(combos, { selfPlay: true, seats: [0, 1], taskSet: 'all', trials: 2, hard });
+    const p = [...planSotopia(combos, { selfPlay: true, seats: [0, 1], taskSet: 'all', trials: 2, hard })];
     expect(p.map((x) => x.id)).toEqual(['c1.self#0', 'c2.self#0', 'c3.self#0', 'c1.self#1', 'c2.self#1', 'c3.self#1']);
     expect(p[0].testSeats).toEqual([0, 1]);
   });
   it('fixed partner: the tested model on each chosen seat; hard keeps only the listed seats of hard scenarios', () => {
-    expect(planSotopia(combos, { selfPlay: false, seats: [0, 1], taskSet: 'all', trials: 1, hard }).map((x) => x.id))
+    expect([...planSotopia(combos, { selfPlay: false, seats: [0, 1], taskSet: 'all', trials: 1, hard })].map((x) => x.id))
       .toEqual(['c1.s0#0', 'c1.s1#0', 'c2.s0#0', 'c2.s1#0', 'c3.s0#0', 'c3.s1#0']);
-    expect(planSotopia(combos, { selfPlay: false, seats: [0, 1], taskSet: 'hard', trials: 1, hard }).map((x) => x.id)).toEqual(['c1.s1#0', 'c2.s1#0']);
-    expect(planSotopia(combos, { selfPlay: false, seats: [0], taskSet: 'all', trials: 1, hard }).map((x) => x.testSeats)).toEqual([[0], [0], [0]]);
+    expect([...planSotopia(combos, { selfPlay: false, seats: [0, 1], taskSet: 'hard', trials: 1, hard })].map((x) => x.id)).toEqual(['c1.s1#0', 'c2.s1#0']);
+    expect([...planSotopia(combos, { selfPlay: false, seats: [0], taskSet: 'all', trials: 1, hard })].map((x) => x.testSeats)).toEqual([[0], [0], [0]]);
+  });
+  it('plans 10,000 trials of every task without listing them, and knows where each episode is', () => {
+    const many = Array.from({ length: 2760 }, (_, i) => ({ ...combos[0], id: `x${i}` }));
+    const p = planSotopia(many, { selfPlay: false, seats: [0, 1], taskSet: 'all', trials: 10_000, hard });
+    expect(p.size).toBe(2760 * 2 * 10_000);
+    expect(p.position('x0.s0#0')).toBe(0);
+    expect(p.position('x1.s1#2')).toBe(2 * 5520 + 3);
+    expect(p.position('x1.s1#10000')).toBe(-1); // past the trials
+    expect(p.position('nope.s0#0')).toBe(-1);
+    const first = p[Symbol.iterator]().next().value!;
+    expect(first).toMatchObject({ id: 'x0.s0#0', trial: 0, testSeats: [0] });
   });
 });
 

@@ -19,7 +19,7 @@ registerTokenCounter('local', async (dir) => {
   const tok = fromTokenizerJson(json, path);
   return (text) => tok.encode(text).length;
 });
-import { parseNumber } from '../num.js';
+import { parseNumber, RULES } from '../num.js';
 
 interface BuildFlags {
   runs: string; rule: string; out: string; format: string; labeler?: string; gamma?: string; processScale?: string; eps?: string;
@@ -61,8 +61,8 @@ export function registerDataset(program: Command): void {
       const { record, manifest } = await exportDataset({
         runs: o.runs.split(',').map((s) => s.trim()).filter(Boolean), out: o.out, format: o.format as DatasetFormat, rule,
         labeler: o.labeler, minOutcome: parseNumber('--min-outcome', o.minOutcome), dedup: o.dedup,
-        valFraction: parseNumber('--val', o.val, { min: 0, max: 1 }), seed: parseNumber('--seed', o.seed, { integer: true }),
-        name: o.name, model: o.model, template: o.template, cutoffLen: parseNumber('--cutoff-len', o.cutoffLen, { integer: true, min: 1 }),
+        valFraction: parseNumber('--val', o.val, { min: 0, max: 1 }), seed: parseNumber('--seed', o.seed, RULES.seed),
+        name: o.name, model: o.model, template: o.template, cutoffLen: parseNumber('--cutoff-len', o.cutoffLen, { ...RULES.maxLen, min: 1 }),
         countTokens: await loadTokenCounter(o.tokenizer), tokenizer: o.tokenizer === CHARS4 ? undefined : o.tokenizer,
         onCutoff: o.onCutoff as CutoffPolicy, noCutoffCheck: !o.cutoffCheck, evaluate: o.evaluate,
         warn: (m) => process.stderr.write(`warn: ${m}\n`),

@@ -3,14 +3,14 @@
  * seven dimensions and overall with 95% intervals; `epo sotopia transcript`: one episode as a readable transcript.
  */
 import type { Command } from 'commander';
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { createLogger } from '../../core/log.js';
 import { describeError, EpoError } from '../../core/errors.js';
 import { deriveSeed } from '../../core/random.js';
 import { codeVersion } from '../../core/version.js';
 import type { Call, Episode, ModelRef } from '../../core/episode.js';
 import { createModel } from '../../llm/create.js';
+import { modelRef } from '../../llm/spec.js';
 import { UsageMeter } from '../../llm/usage.js';
 import { tasksOf, type TaskSet } from '../../envs/sotopia/data.js';
 import { loadTaskSet } from '../../envs/sotopia/task-spec.js';
@@ -19,11 +19,12 @@ import { formatTranscript } from '../../envs/sotopia/transcript.js';
 import { OFFICIAL_HARD_LIST, type HardEntry } from '../../envs/sotopia/hard.js';
 import { aggregateSotopia, formatSotopiaTable, planSotopia, type PlannedEpisode } from '../../eval/sotopia.js';
 import { evaluateSotopiaEpisode, runSotopiaEpisode, type Seat, type SotopiaEvaluation } from '../../rollout/sotopia.js';
-import { parseShard, runEpisodes, shardItems } from '../../rollout/scheduler.js';
+import { failureLine, parseShard, runEpisodes, shardItems } from '../../rollout/scheduler.js';
 import { ensureRunDir, existingRunDir } from '../../store/run-dir.js';
 import { lockRun } from '../../store/run-lock.js';
 import { RunStore } from '../../store/run-store.js';
-import { intFlag, numberFlag } from '../num.js';
+import { parseNumber, RULES, type NumberRule } from '../num.js';
+import { checkOutputFile, writeOutputFile } from '../output-file.js';
 
 interface EvalOptions {
   tasks: string;
@@ -49,8 +50,10 @@ interface EvalOptions {
   shard?: string;
 }
 
-const int = intFlag;
-const num = (v: string, flag: string): number => numberFlag(v, flag, 0);
+const num = (v: string, flag: string, rule: NumberRule): number => parseNumber(flag, v, rule)!;
+
+/** The progress figure of an episode: the tested seats' goal, or "unevaluated" when the evaluator gave no scores. */
+export const goalText = (e: Episode): string => (e.outcome.evaluated ? (e.outcome.reward * 10).toFixed(1) : 'unevaluated');
 
 async function runSotopiaEval(o: EvalOptions): Promise<void> {
   if (!['all', 'hard', 'builtin', 'extra'].includes(o.tasks)) throw new EpoError('BAD_INPUT', `--tasks must be all, hard, builtin or extra, got "${o.tasks}"`, { where: '--tasks' });
@@ -61,14 +64,18 @@ async function runSotopiaEval(o: EvalOptions): Promise<void> {
   const selfPlay = partnerSpec === o.model && (o.partnerStrategist === undefined || o.partnerStrategist === o.strategist);
   const partnerStrategistSpec = selfPlay ? o.strategist : o.partnerStrategist;
   const seats: Seat[] = o.seats === 'both' ? [0, 1] : [Number(o.seats) as Seat];
-  const trials = int(o.trials, '--trials', 1), concurrency = int(o.concurrency, '--concurrency', 1), seed = int(o.seed, '--seed');
-  const rules: EpisodeRules = { maxTurns: int(o.maxTurns, '--max-turns', 1), maxStale: 2, actionTypes: o.actionTypes === 'epo' ? EPO_ACTION_TYPES : ACTION_TYPES };
-  const sampling = { actorTemperature: num(o.temperature, '--temperature'), strategistTemperature: num(o.strategistTemperature, '--strategist-temperature'), systemRole: o.systemRole };
+  const trials = num(o.trials, '--trials', RULES.trials), concurrency = num(o.concurrency, '--concurrency', RULES.concurrency), seed = num(o.seed, '--seed', RULES.seed);
+  const rules: EpisodeRules = { maxTurns: num(o.maxTurns, '--max-turns', RULES.steps), maxStale: 2, actionTypes: o.actionTypes === 'epo' ? EPO_ACTION_TYPES : ACTION_TYPES };
+  const sampling = { actorTemperature: num(o.temperature, '--temperature', RULES.temperature), strategistTemperature: num(o.strategistTemperature, '--strategist-temperature', RULES.temperature), systemRole: o.systemRole };
+  const limit = o.limit === undefined ? undefined : num(o.limit, '--limit', RULES.tasks);
+  const timeoutMs = o.timeout === undefined ? undefined : num(o.timeout, '--timeout', RULES.timeoutSeconds) * 1000;
+  const shard = o.shard ? parseShard(o.shard) : undefined;
+  if (o.summary) checkOutputFile(o.summary, '--summary'); // before hours of episodes, not after
 
   const data = loadTaskSet(taskSet, o.data);
   let tasks = tasksOf(data, taskSet);
-  if (o.limit !== undefined) tasks = tasks.slice(0, int(o.limit, '--limit', 1));
-  const plan = shardItems(planSotopia(tasks, { selfPlay, seats, taskSet, trials, hard: data.hard }), o.shard ? parseShard(o.shard) : undefined);
+  if (limit !== undefined) tasks = tasks.slice(0, limit);
+  const plan = shardItems(planSotopia(tasks, { selfPlay, seats, taskSet, trials, hard: data.hard }), shard);
 
   const rd = ensureRunDir(o.run);
   const log = createLogger({ file: rd.log });
@@ -79,7 +86,7 @@ async function runSotopiaEval(o: EvalOptions): Promise<void> {
   const evaluator = make(o.evaluator, 'evaluator');
   const strategist = o.strategist ? make(o.strategist, 'strategist') : undefined;
   const partnerStrategist = partnerStrategistSpec ? (partnerStrategistSpec === o.strategist ? strategist : make(partnerStrategistSpec, 'partner_strategist')) : undefined;
-  const ref = (spec: string, temperature?: number): ModelRef => ({ spec, ...(temperature !== undefined ? { temperature } : {}) });
+  const ref = (spec: string, temperature?: number): ModelRef => modelRef(spec, temperature !== undefined ? { temperature } : {});
   const models: Record<string, ModelRef> = {
     actor: ref(o.model, sampling.actorTemperature), partner: ref(partnerSpec, sampling.actorTemperature), evaluator: ref(o.evaluator, 0),
     ...(o.strategist ? { strategist: ref(o.strategist, sampling.strategistTemperature) } : {}),
@@ -94,9 +101,13 @@ async function runSotopiaEval(o: EvalOptions): Promise<void> {
   const config = { env: 'sotopia', taskSet, models, selfPlay, seats, trials, seed, rules: { ...rules }, dataVersion: data.version, limit: o.limit ?? null, systemRole: o.systemRole, shard: o.shard ?? null };
   const previous = store.getMeta<typeof config>('sotopia');
   if (previous && JSON.stringify({ ...previous, trials: 0 }) !== JSON.stringify({ ...config, trials: 0 })) {
-    store.close();
-    lock.release();
-    throw new EpoError('BAD_INPUT', `run "${o.run}" was started with a different configuration (${JSON.stringify(previous)}); use another --run name`, { where: rd.store });
+    // a run with no stored episode (e.g. every one failed) has nothing to mix conditions with
+    if (store.countEpisodes() > 0) {
+      store.close();
+      lock.release();
+      throw new EpoError('BAD_INPUT', `run "${o.run}" was started with a different configuration (${JSON.stringify(previous)}); use another --run name`, { where: rd.store });
+    }
+    log.info(`run "${o.run}" holds no finished episode: its configuration is replaced (was ${JSON.stringify(previous)})`);
   }
   store.setMeta('sotopia', config);
   store.setMeta('sotopia_hard', data.hard);
@@ -106,7 +117,7 @@ async function runSotopiaEval(o: EvalOptions): Promise<void> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    log.info(`sotopia: ${plan.length} episodes (${tasks.length} tasks × ${trials} trial(s), ${protocol}), data ${data.version}, run ${o.run}`);
+    log.info(`sotopia: ${plan.size} episodes (${tasks.length} tasks × ${trials} trial(s), ${protocol}), data ${data.version}, run ${o.run}`);
     const stats = await runEpisodes(plan, (item: PlannedEpisode, signal) => {
       const combo = item.combo;
       const scenario = data.scenarios.get(combo.scenarioId)!;
@@ -118,13 +129,13 @@ async function runSotopiaEval(o: EvalOptions): Promise<void> {
         models, rules, sampling, codeVersion: codeVersion(), dataVersion: data.version, signal,
       });
     }, store, {
-      concurrency, signal: ctrl.signal, log, timeoutMs: o.timeout ? num(o.timeout, '--timeout') * 1000 : undefined,
-      onEpisode: (e, s) => log.info(`[${s.skipped + s.finished}/${s.total}] ${e.id} ${e.outcome.reason} turns=${e.turns.length} goal(tested)=${(e.outcome.reward * 10).toFixed(1)}`),
+      concurrency, signal: ctrl.signal, log, timeoutMs,
+      onEpisode: (e, s) => log.info(`[${s.skipped + s.finished}/${s.total}] ${e.id} ${e.outcome.reason} turns=${e.turns.length} goal(tested)=${goalText(e)}`),
     });
     if (ctrl.signal.aborted) throw new EpoError('INTERRUPTED', `interrupted after ${stats.finished} new episodes; run the same command to resume`, { where: rd.dir });
 
     // Episodes whose evaluation failed earlier: evaluate them again (the dialogue is kept).
-    const planned = new Set(plan.map((p) => p.id));
+    const planned = { has: (id: string) => plan.position(id) >= 0 };
     const pendingIds: string[] = [];
     for (const e of store.episodes()) if (planned.has(e.id) && !(e.evaluation as SotopiaEvaluation | undefined)?.ok) pendingIds.push(e.id);
     const pending = pendingIds.map((id) => store.getEpisode(id)!);
@@ -141,9 +152,9 @@ async function runSotopiaEval(o: EvalOptions): Promise<void> {
     }
     const episodes: Episode[] = [];
     for (const e of store.episodes()) if (planned.has(e.id)) episodes.push(forReport(e));
-    const summaryPath = printReport(episodes, { ...config, protocol, planned: plan.length, failed: stats.errors }, data.hard, o.summary ?? join(rd.dir, 'sotopia-summary.json'));
+    const summaryPath = printReport(episodes, { ...config, protocol, planned: plan.size, failed: stats.errors }, data.hard, o.summary ?? join(rd.dir, 'sotopia-summary.json'));
     if (stats.failed) {
-      process.stdout.write(`\n${stats.failed} episode(s) failed and were not stored; run the same command again to retry them (first error: ${stats.errors[0].error})\n`);
+      process.stdout.write(`\n${failureLine(stats)}\n`);
       process.exitCode = 1;
     }
     log.info(`summary written to ${summaryPath}`);
@@ -193,8 +204,7 @@ function printReport(episodes: Episode[], config: StoredConfig, hard: readonly H
   });
   process.stdout.write(table + '\n');
   const summary = { ...config, protocol, missing: config.planned !== undefined ? config.planned - episodes.length : undefined, report, table };
-  mkdirSync(dirname(summaryPath), { recursive: true });
-  writeFileSync(summaryPath, JSON.stringify(summary, null, 2) + '\n');
+  writeOutputFile(summaryPath, JSON.stringify(summary, null, 2) + '\n', '--summary');
   return summaryPath;
 }
 
@@ -218,7 +228,7 @@ export function registerSotopiaEval(evalCmd: Command): void {
     .option('--seed <n>', 'base seed', '0')
     .option('--limit <n>', 'only the first n tasks (smoke runs)')
     .option('--shard <i/n>', 'run only shard i of n (0-based) of the planned episodes, e.g. one per machine')
-    .option('--timeout <seconds>', 'abort an episode after this long (it is retried on the next run)')
+    .option('--timeout <seconds>', 'abort an episode after this long (> 0); it is not stored and is played again on the next run')
     .option('--temperature <t>', 'actor sampling temperature', '0.7')
     .option('--strategist-temperature <t>', 'strategist sampling temperature', '0.7')
     .option('--no-system-role', 'put instructions in the first user message (for chat templates without a system role)')

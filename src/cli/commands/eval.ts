@@ -3,25 +3,26 @@
  * table and write the summary JSON. `epo runs merge` joins the shards of one evaluation; `epo runs report` re-prints
  * a run's table. Everything here is wiring: suites, models and the run live in the layers below.
  */
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
-import type { ModelRef } from '../../core/episode.js';
 import { EpoError } from '../../core/errors.js';
 import { createLogger } from '../../core/log.js';
 import { redact } from '../../core/secrets.js';
 import { createModel } from '../../llm/create.js';
+import { modelRef } from '../../llm/spec.js';
 import { UsageMeter } from '../../llm/usage.js';
 import { evaluate, summariseRun } from '../../eval/evaluate.js';
 import { formatTable, summaryJson, type Summary } from '../../eval/report.js';
 import type { Suite } from '../../eval/suite.js';
 import { MODES, type Mode, type RoleModel } from '../../rollout/episode.js';
-import { parseShard } from '../../rollout/scheduler.js';
+import { failureLine, parseShard } from '../../rollout/scheduler.js';
 import { mergeRuns } from '../../store/merge.js';
 import { ensureRunDir, runDir } from '../../store/run-dir.js';
 import { RunStore } from '../../store/run-store.js';
 import { skippedDamage } from '../damaged.js';
-import { parseNumber } from '../num.js';
+import { parseNumber, RULES, type NumberRule } from '../num.js';
+import { checkOutputFile, writeOutputFile } from '../output-file.js';
 import type { AlfworldSuiteOptions } from '../../eval/suites/alfworld.js';
 import type { WebshopSuiteOptions } from '../../eval/suites/webshop.js';
 
@@ -67,8 +68,7 @@ interface EvalFlags {
   quiet?: boolean;
 }
 
-const num = (v: string | undefined, flag: string, opts: { int?: boolean; min?: number } = {}): number | undefined =>
-  parseNumber(flag, v, { integer: opts.int, min: opts.min });
+const num = (v: string | undefined, flag: string, rule: NumberRule): number | undefined => parseNumber(flag, v, rule);
 
 export function registerEval(program: Command): void {
   // `eval` is shared with other benchmarks (e.g. SOTOPIA), whichever registers first creates it
@@ -88,7 +88,7 @@ export function registerEval(program: Command): void {
       .option('--run <name>', 'run name (folder under runs/); re-running the same name resumes it (default eval-<env>-<split>-<mode>)')
       .option('--summary <file>', 'also write the summary JSON here (it is always written to runs/<run>/summary.json)')
       .option('--shard <i/n>', 'run only shard i of n (0-based); merge shards with `epo runs merge`')
-      .option('--timeout <seconds>', 'per-episode time limit; a timed-out episode ends with reason "timeout"', '900')
+      .option('--timeout <seconds>', 'per-episode time limit (> 0); an episode past it is a failure, not a result: it is not stored and is played again on the next run', '900')
       .option('--temperature <t>', 'sampling temperature of both roles', '0')
       .option('--strategist-temperature <t>', 'override the strategist\'s temperature')
       .option('--actor-temperature <t>', 'override the actor\'s temperature')
@@ -138,10 +138,7 @@ function report(s: Summary, file?: string): void {
   process.stdout.write(formatTable(s));
   const json = summaryJson(s);
   writeFileSync(join(ensureRunDir(s.run).dir, 'summary.json'), json);
-  if (file) {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, json);
-  }
+  if (file) writeOutputFile(file, json, '--summary');
 }
 
 function orderOf(v: string | undefined): SuiteOptions['order'] {
@@ -156,28 +153,33 @@ async function runEval(env: string, f: EvalFlags): Promise<void> {
   if (mode === 'actor-only' && !f.actor) throw new EpoError('BAD_INPUT', 'mode actor-only needs --actor', { where: '--actor' });
   if (mode === 'single' && !f.strategist) throw new EpoError('BAD_INPUT', 'mode single needs --strategist (the model that plays both roles)', { where: '--strategist' });
 
-  const seed = num(f.seed, '--seed', { int: true, min: 0 })!;
-  const concurrency = num(f.concurrency, '--concurrency', { int: true, min: 1 })!;
-  const temperature = num(f.temperature, '--temperature', { min: 0 })!;
-  const topP = num(f.topP, '--top-p', { min: 0 });
-  const maxTokens = num(f.maxTokens, '--max-tokens', { int: true, min: 1 })!;
+  const seed = num(f.seed, '--seed', RULES.seed)!;
+  const concurrency = num(f.concurrency, '--concurrency', RULES.concurrency)!;
+  const temperature = num(f.temperature, '--temperature', RULES.temperature)!;
+  const topP = num(f.topP, '--top-p', RULES.topP);
+  const maxTokens = num(f.maxTokens, '--max-tokens', RULES.maxTokens)!;
+  const maxSteps = num(f.maxSteps, '--max-steps', RULES.steps), trials = num(f.trials, '--trials', RULES.trials);
+  const timeoutMs = num(f.timeout, '--timeout', RULES.timeoutSeconds)! * 1000;
+  const limit = num(f.limit, '--limit', RULES.tasks);
+  const temperatures = { strategist: num(f.strategistTemperature, '--strategist-temperature', RULES.temperature), actor: num(f.actorTemperature, '--actor-temperature', RULES.temperature) };
   const shard = f.shard ? parseShard(f.shard) : undefined;
+  if (f.summary) checkOutputFile(f.summary, '--summary'); // before hours of episodes, not after
 
   const suite = await suites[env].build({
-    split: f.split, limit: num(f.limit, '--limit', { int: true, min: 1 }), types: f.types?.split(',').map((t) => t.trim()).filter(Boolean),
+    split: f.split, limit, types: f.types?.split(',').map((t) => t.trim()).filter(Boolean),
     data: f.data, seed, example: f.example, order: orderOf(f.order),
   });
   const runName = f.run ?? `eval-${env}-${suite.split}-${mode}${shard ? `-shard${shard.index}of${shard.count}` : ''}`;
   const dir = ensureRunDir(runName);
   const log = createLogger({ file: dir.log, quiet: f.quiet }, { run: runName });
   const meter = new UsageMeter();
-  const role = (spec: string, name: string, t?: string): RoleModel => {
-    const ref: ModelRef = { spec, temperature: num(t, `--${name}-temperature`, { min: 0 }) ?? temperature, maxTokens, ...(topP !== undefined ? { topP } : {}) };
+  const role = (spec: string, name: 'strategist' | 'actor'): RoleModel => {
+    const ref = modelRef(spec, { temperature: temperatures[name] ?? temperature, maxTokens, ...(topP !== undefined ? { topP } : {}) });
     // episodes already bound the calls in flight, so no extra per-endpoint limit (a spec's ?concurrency=N still applies)
     return { model: createModel(spec, { usage: { meter, role: name }, concurrency: false, logger: log }), ref };
   };
-  const strategist = f.strategist ? role(f.strategist, 'strategist', f.strategistTemperature) : undefined;
-  const actor = mode === 'single' ? strategist! : role(f.actor!, 'actor', f.actorTemperature);
+  const strategist = f.strategist ? role(f.strategist, 'strategist') : undefined;
+  const actor = mode === 'single' ? strategist! : role(f.actor!, 'actor');
 
   const ctrl = new AbortController();
   let interrupts = 0;
@@ -196,8 +198,7 @@ async function runEval(env: string, f: EvalFlags): Promise<void> {
   try {
     const { summary, stats } = await evaluate({
       suite, run: runName, mode, strategist, actor, concurrency, shard, seed, log, signal: ctrl.signal,
-      maxSteps: num(f.maxSteps, '--max-steps', { int: true, min: 1 }), trials: num(f.trials, '--trials', { int: true, min: 1 }),
-      timeoutMs: num(f.timeout, '--timeout', { min: 0 })! * 1000 || undefined,
+      maxSteps, trials, timeoutMs,
       showAdmissible: !!f.showAdmissible, systemRole: f.systemRole,
       onProgress(line, done, total) {
         if (tty) process.stderr.write(`\r${line}\x1b[K`);
@@ -206,7 +207,7 @@ async function runEval(env: string, f: EvalFlags): Promise<void> {
     });
     if (tty) process.stderr.write('\n');
     if (stats.failed) {
-      const msg = `${stats.failed} episodes failed and were not stored; re-run to retry them (first: ${stats.errors[0]?.error})`;
+      const msg = failureLine(stats);
       log.warn(msg);
       if (f.quiet) process.stderr.write(`warn: ${redact(msg)}\n`); // failures are shown even when progress is not
     }

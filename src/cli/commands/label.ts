@@ -5,6 +5,7 @@ import { createLogger } from '../../core/log.js';
 import { createProgress } from '../../core/progress.js';
 import { ResponseCache } from '../../llm/cache.js';
 import { createModel } from '../../llm/create.js';
+import { publicSpec } from '../../llm/spec.js';
 import { UsageMeter } from '../../llm/usage.js';
 import { ENV_LABELER, envLabel } from '../../rewards/env-progress.js';
 import { judgeEpisode, judgeLabeler, labelEpisodes, newCounters } from '../../rewards/judge/label.js';
@@ -12,7 +13,7 @@ import { existingRunDir } from '../../store/run-dir.js';
 import type { Label } from '../../core/label.js';
 import { lockRun } from '../../store/run-lock.js';
 import { RunStore } from '../../store/run-store.js';
-import { parseNumber } from '../num.js';
+import { parseNumber, RULES } from '../num.js';
 
 interface LabelFlags {
   run: string; judge: string; labeler?: string; concurrency: string; samples: string; voteThreshold: string;
@@ -35,6 +36,14 @@ export function registerLabel(program: Command): void {
     .option('--force', 'label again episodes that already have a label from this labeler')
     .option('--limit <n>', 'label at most this many episodes')
     .action(async (o: LabelFlags) => {
+      // every flag is checked before the first episode is judged
+      const limit = parseNumber('--limit', o.limit, { integer: true, min: 0 });
+      const concurrency = parseNumber('--concurrency', o.concurrency, RULES.concurrency)!;
+      const judging = {
+        samples: parseNumber('--samples', o.samples, RULES.samples), voteThreshold: parseNumber('--vote-threshold', o.voteThreshold, RULES.fraction),
+        temperature: parseNumber('--temperature', o.temperature, RULES.temperature), maxRepairs: parseNumber('--max-repairs', o.maxRepairs, RULES.repairs),
+        seed: parseNumber('--seed', o.seed, RULES.seed),
+      };
       const r = existingRunDir(o.run);
       const log = createLogger({ file: r.log });
       const lock = lockRun(r); // one writer per run: two labellers would pay twice for the same judgements
@@ -42,9 +51,8 @@ export function registerLabel(program: Command): void {
       try { store = RunStore.open(r.store); } catch (e) { lock.release(); throw e; }
       try {
         const env = o.judge === ENV_LABELER;
-        const labeler = o.labeler ?? (env ? ENV_LABELER : judgeLabeler(o.judge));
+        const labeler = o.labeler ?? (env ? ENV_LABELER : judgeLabeler(publicSpec(o.judge)));
         const done = o.force ? new Set<string>() : store.labelledIds(labeler);
-        const limit = parseNumber('--limit', o.limit, { integer: true, min: 0 });
         const todo = [...store.finishedIds()].filter((id) => !done.has(id)).sort().slice(0, limit ?? Infinity);
         const skipped = store.countEpisodes() - todo.length;
         const load = (id: string) => store.getEpisode(id);
@@ -65,21 +73,15 @@ export function registerLabel(program: Command): void {
           const stop = () => ctrl.abort(new EpoError('INTERRUPTED', 'interrupted'));
           process.once('SIGINT', stop);
           try {
-            stats = await labelEpisodes(todo, load, async (e) => count(await judgeEpisode(e, {
-              model, labeler,
-              samples: parseNumber('--samples', o.samples, { integer: true, min: 1 }),
-              voteThreshold: parseNumber('--vote-threshold', o.voteThreshold, { min: 0, max: 1 }),
-              temperature: parseNumber('--temperature', o.temperature, { min: 0 }),
-              maxRepairs: parseNumber('--max-repairs', o.maxRepairs, { integer: true, min: 0 }),
-              seed: parseNumber('--seed', o.seed, { integer: true }), signal: ctrl.signal,
-            }, counters)), save, { concurrency: parseNumber('--concurrency', o.concurrency, { integer: true, min: 1 })!, signal: ctrl.signal, onProgress });
+            stats = await labelEpisodes(todo, load, async (e) => count(await judgeEpisode(e, { model, labeler, ...judging, signal: ctrl.signal }, counters)),
+              save, { concurrency, signal: ctrl.signal, onProgress });
           } finally { process.off('SIGINT', stop); cache.close(); }
           if (ctrl.signal.aborted) {
             progress.done();
             throw new EpoError('INTERRUPTED', `interrupted after ${stats.labelled} new labels (saved); run the same command again to continue`);
           }
           const cost = meter.totals().reduce((a, t) => a + t.costUsd, 0);
-          process.stdout.write(`judge ${o.judge}: ${counters.calls} calls (${cache.stats.hits} from cache), ${counters.repairs} repairs, ${counters.failedSamples} unusable samples, `
+          process.stdout.write(`judge ${model.spec}: ${counters.calls} calls (${cache.stats.hits} from cache), ${counters.repairs} repairs, ${counters.failedSamples} unusable samples, `
             + `${counters.droppedIndexes} invalid indexes dropped, $${cost.toFixed(4)}`
             + (counters.votedTurns ? `; samples agree on ${(100 * counters.unanimousTurns / counters.votedTurns).toFixed(1)}% of turns` : '') + '\n');
         }

@@ -3,11 +3,11 @@ import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { EpoError } from '../../core/errors.js';
 import { createLogger } from '../../core/log.js';
-import { intFlag, numberFlag } from '../num.js';
+import { parseNumber, RULES, type NumberRule } from '../num.js';
 
 
-const int = (v: string, flag: string): number => intFlag(v, flag);
-const real = (v: string, flag: string): number => numberFlag(v, flag);
+const num = (v: string, flag: string, rule: NumberRule): number => parseNumber(flag, v, rule)!;
+const COUNT = { integer: true, min: 1, max: 10_000_000 };
 
 async function openLocal(spec: string) {
   const { localOptionsFromSpec } = await import('../../model/chat-model.js');
@@ -43,14 +43,14 @@ export function registerModel(program: Command): void {
       const r = await pretrain({
         ...d,
         corpus: o.corpus as string, size, out: o.out as string, resume: Boolean(o.resume), log: createLogger(),
-        steps: o.steps ? int(o.steps as string, '--steps') : d.steps,
-        seqLen: o.seqLen ? int(o.seqLen as string, '--seq-len') : d.seqLen,
-        batchSize: o.batch ? int(o.batch as string, '--batch') : d.batchSize,
-        accum: o.accum ? int(o.accum as string, '--accum') : d.accum,
-        lr: o.lr ? real(o.lr as string, '--lr') : d.lr,
-        vocabSize: o.vocabSize ? int(o.vocabSize as string, '--vocab-size') : d.vocabSize,
-        seed: o.seed ? int(o.seed as string, '--seed') : d.seed,
-        maxMinutes: o.maxMinutes ? real(o.maxMinutes as string, '--max-minutes') : undefined,
+        steps: o.steps ? num(o.steps as string, '--steps', COUNT) : d.steps,
+        seqLen: o.seqLen ? num(o.seqLen as string, '--seq-len', RULES.maxLen) : d.seqLen,
+        batchSize: o.batch ? num(o.batch as string, '--batch', RULES.batch) : d.batchSize,
+        accum: o.accum ? num(o.accum as string, '--accum', RULES.batch) : d.accum,
+        lr: o.lr ? num(o.lr as string, '--lr', RULES.learningRate) : d.lr,
+        vocabSize: o.vocabSize ? num(o.vocabSize as string, '--vocab-size', { integer: true, min: 1, max: 1_000_000 }) : d.vocabSize,
+        seed: o.seed ? num(o.seed as string, '--seed', RULES.seed) : d.seed,
+        maxMinutes: o.maxMinutes ? num(o.maxMinutes as string, '--max-minutes', { above: 0, max: 525_600, unit: 'minutes' }) : undefined,
       });
       process.stdout.write(`${JSON.stringify({ out: o.out, ...r })}\n`);
     });
@@ -87,7 +87,7 @@ export function registerModel(program: Command): void {
       const { createLocalChatModel } = await import('../../model/chat-model.js');
       const m = createLocalChatModel(o.model);
       const messages = [...(o.system ? [{ role: 'system' as const, content: o.system }] : []), { role: 'user' as const, content: o.prompt }];
-      for await (const d of m.stream!({ messages, maxTokens: int(o.maxTokens, '--max-tokens'), temperature: real(o.temperature, '--temperature'), topP: real(o.topP, '--top-p'), seed: int(o.seed, '--seed'), stop: o.stop })) process.stdout.write(d);
+      for await (const d of m.stream!({ messages, maxTokens: num(o.maxTokens, '--max-tokens', RULES.maxTokens), temperature: num(o.temperature, '--temperature', RULES.temperature), topP: num(o.topP, '--top-p', RULES.topP), seed: num(o.seed, '--seed', RULES.seed), stop: o.stop })) process.stdout.write(d);
       process.stdout.write('\n');
     });
 
@@ -108,7 +108,7 @@ export function registerModel(program: Command): void {
     .option('--count <n>', 'number of chats (synthetic) or at most this many games', '2000')
     .option('--seed <n>', 'seed', '1')
     .action(async (o: { out: string; count: string; seed: string; alfworld?: string }) => {
-      const count = int(o.count, '--count'), seed = int(o.seed, '--seed');
+      const count = num(o.count, '--count', COUNT), seed = num(o.seed, '--seed', RULES.seed);
       if (o.alfworld) {
         const { alfworldWalkthroughChats } = await import('../../model/corpus/alfworld.js');
         const chats = alfworldWalkthroughChats(o.alfworld, seed, count);

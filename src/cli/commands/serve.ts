@@ -4,7 +4,9 @@ import { EpoError } from '../../core/errors.js';
 import { createLogger } from '../../core/log.js';
 import { createModel } from '../../llm/create.js';
 import { checkHost, checkPort } from '../../serve/listen.js';
+import { publicSpec } from '../../llm/spec.js';
 import { servedName, startServer } from '../../serve/openai-server.js';
+import { parseNumber } from '../num.js';
 
 interface ServeFlags { model: string; name?: string; host: string; port: string; tokenEnv?: string; maxBodyBytes: string }
 
@@ -20,8 +22,7 @@ export function registerServe(program: Command): void {
     .action(async (o: ServeFlags) => {
       const host = checkHost(o.host, '--host');
       const port = checkPort(o.port, '--port');
-      const maxBodyBytes = Number(o.maxBodyBytes);
-      if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) throw new EpoError('BAD_INPUT', `must be a positive whole number, got "${o.maxBodyBytes}"`, { where: '--max-body-bytes' });
+      const maxBodyBytes = parseNumber('--max-body-bytes', o.maxBodyBytes, { integer: true, min: 1, max: 2 ** 30 })!;
       let token: string | undefined;
       if (o.tokenEnv) {
         token = process.env[o.tokenEnv];
@@ -33,7 +34,7 @@ export function registerServe(program: Command): void {
       // Loads the model before listening: a checkpoint that cannot load stops here, naming --model.
       const server = await startServer({ model, name, host, port, token, maxBodyBytes, logger, names: { host: '--host', port: '--port', model: '--model' } })
         .catch(async (e: unknown) => { await model.close?.(); throw e; });
-      process.stdout.write(`serving ${o.model} as "${name}" at ${server.baseURL} (spec for clients: ${server.baseURL}#${name}${o.tokenEnv ? `?key_env=${o.tokenEnv}` : ''})\n`);
+      process.stdout.write(`serving ${publicSpec(o.model)} as "${name}" at ${server.baseURL} (spec for clients: ${server.baseURL}#${name}${o.tokenEnv ? `?key_env=${o.tokenEnv}` : ''})\n`);
       await new Promise<void>((resolve) => {
         const stop = () => { process.off('SIGINT', stop); process.off('SIGTERM', stop); void server.close().then(resolve); };
         process.on('SIGINT', stop);

@@ -8,7 +8,7 @@ import {
   ROOM_TYPES, TASK_TYPES, checkOptions, writeSet, type GenerateOptions, type GrammarVariant, type RoomType, type TaskType,
 } from '../../envs/alfworld/generator/index.js';
 import { ALFWORLD_TASK_TYPES, parseTaskType } from '../../envs/alfworld/task-types.js';
-import { intFlag } from '../num.js';
+import { parseNumber, RULES } from '../num.js';
 
 /** `pick,clean` (equal shares) or `pick=3,look=1`. */
 export function parseTypes(text: string): Partial<Record<TaskType, number>> {
@@ -38,7 +38,6 @@ function parseRange(text: string): [number, number] {
   return [Number(m[1]), Number(m[2] ?? m[1])];
 }
 
-const intOption = (text: string, where: string, min = 0): number => intFlag(text, where, min);
 
 /** An existing output folder is replaced only if it holds a set generated before (its manifest says so). */
 function clearOutput(out: string): void {
@@ -66,12 +65,11 @@ export function registerAlfworldGenerate(generate: Command): void {
     .option('--split <name>', 'write under <out>/json_2.1.1/<name>/ (the release layout, so `epo data install alfworld --from <out>` takes it)')
     .option('--grammar <variant>', 'release (move X to Y, as the current games) or epo (put X in/on Y, as the EPO reference)', 'release')
     .action((o: { count: string; seed: string; out?: string; types?: string; rooms?: string; receptacles?: string; distractors?: string; closedShare?: string; grammar: string; split?: string }) => {
-      const count = intOption(o.count, '--count', 1);
-      const seed = intOption(o.seed, '--seed');
+      const count = parseNumber('--count', o.count, { integer: true, min: 1, max: 1_000_000 })!;
+      const seed = parseNumber('--seed', o.seed, RULES.seed)!;
       const grammar = o.grammar as GrammarVariant;
       if (grammar !== 'release' && grammar !== 'epo') throw new EpoError('BAD_INPUT', `grammar must be release or epo, got "${o.grammar}"`, { where: '--grammar' });
-      const closedShare = o.closedShare === undefined ? undefined : Number(o.closedShare);
-      if (closedShare !== undefined && !(closedShare >= 0 && closedShare <= 1)) throw new EpoError('BAD_INPUT', `expected a probability in [0, 1], got "${o.closedShare}"`, { where: '--closed-share' });
+      const closedShare = parseNumber('--closed-share', o.closedShare, RULES.fraction);
       if (o.split !== undefined && !/^[\w.-]+$/.test(o.split)) throw new EpoError('BAD_INPUT', `split must be a plain folder name, got "${o.split}"`, { where: '--split' });
       const base = resolve(o.out ?? datasetDir('alfworld-generated'));
       const out = o.split ? join(base, 'json_2.1.1', o.split) : base;
@@ -80,7 +78,7 @@ export function registerAlfworldGenerate(generate: Command): void {
         types: o.types ? parseTypes(o.types) : undefined,
         rooms: o.rooms ? parseRooms(o.rooms) : undefined,
         receptacles: o.receptacles ? parseRange(o.receptacles) : undefined,
-        distractors: o.distractors === undefined ? undefined : intOption(o.distractors, '--distractors'),
+        distractors: parseNumber('--distractors', o.distractors, { integer: true, min: 0, max: 1000 }),
         closedShare,
         grammar,
       };

@@ -1,18 +1,15 @@
 /** `epo replay alfworld` and `epo play alfworld`: run the ALFWorld engine on official game files. */
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { EpoError } from '../../core/errors.js';
+import { readLines } from '../read-lines.js';
 import { agentObservation } from '../../envs/alfworld/env.js';
 import { findGameFiles, loadAlfworldTasks, loadGame, readLogic, taskTypeOf, type Logic } from '../../envs/alfworld/index.js';
 
 const line = (o: unknown) => process.stdout.write(JSON.stringify(o) + '\n');
 
-function readActions(src: string): string[] {
-  const text = src === '-' ? readFileSync(0, 'utf8') : readFileSync(src, 'utf8');
-  return text.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
-}
+const readActions = (src: string): string[] => readLines(src, '--actions', 'actions');
 
 function replayOne(gamefile: string, actions: string[] | 'walkthrough', agent: boolean, logic?: Logic): void {
   const { game, data } = loadGame(gamefile, logic);

@@ -4,6 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { EpoError } from '../../core/errors.js';
+import { parseNumber, RULES } from '../num.js';
+import { readLines } from '../read-lines.js';
 import { loadWebShop, taskFromGoal, WebShopEnv, type Goal, type WebShopWorld } from '../../envs/webshop/index.js';
 import { writeCatalogue } from '../../envs/webshop/generate.js';
 
@@ -31,8 +33,7 @@ const worldOptions = (c: Command) => c
   .option('--show-attributes', 'offer the Attributes sub-page');
 
 async function openWorld(o: WorldFlags): Promise<WebShopWorld> {
-  const seed = Number(o.seed ?? 0);
-  if (!Number.isInteger(seed)) throw new EpoError('BAD_INPUT', `--seed must be an integer, got "${o.seed}"`, { where: '--seed' });
+  const seed = parseNumber('--seed', o.seed ?? '0', RULES.seed)!;
   return loadWebShop({ root: o.root, setting: o.setting, catalogue: o.catalogue, seed, onProgress: (m) => process.stderr.write(m + '\n') });
 }
 
@@ -54,13 +55,7 @@ function parseGoal(world: WebShopWorld, spec: string, kind?: 'synthetic' | 'huma
   return taskFromGoal(world, r.data as Goal);
 }
 
-function readActions(src: string): string[] {
-  const text = src === '-' ? readFileSync(0, 'utf8') : (() => {
-    if (!existsSync(src)) throw new EpoError('BAD_INPUT', 'actions file not found', { where: src });
-    return readFileSync(src, 'utf8');
-  })();
-  return text.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
-}
+const readActions = (src: string): string[] => readLines(src, '--actions', 'actions');
 
 export function registerWebShopReplay(replay: Command): void {
   worldOptions(replay.command('webshop')
@@ -68,9 +63,9 @@ export function registerWebShopReplay(replay: Command): void {
     .requiredOption('--goal <index|json|file>', 'goal index, or a goal as JSON with WebShop field names (asin, instruction_text, attributes, goal_options, price_upper)')
     .requiredOption('--actions <file|->', 'actions, one per line (- for standard input)'))
     .action(async (o: WorldFlags & { goal: string; actions: string }) => {
+      const actions = readActions(o.actions); // before the catalogue is loaded
       const world = await openWorld(o);
       const task = parseGoal(world, o.goal, o.kind);
-      const actions = readActions(o.actions);
       const env = new WebShopEnv(world, { showSelected: o.showSelected, showAttributes: o.showAttributes });
       const out = (x: unknown) => process.stdout.write(JSON.stringify(x) + '\n');
       const observation = env.reset(task);
@@ -122,9 +117,7 @@ export function registerWebShopGenerate(generate: Command): void {
     .option('--products <n>', 'number of products', '1000')
     .option('--seed <n>', 'seed', '0')
     .action(async (o: { out: string; products: string; seed: string }) => {
-      const n = Number(o.products), seed = Number(o.seed);
-      if (!Number.isInteger(n) || n < 1) throw new EpoError('BAD_INPUT', `--products must be a positive integer, got "${o.products}"`, { where: '--products' });
-      if (!Number.isInteger(seed)) throw new EpoError('BAD_INPUT', `--seed must be an integer, got "${o.seed}"`, { where: '--seed' });
+      const n = parseNumber('--products', o.products, { integer: true, min: 1, max: 10_000_000 })!, seed = parseNumber('--seed', o.seed, RULES.seed)!;
       const r = await writeCatalogue(o.out, n, seed);
       process.stdout.write(`generated ${r.products} products (${r.goalsProducts} with instructions) in ${o.out}\n`);
     });

@@ -1,4 +1,5 @@
 /** `epo demo`: the EPO loop end to end, offline, on the built-in model (see docs/demo.md). */
+import { RULES } from '../number.js';
 import { bool, int, str } from '../schema.js';
 import { next } from './common.js';
 
@@ -10,17 +11,17 @@ export const DEMO_DEFAULTS = {
 const d = DEMO_DEFAULTS;
 export const demoConfig = {
   loop: {
-    iterations: int('self-play iterations', { default: d.iterations, min: 0, max: 100 }),
-    episodes: int('training episodes per iteration', { default: d.episodes, min: 1, max: 100_000 }),
-    evalTasks: int('held-out games per evaluation', { default: d.evalTasks, min: 1, max: 100_000 }),
-    trainTasks: int('training games', { default: d.trainTasks, min: 1, max: 100_000 }),
-    concurrency: int('episodes in flight', { default: d.concurrency, min: 1, max: 4096 }),
-    seed: int('seed', { default: d.seed, min: 0, max: 2 ** 32 - 1 }),
+    iterations: int('self-play iterations (0: only evaluate the starting strategist)', { ...RULES.iterations, min: 0, default: d.iterations }),
+    episodes: int('training episodes per iteration', { ...RULES.episodes, default: d.episodes }),
+    evalTasks: int('held-out games per evaluation', { ...RULES.episodes, default: d.evalTasks }),
+    trainTasks: int('training games', { ...RULES.episodes, default: d.trainTasks }),
+    concurrency: int('episodes in flight', { ...RULES.concurrency, default: d.concurrency }),
+    seed: int('seed', { ...RULES.seed, default: d.seed }),
   },
   strategist: {
     pretrain: bool('build the starting strategist here (teacher corpus + imitation, ~7 min on 2 cores) instead of using the shipped assets/demo/strategist-0', { default: false }),
     start: str('another starting checkpoint folder for the built-in strategist', { arg: '<dir>' }),
-    workers: int('worker threads for the built-in strategist (one core each)', { default: d.workers, min: 1, max: 64 }),
+    workers: int('worker threads for the built-in strategist (one core each)', { ...RULES.workers, default: d.workers }),
     strategist: str('a real strategist instead of the built-in one (e.g. http://127.0.0.1:8000/v1#m or local:DIR)', { arg: '<spec>' }),
     actor: str('a real actor instead of the rule-based one (it gets the available actions)', { arg: '<spec>' }),
     next: { ...next, help: 'with a --strategist trained outside: the served checkpoint of an iteration, as <iteration>=<spec>' },

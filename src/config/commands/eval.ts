@@ -1,4 +1,5 @@
 /** `epo eval <env>` and `epo eval --env <module>`: the strategist ⇄ actor loop over a split, resumable. */
+import { RULES } from '../number.js';
 import { bool, int, num, str, list } from '../schema.js';
 import { concurrency, data, maxSteps, maxTokens, run, seed, showAdmissible, temperature, trials } from './common.js';
 
@@ -8,7 +9,7 @@ export const evalConfig = {
   environment: {
     env: str('the environment: a registered name (alfworld, webshop), a module path (./my-env.ts) or a package', { arg: '<name|path>' }),
     split: str('the split to evaluate', { arg: '<name>', defaultText: "the environment's (ALFWorld valid_unseen, WebShop test)" }),
-    limit: int('only the first n tasks of the split (after its order)', { min: 1, max: 1_000_000 }),
+    limit: int('only the first n tasks of the split (after its order)', RULES.tasks),
     types: list('only these task types, e.g. Pick,Look (ALFWorld: pick_and_place_simple, … or Pick, Look, Clean, Heat, Cool, PickTwo)'),
     order: str('task order before --limit: reference (the environment\'s; ALFWorld valid_unseen: the reference evaluation order), sorted, or shuffle (by --seed)', { default: 'reference', choices: ['reference', 'sorted', 'shuffle'] }),
     example: bool('give both roles a one-shot example (--no-example: zero-shot)', { default: true }),
@@ -21,7 +22,7 @@ export const evalConfig = {
     temperature: { ...temperature, default: 0, help: 'sampling temperature of both roles' },
     strategistTemperature: { ...temperature, help: "override the strategist's temperature" },
     actorTemperature: { ...temperature, help: "override the actor's temperature" },
-    topP: num("nucleus sampling for both roles", { min: 0, max: 1, defaultText: "the server's" }),
+    topP: num('nucleus sampling for both roles', { ...RULES.topP, defaultText: "the server's" }),
     maxTokens,
     systemRole: bool('instructions in a system message (--no-system-role: in the first user message, for chat templates without one)', { default: true }),
   },
@@ -29,7 +30,7 @@ export const evalConfig = {
     maxSteps,
     trials,
     concurrency,
-    timeout: num('per-episode time limit in seconds; an episode that runs out is not stored and is retried on the next run', { default: 900, min: 0.001, max: 7 * 24 * 3600 }),
+    timeout: num('per-episode time limit in seconds; an episode that runs out is not stored and is retried on the next run', { ...RULES.timeoutSeconds, default: 900 }),
     showAdmissible,
     seed,
     shard: str('run only shard i of n (0-based), e.g. 0/4; merge shards with `epo runs merge`', { arg: '<i/n>' }),

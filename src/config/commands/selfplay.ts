@@ -1,5 +1,6 @@
 /** `epo selfplay`: rollouts → labels → weights → dataset → training → held-out evaluation, per iteration. */
 import { RULE_NAMES } from '../../rewards/returns.js';
+import { RULES } from '../number.js';
 import { int, num, str, withDefault } from '../schema.js';
 import { concurrency, data, maxSteps, next, run, seed, showAdmissible, temperature, training, trials } from './common.js';
 
@@ -8,7 +9,7 @@ export const selfplayConfig = {
     env: str('alfworld, webshop, sotopia, or an environment module (./my-env.ts) or package', { arg: '<name|path>', required: true }),
     trainTasks: str("training tasks: a split (default: the environment's, e.g. valid_train); SOTOPIA (required): builtin|all|hard|extra[:FROM-TO], e.g. builtin:0-3, extra, all:0-300", { arg: '<tasks>' }),
     evalTasks: str("held-out tasks: a split (default: the environment's, e.g. valid_seen); SOTOPIA (required): as --train-tasks, e.g. builtin:3-5, hard, all:300-", { arg: '<tasks>' }),
-    evalLimit: int('first N held-out tasks', { min: 1, max: 1_000_000 }),
+    evalLimit: int('first N held-out tasks', RULES.tasks),
     data,
   },
   models: {
@@ -20,19 +21,19 @@ export const selfplayConfig = {
     temperature: { ...temperature, default: 1, help: 'strategist sampling temperature in rollouts' },
     evalTemperature: { ...temperature, default: 0.7, help: 'strategist sampling temperature in evaluations' },
     actorTemperature: { ...temperature, help: 'SOTOPIA: actor sampling temperature (ALFWorld/WebShop actors run at 0)', defaultText: '0.7' },
-    maxTokens: int('token budget per call (SOTOPIA: strategist calls; the actor keeps its JSON budget)', { default: 128, min: 1, max: 1_000_000 }),
+    maxTokens: int('token budget per call (SOTOPIA: strategist calls; the actor keeps its JSON budget)', { ...RULES.maxTokens, default: 128 }),
     next,
   },
   loop: {
-    iterations: int('self-play iterations', { default: 3, min: 1, max: 1000 }),
-    episodes: int('training episodes per iteration', { default: 64, min: 1, max: 1_000_000 }),
+    iterations: int('self-play iterations', { ...RULES.iterations, default: 3 }),
+    episodes: int('training episodes per iteration', { ...RULES.episodes, default: 64 }),
     trials: { ...trials, help: 'rollouts per training task (a group for --rule baseline|grpo)' },
     rule: str('return rule', { default: 'reference', choices: RULE_NAMES }),
-    gamma: num('discount of the return rule', { min: 0, max: 1, defaultText: "the rule's (0.99)" }),
-    window: int('train on the rollouts of the last N iterations', { default: 1, min: 1, max: 1000 }),
+    gamma: num('discount of the return rule', { ...RULES.fraction, defaultText: "the rule's (0.99)" }),
+    window: int('train on the rollouts of the last N iterations', { ...RULES.iterations, default: 1 }),
     concurrency,
     maxSteps: { ...maxSteps, help: 'step limit per episode (ALFWorld/WebShop)' },
-    maxTurns: int('SOTOPIA: turns per episode, both seats together', { min: 1, max: 1000, defaultText: '20' }),
+    maxTurns: int('SOTOPIA: turns per episode, both seats together', { ...RULES.steps, defaultText: '20' }),
     actionTypes: str('SOTOPIA: full (none, speak, non-verbal communication, action, leave) or epo (none, speak, leave, as the reference fork)', { default: 'full', choices: ['full', 'epo'] }),
     showAdmissible,
     seed: { ...seed, help: 'seed' },
