@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alfworldPrompts } from '../src/agents/prompts/alfworld.js';
-import { suites } from '../src/cli/commands/eval.js';
+import { registerSuite, unregisterSuite } from '../src/eval/registry.js';
 import { alfworldOutcome } from '../src/eval/alfworld.js';
 import type { Suite } from '../src/eval/suite.js';
 import { startServer } from '../src/serve/openai-server.js';
@@ -26,11 +26,11 @@ describe('epo eval (command path, fake environment, real HTTP)', () => {
   let server: Awaited<ReturnType<typeof startServer>>;
   beforeAll(async () => {
     process.env.EPO_RUNS_DIR = runs;
-    suites.fake = { describe: 'test suite', build: async (o) => ({ ...suite, tasks: o.limit ? tasks.slice(0, o.limit) : tasks }) };
+    registerSuite('fake', { describe: 'test suite', defaults: { split: 'fake', trainSplit: 'fake', evalSplit: 'fake' }, build: async (o) => ({ ...suite, tasks: o.limit ? tasks.slice(0, o.limit) : tasks }) });
     server = await startServer({ model: w.model, name: 'walkthrough', port: 0 });
   });
   afterAll(async () => {
-    delete suites.fake;
+    unregisterSuite('fake');
     delete process.env.EPO_RUNS_DIR;
     await server.close();
     rmSync(runs, { recursive: true, force: true });
@@ -39,7 +39,7 @@ describe('epo eval (command path, fake environment, real HTTP)', () => {
   it('evaluates, stores the run with its protocol and writes the summary', async () => {
     const spec = `${server.url}/v1#walkthrough`;
     const out = join(runs, 's.json');
-    await runCli(['eval', 'fake', '--strategist', spec, '--actor', spec, '--limit', '4', '--concurrency', '3', '--temperature', '0.3', '--run', 'cli', '--summary', out, '--quiet']);
+    await runCli(['eval', '--env', 'fake', '--strategist', spec, '--actor', spec, '--limit', '4', '--concurrency', '3', '--temperature', '0.3', '--run', 'cli', '--summary', out, '--quiet']);
     const s = JSON.parse(readFileSync(out, 'utf8'));
     expect(s.metrics.success).toMatchObject({ n: 4, mean: 1 });
     expect(s.protocol.models).toEqual({ strategist: { spec, temperature: 0.3, maxTokens: 256 }, actor: { spec, temperature: 0.3, maxTokens: 256 } });
@@ -54,7 +54,7 @@ describe('epo eval (command path, fake environment, real HTTP)', () => {
 
   it('runs shards and merges them with `epo runs merge`', async () => {
     const spec = `${server.url}/v1#walkthrough`;
-    for (const sh of ['0/2', '1/2']) await runCli(['eval', 'fake', '--strategist', spec, '--actor', spec, '--shard', sh, '--run', `part${sh[0]}`, '--quiet']);
+    for (const sh of ['0/2', '1/2']) await runCli(['eval', '--env', 'fake', '--strategist', spec, '--actor', spec, '--shard', sh, '--run', `part${sh[0]}`, '--quiet']);
     const parts = [0, 1].map((i) => JSON.parse(readFileSync(join(runs, `part${i}`, 'summary.json'), 'utf8')));
     expect(parts.map((p) => p.episodes)).toEqual([3, 2]);
     expect(parts[0].protocol.shard).toBe('0/2');
@@ -69,9 +69,9 @@ describe('epo eval (command path, fake environment, real HTTP)', () => {
   });
 
   it('rejects bad flags with a clear error', async () => {
-    await expect(runCli(['eval', 'fake', '--actor', 'scripted:echo', '--run', 'x'])).rejects.toThrow(/mode epo needs --strategist and --actor/);
-    await expect(runCli(['eval', 'fake', '--mode', 'solo', '--actor', 'scripted:echo'])).rejects.toThrow(/--mode must be one of epo, single, actor-only/);
-    await expect(runCli(['eval', 'fake', '--mode', 'actor-only', '--actor', 'scripted:echo', '--concurrency', '0'])).rejects.toThrow(/--concurrency must be a whole number from 1 to 4096/);
-    await expect(runCli(['eval', 'fake', '--mode', 'actor-only', '--actor', 'nonsense'])).rejects.toThrow(/invalid model spec "nonsense"/);
+    await expect(runCli(['eval', '--env', 'fake', '--actor', 'scripted:echo', '--run', 'x'])).rejects.toThrow(/mode epo needs --strategist and --actor/);
+    await expect(runCli(['eval', '--env', 'fake', '--mode', 'solo', '--actor', 'scripted:echo'])).rejects.toThrow(/--mode must be one of epo, actor-only, single, got "solo"/);
+    await expect(runCli(['eval', '--env', 'fake', '--mode', 'actor-only', '--actor', 'scripted:echo', '--concurrency', '0'])).rejects.toThrow(/--concurrency must be a whole number from 1 to 4096/);
+    await expect(runCli(['eval', '--env', 'fake', '--mode', 'actor-only', '--actor', 'nonsense'])).rejects.toThrow(/invalid model spec "nonsense"/);
   });
 });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { IncomingMessage } from 'node:http';
 import { alfworldPrompts } from '../src/agents/prompts/alfworld.js';
-import { suites } from '../src/cli/commands/eval.js';
+import { registerSuite, unregisterSuite } from '../src/eval/registry.js';
 import { alfworldOutcome } from '../src/eval/alfworld.js';
 import type { Suite } from '../src/eval/suite.js';
 import { startServer, type RunningServer } from '../src/serve/openai-server.js';
@@ -36,18 +36,18 @@ describe('epo eval when things go wrong (fake suite, real HTTP)', () => {
     const st = RunStore.open(join(runs, run, 'epo.sqlite'));
     try { return [...st.episodes()]; } finally { st.close(); }
   };
-  const evalArgs = (run: string, ...more: string[]) => ['eval', 'fakeh', '--strategist', spec, '--actor', spec, '--run', run, ...more];
+  const evalArgs = (run: string, ...more: string[]) => ['eval', '--env', 'fakeh', '--strategist', spec, '--actor', spec, '--run', run, ...more];
 
   beforeAll(async () => {
     process.env.EPO_RUNS_DIR = runs;
-    suites.fakeh = { describe: 'test suite', build: async (o) => ({ ...suite, tasks: o.limit ? tasks.slice(0, o.limit) : tasks }) };
+    registerSuite('fakeh', { describe: 'test suite', defaults: { split: 'fake', trainSplit: 'fake', evalSplit: 'fake' }, build: async (o) => ({ ...suite, tasks: o.limit ? tasks.slice(0, o.limit) : tasks }) });
     // A hung server holds the request far past any episode time limit of these tests.
     server = await startServer({ model: w.model, name: 'walkthrough', faults: (_n, req) => { headers.push(req.headers); return hang.on ? { kind: 'delay', ms: 30_000 } : undefined; } });
     spec = `${server.baseURL}#walkthrough`;
   });
   afterEach(() => { hang.on = false; });
   afterAll(async () => {
-    delete suites.fakeh;
+    unregisterSuite('fakeh');
     delete process.env.EPO_RUNS_DIR;
     await server.close();
     rmSync(runs, { recursive: true, force: true });
@@ -88,7 +88,7 @@ describe('epo eval when things go wrong (fake suite, real HTTP)', () => {
     const inline = `${spec}?header.X-Api-Key=${secret}`;
     const summary = join(runs, 'secret-summary.json');
     headers.length = 0;
-    const r = await captured(() => runCli(['eval', 'fakeh', '--strategist', inline, '--actor', inline, '--run', 'secret', '--limit', '1', '--summary', summary]));
+    const r = await captured(() => runCli(['eval', '--env', 'fakeh', '--strategist', inline, '--actor', inline, '--run', 'secret', '--limit', '1', '--summary', summary]));
     expect(r.error).toBeUndefined();
     expect(headers.length).toBeGreaterThan(0);
     expect(headers.every((h) => h['x-api-key'] === secret)).toBe(true); // the real value is sent

@@ -12,6 +12,8 @@ export function buildProgram(): Command {
     .description('Explicit Policy Optimization: a strategist LLM guides an actor LLM; train the strategist with multi-turn RL')
     .version(codeVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
+    // a command's options are read before its subcommand only (`eval` has flags of its own and subcommands)
+    .enablePositionalOptions()
     .configureHelp({ sortSubcommands: false });
   for (const register of commands) register(program);
   return program;

@@ -37,6 +37,16 @@ export function registerEnvironment(d: EnvironmentDefinition<any>): SuiteFactory
   return factory;
 }
 
+/** Register a suite factory under a name (a program's own suites; tests' fake ones). */
+export function registerSuite(name: string, factory: SuiteFactory): void {
+  registry.set(name, factory);
+}
+
+/** Forget a registered suite (the built-in ones stay). */
+export function unregisterSuite(name: string): void {
+  if (!(BUILTIN_SUITES as readonly string[]).includes(name)) registry.delete(name);
+}
+
 export const registeredEnvironments = (): string[] => [...registry.keys()];
 
 const looksLikePath = (ref: string): boolean => /^(\.{1,2}[/\\]|\/|[A-Za-z]:[/\\])/.test(ref) || /\.(m?[jt]s|cjs|cts|mts)$/.test(ref);

@@ -116,7 +116,7 @@ export function evalE2E(o: E2EOptions): void {
     child.kill('SIGINT');
     const code = await new Promise((r) => child.once('exit', (c) => r(c)));
     expect(code).toBe(130);
-    expect(out.err).toMatch(/SIGINT: stopping; finished episodes are saved/);
+    expect(out.err).toMatch(/SIGINT: stopping; finished work is saved/);
     expect(out.err).toMatch(/error \[INTERRUPTED\]: stopped after \d+ of \d+ episodes; re-run to resume/);
     const es = stored('interrupted');
     expect(es.length).toBeGreaterThanOrEqual(2);

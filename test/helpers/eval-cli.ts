@@ -2,11 +2,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Command } from 'commander';
 import { registerEval } from '../../src/cli/commands/eval.js';
+import { registerRuns } from '../../src/cli/commands/runs.js';
 
 /** Run `epo <args>` in this process; resolves when the command finishes. */
 export async function runCli(args: string[]): Promise<void> {
-  const program = new Command('epo').exitOverride();
+  const program = new Command('epo').enablePositionalOptions().exitOverride();
   registerEval(program);
+  registerRuns(program);
   await program.parseAsync(['node', 'epo', ...args]);
 }
 

@@ -52,7 +52,7 @@ export interface CliResult { out: string; err: string; code: number; error?: Err
 
 /** Run `epo <args>` in this process, as main.ts would (errors printed as `error [CODE]: …`, exit code 2). */
 export async function epo(args: string[]): Promise<CliResult> {
-  const program = new Command('epo').exitOverride();
+  const program = new Command('epo').enablePositionalOptions().exitOverride();
   for (const register of commands) register(program);
   let out = '', err = '';
   const write = (into: 'out' | 'err') => (chunk: string | Uint8Array) => {

@@ -25,7 +25,7 @@ registerScriptedModel('test-counted', (_o, spec) => {
 });
 
 async function epo(args: string[]) {
-  const program = new Command('epo').exitOverride();
+  const program = new Command('epo').enablePositionalOptions().exitOverride();
   registerSotopia(program);
   return captured(() => program.parseAsync(['node', 'epo', 'eval', 'sotopia', '--tasks', 'builtin', '--limit', '1', '--action-types', 'epo', ...args]));
 }

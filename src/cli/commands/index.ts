@@ -10,7 +10,7 @@ import { registerSotopia } from './eval-sotopia.js';
 import { registerLabel } from './label.js';
 import { registerModel } from './model.js';
 import { registerReplay } from './replay.js';
-import { registerRunsCheck } from './runs-check.js';
+import { registerRuns } from './runs.js';
 import { registerSelfplay } from './selfplay.js';
 import { registerServe } from './serve.js';
 import { registerTrain } from './train.js';
@@ -23,7 +23,7 @@ export const commands: Register[] = [
   registerEpisodes,
   registerEnv,
   registerEval,
-  registerRunsCheck,
+  registerRuns,
   registerServe,
   registerSotopia,
   registerModel,
