@@ -43,7 +43,7 @@ describe('epo data generate alfworld', () => {
     await expect(epo('data', 'generate', 'alfworld', '--types', 'pick,fly', '--out', dir)).rejects.toThrow(/unknown task type "fly".*\(at --types\)/);
     await expect(epo('data', 'generate', 'alfworld', '--rooms', 'garage', '--out', dir)).rejects.toThrow(/unknown room type "garage"/);
     await expect(epo('data', 'generate', 'alfworld', '--receptacles', '5-x', '--out', dir)).rejects.toThrow(/expected N or MIN-MAX/);
-    await expect(epo('data', 'generate', 'alfworld', '--closed-share', '2', '--out', dir)).rejects.toThrow(/probability in \[0, 1\]/);
+    await expect(epo('data', 'generate', 'alfworld', '--closed-share', '2', '--out', dir)).rejects.toThrow(/--closed-share must be a number from 0 to 1, got "2"/);
     await expect(epo('data', 'generate', 'alfworld', '--types', 'pick,heat', '--rooms', 'bathroom', '--out', dir)).rejects.toThrow(/heat_then_place_in_recep never occurs in room types bathroom/);
     expect(readdirSync(dir)).toEqual([]);
     mkdirSync(join(dir, 'mine'));
