@@ -13,15 +13,14 @@
 import { episodeId, type Episode, type ModelRef } from '../core/episode.js';
 import { describeError, EpoError } from '../core/errors.js';
 import { deriveSeed } from '../core/random.js';
-import { codeVersion } from '../core/version.js';
+import { runSotopia, type SotopiaPlanned } from '../eval/sotopia-run.js';
 import { meanCI } from '../eval/stats.js';
 import type { ChatModel } from '../llm/model.js';
-import { evaluateSotopiaEpisode, runSotopiaEpisode, type Seat, type SotopiaEvaluation, type SotopiaSampling } from '../rollout/sotopia.js';
-import { failureLine, runEpisodes } from '../rollout/scheduler.js';
+import type { Seat, SeatAgents, SotopiaSampling } from '../rollout/sotopia.js';
+import { arrayPlan } from '../rollout/plan.js';
+import { failureLine } from '../rollout/scheduler.js';
 import type { EpisodeRules } from '../envs/sotopia/episode-rules.js';
 import type { SotopiaTask, SotopiaTaskSelection } from '../envs/sotopia/task-spec.js';
-import { ensureRunDir } from '../store/run-dir.js';
-import { RunStore } from '../store/run-store.js';
 import { iterationTasks, type Arena, type ArenaStage } from './arena.js';
 
 export interface SotopiaArenaOptions {
@@ -39,7 +38,7 @@ export interface SotopiaArenaOptions {
   timeoutMs?: number;
 }
 
-interface Planned { id: string; taskId: string; trial: number; task: SotopiaTask }
+interface Planned extends SotopiaPlanned { task: SotopiaTask }
 
 const BOTH: Seat[] = [0, 1];
 const mean = (episodes: readonly Episode[], f: (e: Episode) => number): number => (episodes.length ? episodes.reduce((a, e) => a + f(e), 0) / episodes.length : 0);
@@ -51,59 +50,37 @@ export function sotopiaArena(o: SotopiaArenaOptions): Arena {
     strategist, partner_strategist: strategist, evaluator: { spec: o.evaluator.spec, temperature: 0 },
   });
 
-  /** Run the planned episodes into the sub-run, re-evaluate failed evaluations, return the planned episodes. */
+  /** Run the planned episodes into the sub-run (the path `epo eval sotopia` takes), return the planned episodes. */
   async function play(s: ArenaStage, selection: SotopiaTaskSelection, plan: Planned[], seed: number): Promise<Episode[]> {
     const sampling: Partial<SotopiaSampling> = {
       ...o.sampling, actorTemperature, strategistTemperature: s.strategist.ref.temperature ?? 0.7, strategistMaxTokens: s.strategist.ref.maxTokens ?? 64,
     };
     const models = refs(s.strategist.ref);
-    const dir = ensureRunDir(s.run, s.runsRoot);
-    const store = RunStore.open(dir.store);
+    const byCombo = new Map(plan.map((p) => [p.combo.id, p.task]));
+    const seats = [{ actor: o.actor, strategist: s.strategist.model }, { actor: o.partner ?? o.actor, strategist: s.strategist.model }] as [SeatAgents, SeatAgents];
+    const t0 = Date.now();
+    let goal = 0, n = 0;
     try {
-      // The configuration `epo sotopia report` reads (self-play protocol: both seats tested).
-      store.setMeta('sotopia', { env: 'sotopia', taskSet: selection.set, tasks: selection.spec, models, selfPlay: !o.partner, seats: BOTH, trials: 1, seed, rules: o.rules, dataVersion: selection.dataVersion });
-      store.setMeta('sotopia_hard', []);
-      const seats = [{ actor: o.actor, strategist: s.strategist.model }, { actor: o.partner ?? o.actor, strategist: s.strategist.model }] as const;
-      const t0 = Date.now();
-      let goal = 0, n = 0;
-      const stats = await runEpisodes(plan, (p, signal) => runSotopiaEpisode({
-        id: p.id, taskId: p.taskId, trial: p.trial, seed: deriveSeed(seed, p.taskId, p.trial), run: s.run,
-        combo: p.task.combo, scenario: p.task.scenario, characters: p.task.characters, seats: [seats[0], seats[1]], evaluator: o.evaluator,
-        testSeats: BOTH, models, rules: o.rules, sampling, codeVersion: codeVersion(), dataVersion: selection.dataVersion, signal,
-      }), store, {
+      const r = await runSotopia({
+        run: s.run, runsRoot: s.runsRoot, plan: arrayPlan(plan), models, rules: o.rules, sampling, seed, dataVersion: selection.dataVersion, evaluator: o.evaluator,
+        // the configuration `epo sotopia report` reads (self-play protocol: both seats tested)
+        config: { env: 'sotopia', taskSet: selection.set, tasks: selection.spec, models, selfPlay: !o.partner, seats: BOTH, trials: 1, seed, rules: o.rules, dataVersion: selection.dataVersion },
+        task: (combo) => byCombo.get(combo.id)!, seats: () => seats,
         concurrency: o.concurrency, timeoutMs: o.timeoutMs, signal: s.signal, log: s.log,
         onEpisode(e, st) {
-          // an episode the evaluator could not score has no goal yet (it is evaluated again below), not a goal of 0
-          if (e.outcome.evaluated) { n++; goal += e.outcome.reward * 10; }
-          s.log.debug(`episode ${e.id} ${e.outcome.reason} turns=${e.turns.length} goal=${e.outcome.evaluated ? (e.outcome.reward * 10).toFixed(1) : 'unevaluated'}`);
-          s.onProgress?.(`${st.skipped + st.finished}/${st.total} episodes · mean goal ${n ? (goal / n).toFixed(2) : '?'} · ${((Date.now() - t0) / 1000 / st.finished).toFixed(1)} s/episode`);
+          if (e.outcome.evaluated !== false) { n++; goal += e.outcome.reward * 10; }
+          s.log.debug(`episode ${e.id} ${e.outcome.reason} turns=${e.turns.length} goal=${e.outcome.evaluated === false ? 'unevaluated' : (e.outcome.reward * 10).toFixed(1)}`);
+          s.onProgress?.(`${st.skipped + st.finished}/${st.total} episodes · mean goal ${n ? (goal / n).toFixed(2) : '?'} · ${((Date.now() - t0) / 1000 / Math.max(1, st.finished)).toFixed(1)} s/episode`);
         },
       });
-      if (s.signal?.aborted) return [];
-      if (stats.failed) throw new EpoError('INTERNAL', `SOTOPIA ${failureLine(stats)}`, { where: s.run });
-      const wanted = new Set(plan.map((p) => p.id));
-      const episodes: Episode[] = [];
-      for (const e of store.episodes()) if (wanted.has(e.id)) episodes.push(e);
-      const failed: string[] = [];
-      for (const e of episodes) {
-        if ((e.evaluation as SotopiaEvaluation | undefined)?.ok) continue;
-        s.log.info(`re-evaluating ${e.id}`);
-        try {
-          await evaluateSotopiaEpisode(e, o.evaluator, { sampling, signal: s.signal });
-        } catch (err) {
-          if (s.signal?.aborted) return [];
-          throw err;
-        }
-        const ev = e.evaluation as unknown as SotopiaEvaluation;
-        if (ev.ok) store.replaceEpisode(e); // the re-evaluated episode replaces the stored one (labels come later, in the label stage)
-        else failed.push(`${e.id} (${ev.error ?? 'no usable answer'})`);
-      }
-      if (failed.length) throw new EpoError('INTERNAL', `the evaluator could not score ${failed.length} episode(s), e.g. ${failed[0]}; re-run to retry them`, { where: s.run });
-      return episodes;
+      if (r.interrupted || s.signal?.aborted) return [];
+      if (r.stats.failed) throw new EpoError('INTERNAL', `${failureLine(r.stats)}`, { where: s.run });
+      if (r.unevaluated.length) throw new EpoError('INTERNAL', `the evaluator could not score ${r.unevaluated.length} episode(s), e.g. ${r.unevaluated[0].id} (${r.unevaluated[0].error}); re-run to retry them`, { where: s.run });
+      return r.episodes;
     } catch (err) {
       if (s.signal?.aborted) return [];
       throw err instanceof EpoError ? err : new EpoError('INTERNAL', describeError(err), { where: s.run });
-    } finally { store.close(); }
+    }
   }
 
   return {
@@ -120,14 +97,14 @@ export function sotopiaArena(o: SotopiaArenaOptions): Arena {
         const taskId = `${task.combo.id}.self`;
         const rep = drawn.get(taskId) ?? 0;
         drawn.set(taskId, rep + 1);
-        return Array.from({ length: s.trials }, (_, t) => ({ id: episodeId(taskId, rep * s.trials + t), taskId, trial: rep * s.trials + t, task }));
+        return Array.from({ length: s.trials }, (_, t) => ({ id: episodeId(taskId, rep * s.trials + t), taskId, trial: rep * s.trials + t, task, combo: task.combo, testSeats: BOTH }));
       });
       const episodes = await play(s, o.train, plan, deriveSeed(s.seed, 'rollouts', s.iteration));
       return { episodes: episodes.length, success: mean(episodes, (e) => (e.outcome.success ? 1 : 0)), meanReward: mean(episodes, (e) => e.outcome.reward) };
     },
 
     async evaluate(s) {
-      const plan: Planned[] = o.eval.tasks.map((task) => ({ id: episodeId(`${task.combo.id}.self`, 0), taskId: `${task.combo.id}.self`, trial: 0, task }));
+      const plan: Planned[] = o.eval.tasks.map((task) => ({ id: episodeId(`${task.combo.id}.self`, 0), taskId: `${task.combo.id}.self`, trial: 0, task, combo: task.combo, testSeats: BOTH }));
       const episodes = await play(s, o.eval, plan, deriveSeed(s.seed, 'eval'));
       const goals = episodes.flatMap((e) => (e.outcome.seatRewards as number[] | undefined) ?? []);
       const rate = meanCI(goals);

@@ -46,7 +46,7 @@ describe('epo selfplay --env <module> --config <file>', () => {
     ].join('\n'));
     const r = await epo(['selfplay', '--config', file, '--iterations', '1']);
     expect(r.err).not.toMatch(/error/);
-    expect(r.out).toMatch(/^iteration  held-out success/m);
+    expect(r.out).toMatch(/^iteration {2}held-out success/m);
     const config = parse(readFileSync(join(runs, 'hsp', 'config.yaml'), 'utf8'));
     expect(config).toMatchObject({ env: HANOI, iterations: 1, episodes: 4, eval_limit: 4, epochs: 1, batch_size: 2, rule: 'discounted' });
     const store = RunStore.open(join(runs, 'hsp', 'epo.sqlite'));

@@ -5,9 +5,7 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { createLogger } from '../../core/log.js';
-import { describeError, EpoError } from '../../core/errors.js';
-import { deriveSeed } from '../../core/random.js';
-import { codeVersion } from '../../core/version.js';
+import { EpoError } from '../../core/errors.js';
 import type { Call, Episode, ModelRef } from '../../core/episode.js';
 import { createModel } from '../../llm/create.js';
 import { modelRef } from '../../llm/spec.js';
@@ -17,10 +15,12 @@ import { loadTaskSet } from '../../envs/sotopia/task-spec.js';
 import { ACTION_TYPES, EPO_ACTION_TYPES, type EpisodeRules } from '../../envs/sotopia/episode-rules.js';
 import { formatTranscript } from '../../envs/sotopia/transcript.js';
 import { OFFICIAL_HARD_LIST, type HardEntry } from '../../envs/sotopia/hard.js';
-import { aggregateSotopia, formatSotopiaTable, planSotopia, type PlannedEpisode } from '../../eval/sotopia.js';
-import { evaluateSotopiaEpisode, runSotopiaEpisode, type Seat, type SotopiaEvaluation } from '../../rollout/sotopia.js';
-import { failureLine, parseShard, runEpisodes, shardItems } from '../../rollout/scheduler.js';
+import { aggregateSotopia, formatSotopiaTable, planSotopia } from '../../eval/sotopia.js';
+import type { Seat } from '../../rollout/sotopia.js';
+import { failureLine, parseShard, shardItems } from '../../rollout/scheduler.js';
+import { runSotopia } from '../../eval/sotopia-run.js';
 import { ensureRunDir, existingRunDir } from '../../store/run-dir.js';
+import { interruptible } from '../shared.js';
 import { lockRun } from '../../store/run-lock.js';
 import { RunStore } from '../../store/run-store.js';
 import { parseNumber, RULES, type NumberRule } from '../num.js';
@@ -93,75 +93,32 @@ async function runSotopiaEval(o: EvalOptions): Promise<void> {
     ...(partnerStrategistSpec ? { partner_strategist: ref(partnerStrategistSpec, sampling.strategistTemperature) } : {}),
   };
 
-  const lock = lockRun(rd); // one writer per run: a second process would play (and pay for) the same episodes
-  let store: RunStore;
-  try { store = RunStore.open(rd.store); } catch (e) { lock.release(); throw e; }
   if (selfPlay && o.seats !== 'both') log.warn('--seats is ignored in self-play: the tested model holds both seats');
   const protocol = selfPlay ? 'self-play' : `fixed partner, tested seat${seats.length > 1 ? 's 0 and 1' : ' ' + seats[0]}`;
   const config = { env: 'sotopia', taskSet, models, selfPlay, seats, trials, seed, rules: { ...rules }, dataVersion: data.version, limit: o.limit ?? null, systemRole: o.systemRole, shard: o.shard ?? null };
-  const previous = store.getMeta<typeof config>('sotopia');
-  if (previous && JSON.stringify({ ...previous, trials: 0 }) !== JSON.stringify({ ...config, trials: 0 })) {
-    // a run with no stored episode (e.g. every one failed) has nothing to mix conditions with
-    if (store.countEpisodes() > 0) {
-      store.close();
-      lock.release();
-      throw new EpoError('BAD_INPUT', `run "${o.run}" was started with a different configuration (${JSON.stringify(previous)}); use another --run name`, { where: rd.store });
-    }
-    log.info(`run "${o.run}" holds no finished episode: its configuration is replaced (was ${JSON.stringify(previous)})`);
-  }
-  store.setMeta('sotopia', config);
-  store.setMeta('sotopia_hard', data.hard);
-
-  const ctrl = new AbortController();
-  const stop = () => { log.warn('interrupted: finished episodes are kept; run the same command again to resume'); ctrl.abort(new EpoError('INTERRUPTED', 'interrupted')); };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const lock = lockRun(rd); // one writer per run: a second process would play (and pay for) the same episodes
+  const stop = interruptible();
   try {
     log.info(`sotopia: ${plan.size} episodes (${tasks.length} tasks × ${trials} trial(s), ${protocol}), data ${data.version}, run ${o.run}`);
-    const stats = await runEpisodes(plan, (item: PlannedEpisode, signal) => {
-      const combo = item.combo;
-      const scenario = data.scenarios.get(combo.scenarioId)!;
-      const chars = [data.characters.get(combo.characterIds[0])!, data.characters.get(combo.characterIds[1])!] as const;
-      const agentsFor = (s: Seat) => (item.testSeats.includes(s) ? { actor: tested, strategist } : { actor: partner, strategist: partnerStrategist });
-      return runSotopiaEpisode({
-        id: item.id, taskId: item.taskId, trial: item.trial, seed: deriveSeed(seed, item.taskId, item.trial), run: o.run,
-        combo, scenario, characters: [chars[0], chars[1]], seats: [agentsFor(0), agentsFor(1)], evaluator, testSeats: item.testSeats,
-        models, rules, sampling, codeVersion: codeVersion(), dataVersion: data.version, signal,
-      });
-    }, store, {
-      concurrency, signal: ctrl.signal, log, timeoutMs,
-      onEpisode: (e, s) => log.info(`[${s.skipped + s.finished}/${s.total}] ${e.id} ${e.outcome.reason} turns=${e.turns.length} goal(tested)=${goalText(e)}`),
+    const r = await runSotopia({
+      run: o.run, plan, config, mayChange: ['trials'], hard: data.hard, models, rules, sampling, seed, dataVersion: data.version, evaluator,
+      task: (combo) => ({ scenario: data.scenarios.get(combo.scenarioId)!, characters: [data.characters.get(combo.characterIds[0])!, data.characters.get(combo.characterIds[1])!] }),
+      seats: (item) => {
+        const agentsFor = (s: Seat) => (item.testSeats.includes(s) ? { actor: tested, strategist } : { actor: partner, strategist: partnerStrategist });
+        return [agentsFor(0), agentsFor(1)];
+      },
+      concurrency, timeoutMs, signal: stop.signal, log, keep: forReport,
+      onEpisode: (e, st) => log.info(`[${st.skipped + st.finished}/${st.total}] ${e.id} ${e.outcome.reason} turns=${e.turns.length} goal(tested)=${goalText(e)}`),
     });
-    if (ctrl.signal.aborted) throw new EpoError('INTERRUPTED', `interrupted after ${stats.finished} new episodes; run the same command to resume`, { where: rd.dir });
-
-    // Episodes whose evaluation failed earlier: evaluate them again (the dialogue is kept).
-    const planned = { has: (id: string) => plan.position(id) >= 0 };
-    const pendingIds: string[] = [];
-    for (const e of store.episodes()) if (planned.has(e.id) && !(e.evaluation as SotopiaEvaluation | undefined)?.ok) pendingIds.push(e.id);
-    const pending = pendingIds.map((id) => store.getEpisode(id)!);
-    for (const e of pending) {
-      log.info(`re-evaluating ${e.id}`);
-      try {
-        await evaluateSotopiaEpisode(e, evaluator, { sampling, signal: ctrl.signal });
-        const { labelsDropped } = store.replaceEpisode(e); // the new evaluation changes the outcome its labels were made for
-        if (labelsDropped) log.warn(`${e.id}: ${labelsDropped} label(s) made before its re-evaluation were deleted; label it again`);
-      } catch (err) {
-        if (ctrl.signal.aborted) throw err;
-        log.warn(`evaluation of ${e.id} failed again; it will be retried on the next run`, { error: describeError(err) });
-      }
-    }
-    const episodes: Episode[] = [];
-    for (const e of store.episodes()) if (planned.has(e.id)) episodes.push(forReport(e));
-    const summaryPath = printReport(episodes, { ...config, protocol, planned: plan.size, failed: stats.errors }, data.hard, o.summary ?? join(rd.dir, 'sotopia-summary.json'));
-    if (stats.failed) {
-      process.stdout.write(`\n${failureLine(stats)}\n`);
+    if (r.interrupted) throw new EpoError('INTERRUPTED', `interrupted after ${r.stats.finished} new episodes; run the same command to resume`, { where: rd.dir });
+    const summaryPath = printReport(r.episodes, { ...config, protocol, planned: plan.size, failed: r.stats.errors }, data.hard, o.summary ?? join(rd.dir, 'sotopia-summary.json'));
+    if (r.stats.failed) {
+      process.stdout.write(`\n${failureLine(r.stats)}\n`);
       process.exitCode = 1;
     }
     log.info(`summary written to ${summaryPath}`);
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-    store.close();
+    stop.dispose();
     lock.release();
   }
 }
