@@ -34,8 +34,7 @@ import { ensureRunDir } from '../store/run-dir.js';
 import { lockRun } from '../store/run-lock.js';
 import { RunStore } from '../store/run-store.js';
 import { buildDataset, type DatasetExample } from '../train/dataset.js';
-import { writeJsonl } from '../train/export/jsonl.js';
-import { writeLlamaFactory } from '../train/export/llamafactory.js';
+import { writeDataset, type WriteOptions } from '../train/export/export-dataset.js';
 import { launchPlan } from '../train/export/llamafactory-launch.js';
 import type { Arena, EvalRecord } from './arena.js';
 import { suiteArena } from './suite-arena.js';
@@ -79,6 +78,8 @@ export interface SelfPlayOptions {
   log?: Logger;
   /** The command's resolved configuration (YAML), written to the run folder once the run is this one's. */
   config?: string;
+  /** For strategists trained outside: the LLaMA-Factory export (`model` is the base model's path or hub id). */
+  handoff?: Pick<WriteOptions, 'model' | 'template' | 'cutoffLen' | 'onCutoff' | 'countTokens' | 'tokenizer'>;
   /** Progress lines for the terminal. */
   onEvent?(iteration: number, stage: Stage, msg: string): void;
   /** Called when a stage starts (not when it is skipped as done). */
@@ -207,8 +208,13 @@ export async function selfPlay(o: SelfPlayOptions): Promise<SelfPlayResult> {
         if (!rec.done.dataset) {
           await timed(rec, 'dataset', async () => {
             const ds = datasetOf(sub, i, o);
-            await writeJsonl(dsDir, ds.examples);
-            if (!isLocal(previous)) writeLlamaFactory(dsDir, ds.examples, { name: `epo_it${i}`, model: publicSpec(previous), template: 'llama3', cutoffLen: 4096 });
+            // the same writer as `epo dataset build`: the in-process trainer reads JSONL; the hand-off gets LLaMA-Factory's
+            // files, checked against the cutoff
+            if (isLocal(previous)) await writeDataset(ds, { out: dsDir, format: 'jsonl', noCutoffCheck: true });
+            else {
+              if (!o.handoff?.model) log.warn(`no base model given (--base-model): the training YAML names the serving spec ${publicSpec(previous)} as model_name_or_path; edit it or re-run with --base-model`);
+              await writeDataset(ds, { out: dsDir, format: 'llamafactory', name: `epo_it${i}`, ...o.handoff, model: o.handoff?.model ?? publicSpec(previous), warn: (m) => log.warn(m) });
+            }
             rec.dataset = { examples: ds.examples.length, path: dsDir, weights: ds.record.weights };
             rec.done.dataset = true;
             say(i, 'dataset', `${ds.examples.length} examples, weights mean ${ds.record.weights.mean.toFixed(3)} (min ${ds.record.weights.min.toFixed(3)}, max ${ds.record.weights.max.toFixed(3)})`);

@@ -65,4 +65,16 @@ describe('epo selfplay --env <module> --config <file>', () => {
     expect(r.err).toMatch(/iterations must be a whole number from 1 to 1000, got 0 \(in .*bad\.yaml; flag --iterations\)/);
     expect(r.code).toBe(2);
   });
+
+  it('hands a strategist trained outside to LLaMA-Factory through the dataset export: base model, template, cutoff check', async () => {
+    const r = await epo(['selfplay', '--env', HANOI, '--strategist', 'scripted:hanoi-expert', '--actor', 'scripted:rule-actor', '--show-admissible',
+      '--iterations', '1', '--episodes', '4', '--eval-limit', '2', '--run', 'hand', '--base-model', 'meta-llama/Meta-Llama-3-8B-Instruct', '--cutoff-len', '2048']);
+    expect(r.out).toMatch(/waiting for a checkpoint trained outside/);
+    const dir = join(runs, 'hand', 'it1-dataset');
+    const yaml = parse(readFileSync(join(dir, 'train_epo.yaml'), 'utf8'));
+    expect(yaml).toMatchObject({ model_name_or_path: 'meta-llama/Meta-Llama-3-8B-Instruct', template: 'llama3', cutoff_len: 2048, dataset: 'epo_it1' });
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    expect(manifest.export).toMatchObject({ format: 'llamafactory', cutoff: { cutoffLen: 2048, policy: 'drop' } });
+    expect(existsSync(join(dir, 'train.jsonl'))).toBe(true);
+  }, 60_000);
 });

@@ -22,6 +22,7 @@ import { selfPlay } from '../../selfplay/selfplay.js';
 import { sotopiaArena } from '../../selfplay/sotopia-arena.js';
 import { suiteArena } from '../../selfplay/suite-arena.js';
 import { ensureRunDir } from '../../store/run-dir.js';
+import type { CutoffPolicy } from '../../train/export/fit.js';
 import { addConfigOptions, commandConfig, type CommandConfig } from '../config-options.js';
 import { interruptible, parseNext } from '../shared.js';
 
@@ -90,6 +91,7 @@ export function registerSelfplay(program: Command): void {
     try {
       const r = await selfPlay({
         run: f.run, arena, strategist: f.strategist, config: c.yaml,
+        handoff: { model: f.baseModel, template: f.template, cutoffLen: f.cutoffLen, onCutoff: f.onCutoff as CutoffPolicy },
         makeStrategist: (spec, stage) => {
           const model = models.get(spec) ?? createModel(spec, { logger: log });
           models.set(spec, model);

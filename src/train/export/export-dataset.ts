@@ -9,7 +9,7 @@ import { EpoError } from '../../core/errors.js';
 import { existingRunDir } from '../../store/run-dir.js';
 import { RunStore } from '../../store/run-store.js';
 import type { CountTokens } from './cutoff.js';
-import { buildDataset, type BuildOptions, type DatasetRecord } from '../dataset.js';
+import { buildDataset, type BuildOptions, type Dataset, type DatasetRecord } from '../dataset.js';
 import { fitToCutoff, type CutoffPolicy, type FitCounts } from './fit.js';
 import { writeJsonl } from './jsonl.js';
 import { writeLlamaFactory } from './llamafactory.js';
@@ -20,9 +20,8 @@ export const SCORE_PAD_LENGTH = 41;
 export type DatasetFormat = 'llamafactory' | 'jsonl';
 export const DATASET_FORMATS: readonly DatasetFormat[] = ['llamafactory', 'jsonl'];
 
-export interface ExportOptions extends BuildOptions {
-  /** Run names (folders under the runs directory) or paths to run stores (.sqlite). */
-  runs: string[];
+/** How a built dataset is written: the format, the LLaMA-Factory settings, the cutoff check. */
+export interface WriteOptions {
   out: string;
   format: DatasetFormat;
   name?: string;
@@ -37,6 +36,11 @@ export interface ExportOptions extends BuildOptions {
   /** Skip the cutoff check (jsonl only; the llamafactory export always checks). */
   noCutoffCheck?: boolean;
   warn?(msg: string): void;
+}
+
+export interface ExportOptions extends BuildOptions, WriteOptions {
+  /** Run names (folders under the runs directory) or paths to run stores (.sqlite). */
+  runs: string[];
 }
 
 export interface ExportResult {
@@ -65,39 +69,51 @@ export async function exportDataset(o: ExportOptions): Promise<ExportResult> {
       throw new EpoError('NOT_FOUND', `no episode of ${o.runs.join(', ')} has a label from "${o.labeler}"; known labelers: ${known.join(', ') || 'none (run epo label first)'}`, { where: '--labeler' });
     }
     const ds = buildDataset(runs.map((r) => ({ name: r.name, episodes: () => r.store.episodes(), getLabel: (id, l) => r.store.getLabel(id, l) })), o);
-    let examples = ds.examples;
-    let cutoff: FitCounts | undefined;
-    const checkCutoff = o.format === 'llamafactory' || !o.noCutoffCheck;
-    if (checkCutoff) {
-      if (!o.countTokens) o.warn?.('no tokenizer given (--tokenizer): token counts for the cutoff check are estimated as characters/4');
-      const fit = fitToCutoff(examples, {
-        cutoffLen: o.cutoffLen ?? 4096, policy: o.onCutoff ?? 'drop', countTokens: o.countTokens,
-        tokenizer: o.tokenizer ?? 'chars/4 estimate', template: o.template ?? 'llama3',
-      });
-      examples = fit.examples;
-      cutoff = fit.counts;
-      if (cutoff.overflowing) o.warn?.(`${cutoff.overflowing} example(s) have scored turns beyond cutoff_len ${cutoff.cutoffLen}: ${cutoff.dropped} dropped, ${cutoff.trimmed} trimmed, ${cutoff.keptTruncated} kept (policy ${cutoff.policy})`);
-    }
-    if (o.format === 'llamafactory') {
-      const long = examples.filter((x) => x.weights.length > SCORE_PAD_LENGTH).length;
-      if (long) o.warn?.(`${long} example(s) have more than ${SCORE_PAD_LENGTH} scored turns: the EPO fork pads score vectors to ${SCORE_PAD_LENGTH}, so keep per_device_train_batch_size at 1`);
-    }
-    mkdirSync(o.out, { recursive: true });
-    const name = o.name ?? 'epo_rl';
-    const files: Record<string, string> = o.format === 'llamafactory'
-      ? { ...writeLlamaFactory(o.out, examples, { name, model: o.model ?? 'meta-llama/Meta-Llama-3-8B-Instruct', template: o.template ?? 'llama3', cutoffLen: o.cutoffLen ?? 4096, evaluate: o.evaluate }) }
-      : { ...(await writeJsonl(o.out, examples)) };
-    const val = examples.filter((x) => x.split === 'val').length;
-    const record = {
-      ...ds.record,
-      counts: { ...ds.record.counts, examples: examples.length, train: examples.length - val, val },
-      export: { format: o.format, name, out: resolve(o.out), files, ...(cutoff ? { cutoff } : {}) },
-    };
-    const manifest = join(o.out, 'manifest.json');
-    writeFileSync(manifest, JSON.stringify(record, null, 2) + '\n');
-    for (const r of runs) r.store.putDataset(`${name}@${resolve(o.out)}`, record);
-    return { record, manifest };
+    const result = await writeDataset(ds, o);
+    for (const r of runs) r.store.putDataset(`${result.record.export.name}@${resolve(o.out)}`, result.record);
+    return result;
   } finally {
     for (const r of runs) r.store.close();
   }
+}
+
+/**
+ * Write a built dataset: the cutoff check (always for LLaMA-Factory, which would cut scored turns silently), the
+ * format's files and `manifest.json`. `epo dataset build` and the self-play hand-off both write through here.
+ */
+export async function writeDataset(ds: Dataset, o: WriteOptions): Promise<ExportResult> {
+  if (!DATASET_FORMATS.includes(o.format)) throw new EpoError('BAD_INPUT', `format must be one of ${DATASET_FORMATS.join(', ')}`, { where: '--format' });
+  let examples = ds.examples;
+  let cutoff: FitCounts | undefined;
+  const checkCutoff = o.format === 'llamafactory' || !o.noCutoffCheck;
+  if (checkCutoff) {
+    if (!o.countTokens) o.warn?.('no tokenizer given (--tokenizer): token counts for the cutoff check are estimated as characters/4');
+    const fit = fitToCutoff(examples, {
+      cutoffLen: o.cutoffLen ?? 4096, policy: o.onCutoff ?? 'drop', countTokens: o.countTokens,
+      tokenizer: o.tokenizer ?? 'chars/4 estimate', template: o.template ?? 'llama3',
+    });
+    examples = fit.examples;
+    cutoff = fit.counts;
+    if (cutoff.overflowing) o.warn?.(`${cutoff.overflowing} example(s) have scored turns beyond cutoff_len ${cutoff.cutoffLen}: ${cutoff.dropped} dropped, ${cutoff.trimmed} trimmed, ${cutoff.keptTruncated} kept (policy ${cutoff.policy})`);
+  }
+  if (o.format === 'llamafactory') {
+    const long = examples.filter((x) => x.weights.length > SCORE_PAD_LENGTH).length;
+    if (long) o.warn?.(`${long} example(s) have more than ${SCORE_PAD_LENGTH} scored turns: the EPO fork pads score vectors to ${SCORE_PAD_LENGTH}, so keep per_device_train_batch_size at 1`);
+  }
+  mkdirSync(o.out, { recursive: true });
+  const name = o.name ?? 'epo_rl';
+  // JSON Lines always (any trainer reads it; it keeps each example's seat, rewards and returns), LLaMA-Factory's files beside
+  const jsonl = await writeJsonl(o.out, examples);
+  const files: Record<string, string> = o.format === 'llamafactory'
+    ? { ...writeLlamaFactory(o.out, examples, { name, model: o.model ?? 'meta-llama/Meta-Llama-3-8B-Instruct', template: o.template ?? 'llama3', cutoffLen: o.cutoffLen ?? 4096, evaluate: o.evaluate }), jsonl: jsonl.train }
+    : { ...jsonl };
+  const val = examples.filter((x) => x.split === 'val').length;
+  const record = {
+    ...ds.record,
+    counts: { ...ds.record.counts, examples: examples.length, train: examples.length - val, val },
+    export: { format: o.format, name, out: resolve(o.out), files, ...(cutoff ? { cutoff } : {}) },
+  };
+  const manifest = join(o.out, 'manifest.json');
+  writeFileSync(manifest, JSON.stringify(record, null, 2) + '\n');
+  return { record, manifest };
 }
