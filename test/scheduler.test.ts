@@ -69,11 +69,12 @@ describe('scheduler', () => {
     const ctrl = new AbortController();
     const sink = memorySink(['a#0', 'a#2', 'other#0']);
     const stats = await runEpisodes(counted, async (it) => {
-      if (sink.stored.length === 3) ctrl.abort();
+      if (sink.stored.length >= 3) ctrl.abort(); // two in flight: the abort may come at 3 or 4 stored
       return makeEpisode(it.i, { id: it.id });
     }, sink, { concurrency: 2, signal: ctrl.signal });
     expect(stats).toMatchObject({ total: 3_000_000_000, skipped: 2 });
-    expect(sink.stored.map((e) => e.id)).toEqual(['a#1', 'a#3', 'a#4']);
+    expect(sink.stored.map((e) => e.id).slice(0, 3)).toEqual(['a#1', 'a#3', 'a#4']);
+    expect(sink.stored.length).toBeLessThanOrEqual(4);
     expect(pulled).toBeLessThan(10);
   });
 

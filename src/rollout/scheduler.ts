@@ -9,6 +9,7 @@ import { setMaxListeners } from 'node:events';
 import type { Episode } from '../core/episode.js';
 import { describeError, EpoError, isEpoError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/log.js';
+import { forEachPooled } from '../core/pool.js';
 import { arrayPlan, planHas, shardPlan, type Plan, type Shard } from './plan.js';
 
 export type { Plan, Shard } from './plan.js';
@@ -87,39 +88,32 @@ export async function runEpisodes<I extends { id: string }>(
   const concurrency = Math.max(1, Math.floor(opts.concurrency));
   const todo = (function* () { for (const it of plan) if (!done.has(it.id)) yield it; })();
 
-  const worker = async () => {
-    for (;;) {
+  await forEachPooled(todo, Math.min(concurrency, Math.max(1, stats.total - stats.skipped)), async (item) => {
+    const ctrl = new AbortController();
+    // every model call of the episode listens on this signal (HTTP clients may keep their listener until the
+    // episode ends); it lives only as long as the episode, so many listeners are expected, not a leak
+    setMaxListeners(0, ctrl.signal);
+    const onAbort = () => ctrl.abort(opts.signal?.reason);
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = opts.timeoutMs ? setTimeout(() => ctrl.abort(new EpoError('MODEL_TIMEOUT', `episode timed out after ${opts.timeoutMs} ms`, { where: item.id })), opts.timeoutMs) : undefined;
+    try {
+      const e = await episode(item, ctrl.signal);
+      if (opts.signal?.aborted) return; // interrupted by the user: do not store a cut-short episode
+      sink.putEpisode(e);
+      stats.finished++;
+      opts.onEpisode?.(e, stats);
+    } catch (err) {
       if (opts.signal?.aborted) return;
-      const next = todo.next();
-      if (next.done) return;
-      const item = next.value;
-      const ctrl = new AbortController();
-      // every model call of the episode listens on this signal (HTTP clients may keep their listener until the
-      // episode ends); it lives only as long as the episode, so many listeners are expected, not a leak
-      setMaxListeners(0, ctrl.signal);
-      const onAbort = () => ctrl.abort(opts.signal?.reason);
-      opts.signal?.addEventListener('abort', onAbort, { once: true });
-      const timer = opts.timeoutMs ? setTimeout(() => ctrl.abort(new EpoError('MODEL_TIMEOUT', `episode timed out after ${opts.timeoutMs} ms`, { where: item.id })), opts.timeoutMs) : undefined;
-      try {
-        const e = await episode(item, ctrl.signal);
-        if (opts.signal?.aborted) return; // interrupted by the user: do not store a cut-short episode
-        sink.putEpisode(e);
-        stats.finished++;
-        opts.onEpisode?.(e, stats);
-      } catch (err) {
-        if (opts.signal?.aborted) return;
-        const kind = failureKind(err);
-        stats.failed++;
-        stats.failedBy[kind] = (stats.failedBy[kind] ?? 0) + 1;
-        if (stats.errors.length < MAX_ERRORS) stats.errors.push({ id: item.id, kind, error: describeError(err) });
-        log.warn(`episode ${item.id} failed (${kind}); it will be retried on the next run`, { error: describeError(err) });
-        opts.onError?.(item.id, err, stats);
-      } finally {
-        if (timer) clearTimeout(timer);
-        opts.signal?.removeEventListener('abort', onAbort);
-      }
+      const kind = failureKind(err);
+      stats.failed++;
+      stats.failedBy[kind] = (stats.failedBy[kind] ?? 0) + 1;
+      if (stats.errors.length < MAX_ERRORS) stats.errors.push({ id: item.id, kind, error: describeError(err) });
+      log.warn(`episode ${item.id} failed (${kind}); it will be retried on the next run`, { error: describeError(err) });
+      opts.onError?.(item.id, err, stats);
+    } finally {
+      if (timer) clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, stats.total - stats.skipped)) }, worker));
+  }, opts.signal);
   return stats;
 }

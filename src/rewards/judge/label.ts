@@ -11,7 +11,7 @@ import type { ChatMessage } from '../../core/messages.js';
 import type { ChatModel } from '../../llm/model.js';
 import type { Label } from '../../core/label.js';
 import { strategistSeats, strategistTurnIndexes } from '../outcome.js';
-import { mapPool } from '../pool.js';
+import { mapPool } from '../../core/pool.js';
 import { parseJudgeAnswer, repairMessage, type JudgeAnswer } from './parse.js';
 import { judgeMessages } from './prompts.js';
 
