@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../src/config/load.js';
+import { readYamlFile } from '../src/config/load.js';
 import { createRng, deriveSeed, hashString } from '../src/core/random.js';
 import { redact } from '../src/core/secrets.js';
 import { parseModelSpec } from '../src/llm/spec.js';
@@ -56,17 +55,13 @@ describe('scripted model', () => {
   });
 });
 
-describe('config', () => {
-  const schema = z.object({ rollout: z.object({ concurrency: z.number().int().positive() }), name: z.string() });
-  it('merges flags over the file and names bad fields and the file', () => {
+describe('config files', () => {
+  it('name the file and line of invalid YAML', () => {
     const dir = mkdtempSync(join(tmpdir(), 'epo-cfg-'));
     const f = join(dir, 'c.yaml');
-    writeFileSync(f, 'name: a\nrollout:\n  concurrency: 4\n');
-    expect(loadConfig(schema, f, { rollout: { concurrency: 8 } })).toEqual({ name: 'a', rollout: { concurrency: 8 } });
-    writeFileSync(f, 'name: a\nrollout:\n  concurrency: -1\n');
-    expect(() => loadConfig(schema, f)).toThrow(/rollout\.concurrency:.*c\.yaml/s);
     writeFileSync(f, 'name: [a\n');
-    expect(() => loadConfig(schema, f)).toThrow(/invalid YAML.*c\.yaml:\d/s);
+    expect(() => readYamlFile(f)).toThrow(/invalid YAML.*c\.yaml:\d/s);
+    expect(() => readYamlFile(join(dir, 'missing.yaml'))).toThrow(/cannot read config file.*missing\.yaml/s);
   });
 });
 

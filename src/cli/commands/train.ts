@@ -2,6 +2,7 @@
  * `epo train`: train the strategist on a dataset built by `epo dataset build`: in process on the built-in model
  * (`--engine builtin`, the EPO loss, resumable) or by handing it to LLaMA-Factory (`--engine llamafactory`, GPUs).
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { trainConfig } from '../../config/commands/train.js';
@@ -27,10 +28,12 @@ async function llamafactory(c: TrainConfig): Promise<void> {
   if (code !== 0) throw new EpoError('INTERNAL', `llamafactory-cli exited with code ${code}`, { where: plan.config });
 }
 
-async function builtin(c: TrainConfig): Promise<void> {
+async function builtin(c: TrainConfig, yaml: string): Promise<void> {
   if (!c.model) throw new EpoError('BAD_INPUT', 'the builtin engine needs --model <checkpoint dir>', { where: '--model' });
   if (!c.out) throw new EpoError('BAD_INPUT', 'the builtin engine needs --out <dir>', { where: '--out' });
   const examples = readJsonlExamples(join(c.dataset, 'train.jsonl'));
+  mkdirSync(c.out, { recursive: true });
+  writeFileSync(join(c.out, 'train-config.yaml'), yaml); // the checkpoint folder says how it was trained
   const { TRAIN_DEFAULTS, trainEpo } = await import('../../train/trainer.js'); // loads TensorFlow.js: only when training
   const stop = interruptible();
   try {
@@ -49,6 +52,6 @@ export function registerTrain(program: Command): void {
   addConfigOptions(cmd, trainConfig).action(async () => {
     const c = commandConfig(cmd, trainConfig, 'epo train');
     if (c.printOnly) return;
-    await (c.config.engine === 'builtin' ? builtin(c.config) : llamafactory(c.config));
+    await (c.config.engine === 'builtin' ? builtin(c.config, c.yaml) : llamafactory(c.config));
   });
 }
