@@ -15,13 +15,18 @@ export interface Parsed {
 
 const FIELD = /^\s*(?:[*_#>`-]+\s*)?(thought|action|observation|actor's action|agent1's action)\s*[*_]*\s*:[*_]*\s*(.*)$/i;
 
-/** Strip wrapping quotes, backticks and markdown emphasis from one line. */
+const marked = (inner: string, a: string, b: string) => inner.includes(a) || inner.includes(b);
+
+/**
+ * Strip wrapping quotes, backticks and markdown emphasis from one line. A pair wraps the line only when neither of
+ * its marks occurs inside: `"mug 1" is on "desk 1"` holds two quoted names and stays as it is.
+ */
 export function unwrap(s: string): string {
   let t = s.trim();
   for (let changed = true; changed && t.length > 0;) {
     changed = false;
     for (const [a, b] of [['"', '"'], ["'", "'"], ['`', '`'], ['**', '**'], ['“', '”'], ['<', '>']]) {
-      if (t.length >= a.length + b.length && t.startsWith(a) && t.endsWith(b)) {
+      if (t.length >= a.length + b.length && t.startsWith(a) && t.endsWith(b) && !marked(t.slice(a.length, t.length - b.length), a, b)) {
         t = t.slice(a.length, t.length - b.length).trim();
         changed = true;
       }
