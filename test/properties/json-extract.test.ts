@@ -1,0 +1,61 @@
+/**
+ * Properties of the shared JSON extractor (src/llm/json-extract.ts): any text gives a value or an error, never a
+ * crash; what it finds is exactly the text between `start` and `end`; an object embedded in prose comes out intact.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { escapeControlsInStrings, extractJson } from '../../src/llm/json-extract.js';
+import { braceFreeProse, messyText, RUNS } from './arbitraries.js';
+
+/** A JSON object as JSON.parse returns it (so it compares equal after a round trip). */
+const jsonObject = fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 })
+  .map((o) => JSON.parse(JSON.stringify(o)) as Record<string, unknown>);
+
+/** How a model lays the JSON out: compact or indented, bare or in a code fence. */
+const layout = fc.record({ indent: fc.constantFrom(0, 2), fence: fc.constantFrom('', '```\n', '```json\n') });
+const lay = (v: unknown, l: { indent: number; fence: string }) => {
+  const json = JSON.stringify(v, null, l.indent || undefined);
+  return l.fence ? `${l.fence}${json}\n\`\`\`` : json;
+};
+
+describe('JSON extraction', () => {
+  it('never throws; a find is an object (or array when asked) that the text between start and end spells', () => {
+    fc.assert(fc.property(messyText, fc.boolean(), (text, arrays) => {
+      const r = extractJson(text, { arrays });
+      if (!r.ok) {
+        expect(r.error.length).toBeGreaterThan(0);
+        return;
+      }
+      expect(r.value !== null && typeof r.value === 'object').toBe(true);
+      if (!arrays) expect(Array.isArray(r.value)).toBe(false);
+      expect(0 <= r.start && r.start < r.end && r.end <= text.length).toBe(true);
+      expect(JSON.parse(escapeControlsInStrings(text.slice(r.start, r.end)))).toEqual(r.value);
+    }), RUNS);
+  });
+
+  it('an object in prose without braces comes out intact, at its place', () => {
+    fc.assert(fc.property(braceFreeProse, jsonObject, layout, braceFreeProse, (before, obj, l, after) => {
+      const json = JSON.stringify(obj, null, l.indent || undefined);
+      const text = `${before}${lay(obj, l)}${after}`;
+      const r = extractJson(text);
+      expect(r).toMatchObject({ ok: true, value: obj });
+      if (r.ok) expect(text.slice(r.start, r.end).trim()).toBe(json);
+    }), RUNS);
+  });
+
+  it('an object the caller accepts is found whatever prose (braces, quotes, other JSON) surrounds it', () => {
+    fc.assert(fc.property(messyText, jsonObject, layout, messyText, (before, obj, l, after) => {
+      const wanted = JSON.stringify(obj);
+      const r = extractJson(`${before}${lay(obj, l)}${after}`, { accept: (v) => JSON.stringify(v) === wanted });
+      expect(r).toMatchObject({ ok: true, value: obj });
+    }), RUNS);
+  });
+
+  it('raw line breaks and tabs inside strings (as models write them) are read as such', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'b', ' ', '\n', '\t', '{', '}', '"', ':'), maxLength: 12 });
+    fc.assert(fc.property(fc.dictionary(fc.string({ unit: fc.constantFrom('k', 'x'), maxLength: 3 }), text, { minKeys: 1, maxKeys: 3 }), braceFreeProse, (obj, prose) => {
+      const raw = JSON.stringify(obj).replace(/\\n/g, '\n').replace(/\\t/g, '\t');
+      expect(extractJson(`${prose}${raw}`)).toMatchObject({ ok: true, value: obj });
+    }), RUNS);
+  });
+});
