@@ -38,7 +38,8 @@ export const redactSpecSecrets = (spec: string): string => redactParams(spec, '[
 
 export function redact(text: string, secrets: string[] = secretValues()): string {
   let out = text;
-  for (const s of secrets) if (out.includes(s)) out = out.split(s).join(REDACTED);
+  // Longest first: a secret that holds another (KEY and KEY-2) would otherwise leave its remainder in the open.
+  for (const s of [...secrets].sort((a, b) => b.length - a.length)) if (out.includes(s)) out = out.split(s).join(REDACTED);
   // Inline spec secrets in free text (a value ends at a space or quote too), then Bearer tokens from elsewhere.
   out = redactParams(out, '[^&#\\s"\'\\\\]*');
   return out.replace(/(Bearer\s+)[A-Za-z0-9._~+/-]{8,}/g, `$1${REDACTED}`);

@@ -1,0 +1,116 @@
+/**
+ * Properties of model spec strings (src/llm/spec.ts) and of keeping secrets out of them (src/core/secrets.ts redact,
+ * src/llm/openai.ts openAIOptionsFromSpec): any string is a spec or a BAD_SPEC EpoError, never another crash; a spec
+ * built from parts parses to those parts; secrets never survive redaction, nor reach a spec or its errors.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EpoError } from '../../src/core/errors.js';
+import { redact, secretValues } from '../../src/core/secrets.js';
+import { openAIOptionsFromSpec } from '../../src/llm/openai.js';
+import { OPENAI_BASE_URL, parseModelSpec } from '../../src/llm/spec.js';
+import { messyText, onlyEpoError, RUNS } from './arbitraries.js';
+
+const PREFIXES = ['', 'openai:', 'local:', 'scripted:', 'http://', 'https://', 'http://127.0.0.1:8000/v1#', 'OpenAI:', ' openai:', 'ftp:'];
+
+/** A name as users write them: any text without "?" (which starts the options), trimmed, not empty. */
+const name = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }).map((s) => s.replace(/\?/g, '').trim()).filter((s) => s.length > 0);
+const options = fc.dictionary(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 8 }), fc.string({ unit: 'grapheme', maxLength: 8 }), { maxKeys: 4 });
+const query = (o: Record<string, string>) => (Object.keys(o).length ? `?${new URLSearchParams(o)}` : '');
+
+describe('model spec parsing', () => {
+  it('any string is a spec or a BAD_SPEC error that quotes it, never another crash', () => {
+    fc.assert(fc.property(fc.constantFrom(...PREFIXES), messyText, (prefix, rest) => {
+      const r = onlyEpoError(() => parseModelSpec(prefix + rest));
+      if (r instanceof EpoError) {
+        expect(r.code).toBe('BAD_SPEC');
+        expect(r.message).toContain(`invalid model spec "${prefix + rest}"`);
+      } else {
+        expect(['openai', 'http', 'local', 'scripted']).toContain(r.kind);
+      }
+    }), RUNS);
+  });
+
+  it('openai:, local: and scripted: specs built from parts parse to those parts', () => {
+    fc.assert(fc.property(fc.constantFrom('openai', 'local', 'scripted'), name, options, (kind, n, o) => {
+      const s = parseModelSpec(`${kind}:${n}${query(o)}`);
+      expect(s.options).toEqual(o);
+      if (s.kind === 'openai') expect(s).toMatchObject({ model: n, baseURL: o.base_url ?? OPENAI_BASE_URL, keyEnv: o.key_env ?? 'OPENAI_API_KEY' });
+      else if (s.kind === 'local') expect(s.path).toBe(n);
+      else expect(s).toMatchObject({ kind: 'scripted', name: n });
+    }), RUNS);
+  });
+
+  it('http(s) specs built from parts parse to those parts', () => {
+    const path = fc.array(fc.stringMatching(/^[A-Za-z0-9._~-]{1,6}$/), { maxLength: 3 }).map((p) => p.map((x) => `/${x}`).join(''));
+    const url = fc.record({
+      scheme: fc.constantFrom('http', 'https'), host: fc.constantFrom('127.0.0.1', 'localhost', 'gpu-box.lan', '[::1]'),
+      port: fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }), path, slash: fc.constantFrom('', '/', '//'),
+    }).map((u) => ({ base: `${u.scheme}://${u.host}${u.port ? `:${u.port}` : ''}${u.path}`, slash: u.slash }));
+    fc.assert(fc.property(url, name, options, (u, model, o) => {
+      const s = parseModelSpec(`${u.base}${u.slash}#${model}${query(o)}`);
+      expect(s).toEqual({ kind: 'http', baseURL: u.base, model, keyEnv: o.key_env, options: o });
+    }), RUNS);
+  });
+});
+
+/** Secrets as providers issue them (the ones redact knows: 8 characters or more in a secret-looking variable). */
+const secret = fc.stringMatching(/^[A-Za-z0-9_.~+/=-]{8,24}$/);
+const secretName = fc.tuple(fc.stringMatching(/^[A-Z][A-Z0-9_]{0,8}$/), fc.constantFrom('_API_KEY', '_TOKEN', '_SECRET', '_PASSWORD', 'KEY'))
+  .map(([a, b]) => a + b);
+
+describe('secrets are kept out', () => {
+  it('redaction removes every secret wherever it stands in the text', () => {
+    const env = fc.dictionary(secretName, secret, { minKeys: 1, maxKeys: 3 });
+    fc.assert(fc.property(env, fc.array(messyText, { minLength: 1, maxLength: 4 }), (vars, parts) => {
+      const values = Object.values(vars);
+      const text = parts.map((p, i) => p + values[i % values.length]).join('');
+      const out = redact(text, secretValues(vars));
+      for (const v of values) expect(out).not.toContain(v);
+    }), RUNS);
+  });
+
+  it('a secret that holds another secret is redacted whole, not around the shorter one', () => {
+    const part = fc.stringMatching(/^[A-Za-z0-9_-]{0,6}$/);
+    const nested = fc.record({ inner: secret, pre: part, suf: part, innerFirst: fc.boolean() }).filter((n) => n.pre.length + n.suf.length > 0);
+    fc.assert(fc.property(nested, messyText, messyText, (n, before, after) => {
+      const outer = n.pre + n.inner + n.suf;
+      fc.pre(!`${before}${after}`.includes(n.inner.slice(0, 4)));
+      const env = n.innerFirst ? { INNER_KEY: n.inner, OUTER_KEY: outer } : { OUTER_KEY: outer, INNER_KEY: n.inner };
+      expect(redact(`${before}${outer}${after}`, secretValues(env))).toBe(`${before}[REDACTED]${after}`);
+    }), RUNS);
+  });
+
+  it('a bearer token in a header line is redacted even when no variable holds it', () => {
+    const token = fc.stringMatching(/^[A-Za-z0-9._~+/-]{8,40}$/);
+    fc.assert(fc.property(messyText, token, messyText, (before, t, after) => {
+      fc.pre(!before.includes(t) && !after.includes(t));
+      expect(redact(`${before}Authorization: Bearer ${t}${after}`, [])).not.toContain(t);
+    }), RUNS);
+  });
+
+  it('a key or header taken from the environment never appears in the spec or in its errors', () => {
+    const spec = fc.record({
+      base: fc.constantFrom('openai:gpt-4o-mini', 'http://127.0.0.1:8000/v1#m'), key: secret, header: secret,
+      keySet: fc.boolean(), extra: fc.constantFrom('', '&timeout=30', '&colour=blue', '&timeout=soon', '&json_mode=xml'),
+    });
+    fc.assert(fc.property(spec, (p) => {
+      const text = `${p.base}?key_env=EPO_P_KEY&header_env.X-Team=EPO_P_HEADER${p.extra}`;
+      const env = { EPO_P_HEADER: p.header, ...(p.keySet ? { EPO_P_KEY: p.key } : {}) };
+      const parsed = parseModelSpec(text);
+      if (parsed.kind !== 'openai' && parsed.kind !== 'http') throw new Error(`unexpected kind ${parsed.kind}`);
+      const r = onlyEpoError(() => openAIOptionsFromSpec(parsed, text, env));
+      const shown = r instanceof EpoError ? `${r.message} ${r.where} ${JSON.stringify(r.details ?? {})}` : r.spec;
+      expect(shown).not.toContain(p.key);
+      expect(shown).not.toContain(p.header);
+      if (!(r instanceof EpoError)) expect(r).toMatchObject({ apiKey: p.key, headers: { 'X-Team': p.header } });
+    }), RUNS);
+  });
+});
+
+describe('defects the properties found', () => {
+  it('a key that extends another key is redacted whole', () => {
+    const env = { EPO_A_API_KEY: 'sk-test-12345678', EPO_B_API_KEY: 'sk-test-12345678-wrong' };
+    expect(redact('rejected key sk-test-12345678-wrong', secretValues(env))).toBe('rejected key [REDACTED]');
+  });
+});
