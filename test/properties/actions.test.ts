@@ -93,6 +93,14 @@ describe('action parsing never crashes and gives one trimmed line', () => {
       expect(unwrap(u)).toBe(u);
     }), RUNS);
   });
+  it('unwrap removes any nesting of wrappers (quotes, backticks, bold, angle brackets, doubled or not) around a phrase', () => {
+    const kinds = fc.uniqueArray(fc.constantFrom('"', "'", '`', '**', '“', '<'), { maxLength: 4 });
+    const close = (a: string) => ({ '“': '”', '<': '>' })[a] ?? a;
+    fc.assert(fc.property(words(), kinds, fc.array(fc.constantFrom(1, 2), { minLength: 4, maxLength: 4 }), fc.constantFrom('', ' '), (w, ks, times, pad) => {
+      const wrapped = ks.reduce((t, a, i) => `${a.repeat(times[i])}${pad}${t}${pad}${close(a).repeat(times[i])}`, w);
+      expect(unwrap(wrapped)).toBe(w);
+    }), RUNS);
+  });
 });
 
 describe('an action written as the prompts ask reads back', () => {
@@ -135,5 +143,6 @@ describe('defects the properties found', () => {
     expect(unwrap('`a` a `a`')).toBe('`a` a `a`');
     expect(unwrap('<a a <a>')).toBe('<a a <a>');
     expect(unwrap('"`go to desk 1`"')).toBe('go to desk 1');
+    expect(unwrap('``go to desk 1``')).toBe('go to desk 1');
   });
 });

@@ -18,9 +18,15 @@ const lay = (v: unknown, l: { indent: number; fence: string }) => {
   return l.fence ? `${l.fence}${json}\n\`\`\`` : json;
 };
 
+/** Bare JSON (an object, an array or a scalar) with blank space around it. */
+const bareJson = fc.tuple(fc.constantFrom('', ' ', '\n'), fc.oneof(jsonObject, fc.jsonValue({ maxDepth: 2 })), fc.constantFrom('', ' \n'))
+  .map(([a, v, b]) => `${a}${JSON.stringify(v)}${b}`);
+/** Prose that may hold other JSON objects before the one wanted. */
+const proseWithJson = fc.array(fc.oneof(messyText, jsonObject.map((o) => JSON.stringify(o))), { maxLength: 3 }).map((p) => p.join(' '));
+
 describe('JSON extraction', () => {
   it('never throws; a find is an object (or array when asked) that the text between start and end spells', () => {
-    fc.assert(fc.property(messyText, fc.boolean(), (text, arrays) => {
+    fc.assert(fc.property(fc.oneof(messyText, bareJson), fc.boolean(), (text, arrays) => {
       const r = extractJson(text, { arrays });
       if (!r.ok) {
         expect(r.error.length).toBeGreaterThan(0);
@@ -43,8 +49,19 @@ describe('JSON extraction', () => {
     }), RUNS);
   });
 
+  it('bare JSON is found whole: an object always, an array only when asked for, a scalar never', () => {
+    fc.assert(fc.property(bareJson, fc.boolean(), (text, arrays) => {
+      const v: unknown = JSON.parse(text);
+      const r = extractJson(text, { arrays });
+      const start = text.indexOf(text.trim());
+      if (v !== null && typeof v === 'object' && (arrays || !Array.isArray(v))) expect(r).toEqual({ ok: true, value: v, start, end: start + text.trim().length });
+      else if (Array.isArray(v)) expect(r.ok && Array.isArray(r.value)).toBe(false); // an object inside may be found
+      else expect(r.ok).toBe(false);
+    }), RUNS);
+  });
+
   it('an object the caller accepts is found whatever prose (braces, quotes, other JSON) surrounds it', () => {
-    fc.assert(fc.property(messyText, jsonObject, layout, messyText, (before, obj, l, after) => {
+    fc.assert(fc.property(proseWithJson, jsonObject, layout, messyText, (before, obj, l, after) => {
       const wanted = JSON.stringify(obj);
       const r = extractJson(`${before}${lay(obj, l)}${after}`, { accept: (v) => JSON.stringify(v) === wanted });
       expect(r).toMatchObject({ ok: true, value: obj });
