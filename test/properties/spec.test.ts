@@ -15,7 +15,8 @@ const PREFIXES = ['', 'openai:', 'local:', 'scripted:', 'http://', 'https://', '
 
 /** A name as users write them: any text without "?" (which starts the options), trimmed, not empty. */
 const name = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }).map((s) => s.replace(/\?/g, '').trim()).filter((s) => s.length > 0);
-const options = fc.dictionary(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 8 }), fc.string({ unit: 'grapheme', maxLength: 8 }), { maxKeys: 4 });
+const optionText = (min: number) => fc.oneof(fc.string({ unit: 'grapheme', minLength: min, maxLength: 8 }), fc.constantFrom(' a', 'b ', 'x y', '?', '#', '&=', '%20', '+'));
+const options = fc.dictionary(fc.oneof(optionText(1), fc.constantFrom('key_env', 'base_url', 'header.X-Team')), optionText(0), { maxKeys: 4 });
 const query = (o: Record<string, string>) => (Object.keys(o).length ? `?${new URLSearchParams(o)}` : '');
 
 describe('model spec parsing', () => {
