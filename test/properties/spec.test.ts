@@ -1,14 +1,14 @@
 /**
  * Properties of model spec strings (src/llm/spec.ts) and of keeping secrets out of them (src/core/secrets.ts redact,
- * src/llm/openai.ts openAIOptionsFromSpec): any string is a spec or a BAD_SPEC EpoError, never another crash; a spec
- * built from parts parses to those parts; secrets never survive redaction, nor reach a spec or its errors.
+ * publicSpec, src/llm/openai.ts openAIOptionsFromSpec): any string is a spec or a BAD_SPEC EpoError, never another
+ * crash; a spec built from parts parses to those parts; secrets never survive redaction, nor reach a spec or its errors.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EpoError } from '../../src/core/errors.js';
 import { redact, secretValues } from '../../src/core/secrets.js';
 import { openAIOptionsFromSpec } from '../../src/llm/openai.js';
-import { OPENAI_BASE_URL, parseModelSpec } from '../../src/llm/spec.js';
+import { OPENAI_BASE_URL, parseModelSpec, publicSpec } from '../../src/llm/spec.js';
 import { messyText, onlyEpoError, RUNS } from './arbitraries.js';
 
 const PREFIXES = ['', 'openai:', 'local:', 'scripted:', 'http://', 'https://', 'http://127.0.0.1:8000/v1#', 'OpenAI:', ' openai:', 'ftp:'];
@@ -25,7 +25,7 @@ describe('model spec parsing', () => {
       const r = onlyEpoError(() => parseModelSpec(prefix + rest));
       if (r instanceof EpoError) {
         expect(r.code).toBe('BAD_SPEC');
-        expect(r.message).toContain(`invalid model spec "${prefix + rest}"`);
+        expect(r.message).toContain(`invalid model spec "${publicSpec(prefix + rest)}"`);
       } else {
         expect(['openai', 'http', 'local', 'scripted']).toContain(r.kind);
       }
@@ -109,9 +109,89 @@ describe('secrets are kept out', () => {
   });
 });
 
+/** A secret written inline in a spec, raw or encoded, in a parameter, a header or the URL's password. */
+const inlineSecret = fc.record({
+  value: fc.stringMatching(/^[A-Za-z0-9_.~+/=%!@#-]{8,20}$/),
+  param: fc.constantFrom('header.Authorization', 'header.X-Api-Key', 'api_key', 'token', 'password', 'client_secret', 'auth'),
+  encoded: fc.boolean(),
+  inUrl: fc.boolean(),
+  base: fc.constantFrom('openai:gpt-4o-mini', 'http://127.0.0.1:8000/v1#m', 'https://gpu-box.lan/v1#Qwen2.5-7B'),
+  plain: fc.dictionary(fc.constantFrom('timeout', 'key_env', 'header_env.X-Team', 'json_mode', 'retries', 'colour'), fc.stringMatching(/^[a-z0-9_]{1,6}$/), { maxKeys: 3 }),
+}).map((p) => {
+  const secretPart = p.encoded ? new URLSearchParams({ [p.param]: p.value }).toString() : `${p.param}=${p.value.replace(/&/g, '')}`;
+  const value = p.encoded ? p.value : p.value.replace(/&/g, '');
+  const base = p.inUrl && p.base.startsWith('http') ? p.base.replace('://', `://user:${encodeURIComponent(value)}@`) : p.base;
+  const plain = new URLSearchParams(p.plain).toString();
+  return { spec: `${base}?${[plain, secretPart].filter(Boolean).join('&')}`, value, plain: p.plain, secretPart };
+});
+/** The forms a secret can take in text: as written, and encoded for a URL. */
+const forms = (v: string) => [...new Set([v, encodeURIComponent(v), new URLSearchParams({ v }).toString().slice(2)])];
+
+describe('the public spec (inline secrets redacted)', () => {
+  it('holds no inline secret, and parses to the same model with the other options as written', () => {
+    fc.assert(fc.property(inlineSecret, (x) => {
+      const shown = publicSpec(x.spec);
+      for (const f of forms(x.value)) expect(shown).not.toContain(f);
+      const [a, b] = [parseModelSpec(x.spec), parseModelSpec(shown)];
+      expect(b.kind).toBe(a.kind);
+      if ((a.kind === 'http' || a.kind === 'openai') && (b.kind === 'http' || b.kind === 'openai')) expect(b.model).toBe(a.model);
+      for (const [k, v] of Object.entries(x.plain)) expect(b.options[k]).toBe(v);
+    }), RUNS);
+  });
+
+  it('is idempotent, and changes nothing in a spec without secrets', () => {
+    fc.assert(fc.property(inlineSecret, fc.constantFrom('openai', 'local', 'scripted'), name, options, (x, kind, n, o) => {
+      expect(publicSpec(publicSpec(x.spec))).toBe(publicSpec(x.spec));
+      const clean = Object.fromEntries(Object.entries(o).filter(([k]) => !/(key|token|secret|password|passwd|pwd|credentials?|auth|authorization|signature|sig)$/i.test(k) && !/^header\./i.test(k)));
+      const spec = `${kind}:${n}${query(clean)}`;
+      expect(publicSpec(spec)).toBe(spec);
+    }), RUNS);
+  });
+
+  it('a spec with an inline secret that fails to parse or to build is refused without the secret', () => {
+    const breakIt = fc.constantFrom((s: string) => s.replace('#', '#?'), (s: string) => s.replace(/:\/\/[^/]*/, '://bad host'), (s: string) => `${s}&timeout=soon`, (s: string) => `${s}&json_mode=xml`, (s: string) => `${s}&colour=blue`);
+    fc.assert(fc.property(inlineSecret, breakIt, (x, f) => {
+      const broken = f(x.spec);
+      const r = onlyEpoError(() => {
+        const p = parseModelSpec(broken);
+        return p.kind === 'openai' || p.kind === 'http' ? openAIOptionsFromSpec(p, broken, {}) : p;
+      });
+      const shown = r instanceof EpoError ? `${r.message} ${r.where}` : JSON.stringify(r);
+      if (r instanceof EpoError) for (const v of forms(x.value)) expect(shown).not.toContain(v);
+    }), RUNS);
+  });
+
+  it('redaction removes an inline secret from a spec quoted in free text', () => {
+    const quote = fc.constantFrom(['', ''], ['"', '"'], ["'", "'"], ['(', ')']);
+    fc.assert(fc.property(inlineSecret, messyText, quote, messyText, (x, before, [a, b], after) => {
+      fc.pre(!/[\s"'\\]/.test(x.value));
+      const out = redact(`${before} ${a}${x.spec}${b} ${after}`, []);
+      for (const v of forms(x.value)) expect(out).not.toContain(v);
+    }), RUNS);
+  });
+
+  it('an Authorization header written inline with its Bearer token is redacted in free text too', () => {
+    fc.assert(fc.property(fc.stringMatching(/^[A-Za-z0-9._~+/-]{8,30}$/), fc.constantFrom(' ', '+', '%20'), messyText, (token, space, after) => {
+      const out = redact(`model spec http://h/v1#m?header.Authorization=Bearer${space}${token} ${after}`, []);
+      expect(out).not.toContain(token);
+    }), RUNS);
+  });
+});
+
 describe('defects the properties found', () => {
   it('a key that extends another key is redacted whole', () => {
     const env = { EPO_A_API_KEY: 'sk-test-12345678', EPO_B_API_KEY: 'sk-test-12345678-wrong' };
     expect(redact('rejected key sk-test-12345678-wrong', secretValues(env))).toBe('rejected key [REDACTED]');
+  });
+});
+
+describe('inline spec secrets: defects the properties found', () => {
+  it('a "#" inside a secret option value does not end the value', () => {
+    expect(publicSpec('openai:gpt-4o-mini?header.Authorization=ab#cdefgh')).toBe('openai:gpt-4o-mini?header.Authorization=[REDACTED]');
+    expect(publicSpec('http://h:8000/v1#m?api_key=ab#cdefgh&timeout=30')).toBe('http://h:8000/v1#m?api_key=[REDACTED]&timeout=30');
+    expect(publicSpec('http://h:8000/v1?api_key=abcdefgh#m')).toBe('http://h:8000/v1?api_key=[REDACTED]#m');
+  });
+  it('a Bearer token written inline after a space is redacted in free text', () => {
+    expect(redact('bad spec http://h/v1#m?header.Authorization=Bearer sk-abcdefgh1234 (check it)', [])).not.toContain('sk-abcdefgh1234');
   });
 });
