@@ -25,7 +25,8 @@ export function isSecretParam(name: string): boolean {
   return n.startsWith('header.') || /(key|token|secret|password|passwd|pwd|credentials?|auth|authorization|signature|sig)$/.test(n);
 }
 
-const PASSWORD_IN_URL = /(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@"']*:)[^/\s@"']+@/gi;
+// The password runs to the last "@" of the authority: URL parsers accept a raw "@" in it.
+const PASSWORD_IN_URL = /(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@"']*:)[^/?#\s"']+@/gi;
 
 function redactParams(text: string, value: string): string {
   return text

@@ -120,9 +120,11 @@ const inlineSecret = fc.record({
 }).map((p) => {
   const secretPart = p.encoded ? new URLSearchParams({ [p.param]: p.value }).toString() : `${p.param}=${p.value.replace(/&/g, '')}`;
   const value = p.encoded ? p.value : p.value.replace(/&/g, '');
-  const base = p.inUrl && p.base.startsWith('http') ? p.base.replace('://', `://user:${encodeURIComponent(value)}@`) : p.base;
+  // in the URL, a password written as is may hold "@" (URL parsers take the last one), never "/", "#" or "?"
+  const password = p.encoded ? encodeURIComponent(value) : value.replace(/[/#?]/g, '');
+  const base = p.inUrl && p.base.startsWith('http') ? p.base.replace('://', `://user:${password}@`) : p.base;
   const plain = new URLSearchParams(p.plain).toString();
-  return { spec: `${base}?${[plain, secretPart].filter(Boolean).join('&')}`, value, plain: p.plain, secretPart };
+  return { spec: `${base}?${[plain, secretPart].filter(Boolean).join('&')}`, value: p.inUrl && !p.encoded && p.base.startsWith('http') ? password : value, plain: p.plain, secretPart };
 });
 /** The forms a secret can take in text: as written, and encoded for a URL. */
 const forms = (v: string) => [...new Set([v, encodeURIComponent(v), new URLSearchParams({ v }).toString().slice(2)])];
@@ -193,5 +195,11 @@ describe('inline spec secrets: defects the properties found', () => {
   });
   it('a Bearer token written inline after a space is redacted in free text', () => {
     expect(redact('bad spec http://h/v1#m?header.Authorization=Bearer sk-abcdefgh1234 (check it)', [])).not.toContain('sk-abcdefgh1234');
+  });
+});
+describe('passwords in the URL: defects the properties found', () => {
+  it('a password holding a raw "@" is redacted whole', () => {
+    expect(publicSpec('http://me:p@ssword1@host:8000/v1#m')).toBe('http://me:[REDACTED]@host:8000/v1#m');
+    expect(publicSpec('http://user:@a~~a0@127.0.0.1:8000/v1#m')).toBe('http://user:[REDACTED]@127.0.0.1:8000/v1#m');
   });
 });
