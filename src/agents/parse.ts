@@ -15,14 +15,26 @@ export interface Parsed {
 
 const FIELD = /^\s*(?:[*_#>`-]+\s*)?(thought|action|observation|actor's action|agent1's action)\s*[*_]*\s*:[*_]*\s*(.*)$/i;
 
+/**
+ * The text inside `a…b` when that pair wraps all of `t` (a doubled pair such as ``code`` counts as one), else
+ * undefined. A pair whose marks also occur inside does not wrap: `"mug 1" is on "desk 1"` holds two quoted names.
+ */
+function inside(t: string, a: string, b: string): string | undefined {
+  let k = 0;
+  while (t.length >= (k + 1) * (a.length + b.length) && t.startsWith(a.repeat(k + 1)) && t.endsWith(b.repeat(k + 1))) k++;
+  const inner = t.slice(k * a.length, t.length - k * b.length);
+  return k > 0 && !inner.includes(a) && !inner.includes(b) ? inner : undefined;
+}
+
 /** Strip wrapping quotes, backticks and markdown emphasis from one line. */
 export function unwrap(s: string): string {
   let t = s.trim();
   for (let changed = true; changed && t.length > 0;) {
     changed = false;
     for (const [a, b] of [['"', '"'], ["'", "'"], ['`', '`'], ['**', '**'], ['“', '”'], ['<', '>']]) {
-      if (t.length >= a.length + b.length && t.startsWith(a) && t.endsWith(b)) {
-        t = t.slice(a.length, t.length - b.length).trim();
+      const inner = inside(t, a, b);
+      if (inner !== undefined) {
+        t = inner.trim();
         changed = true;
       }
     }

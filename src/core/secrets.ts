@@ -25,7 +25,8 @@ export function isSecretParam(name: string): boolean {
   return n.startsWith('header.') || /(key|token|secret|password|passwd|pwd|credentials?|auth|authorization|signature|sig)$/.test(n);
 }
 
-const PASSWORD_IN_URL = /(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@"']*:)[^/\s@"']+@/gi;
+// The password runs to the last "@" of the authority: URL parsers accept a raw "@" in it.
+const PASSWORD_IN_URL = /(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@"']*:)[^/?#\s"']+@/gi;
 
 function redactParams(text: string, value: string): string {
   return text
@@ -33,13 +34,21 @@ function redactParams(text: string, value: string): string {
     .replace(PASSWORD_IN_URL, `$1${REDACTED}@`);
 }
 
-/** A spec without its inline secrets (a value runs to the next `&` or `#`); everything else is kept byte for byte. */
-export const redactSpecSecrets = (spec: string): string => redactParams(spec, '[^&#]*');
+/**
+ * A spec without its inline secrets; everything else is kept byte for byte. A value runs to the next `&`, and in the
+ * base URL of an http(s) spec also to the `#` before the model; in the options after the model a `#` is part of it.
+ */
+export const redactSpecSecrets = (spec: string): string => {
+  const hash = /^\s*https?:\/\//.test(spec) ? spec.indexOf('#') : -1;
+  return hash < 0 ? redactParams(spec, '[^&]*') : redactParams(spec.slice(0, hash), '[^&#]*') + redactParams(spec.slice(hash), '[^&]*');
+};
 
 export function redact(text: string, secrets: string[] = secretValues()): string {
   let out = text;
-  for (const s of secrets) if (out.includes(s)) out = out.split(s).join(REDACTED);
-  // Inline spec secrets in free text (a value ends at a space or quote too), then Bearer tokens from elsewhere.
-  out = redactParams(out, '[^&#\\s"\'\\\\]*');
-  return out.replace(/(Bearer\s+)[A-Za-z0-9._~+/-]{8,}/g, `$1${REDACTED}`);
+  // Longest first: a secret that holds another (KEY and KEY-2) would otherwise leave its remainder in the open.
+  for (const s of [...secrets].sort((a, b) => b.length - a.length)) if (out.includes(s)) out = out.split(s).join(REDACTED);
+  // Bearer tokens first (an inline `header.Authorization=Bearer <token>` would be cut at the space below), then
+  // inline spec secrets in free text (a value ends at a space or quote too; a `#` may belong to it).
+  out = out.replace(/(Bearer\s+)[A-Za-z0-9._~+/-]{8,}/g, `$1${REDACTED}`);
+  return redactParams(out, '[^&\\s"\'\\\\]*');
 }

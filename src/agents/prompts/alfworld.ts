@@ -1,4 +1,5 @@
 /** ALFWorld: a robot in a text household. The project's own wording; the command list follows the game grammar. */
+import { unwrap } from '../parse.js';
 import type { EnvPrompts } from '../roles.js';
 
 const COMMANDS = [
@@ -7,6 +8,7 @@ const COMMANDS = [
   'heat <object> with <microwave>', 'cool <object> with <fridge>', 'use <lamp>', 'slice <object> with <knife>',
   'examine <thing>', 'look', 'inventory',
 ];
+const TRAILING = /[\s.!;]+$/;
 const VERBS = /^(go to|open|close|take|move|put|clean|heat|cool|use|slice|examine|look|inventory|help)\b/;
 
 const commandList = COMMANDS.map((c) => `- ${c}`).join('\n');
@@ -49,6 +51,8 @@ export const alfworldPrompts: EnvPrompts = {
 
 /** Lower case, single spaces, no trailing punctuation or leading prompt marker; undefined unless a known verb. */
 export function normaliseAlfworldAction(candidate: string): string | undefined {
-  const a = candidate.toLowerCase().replace(/^>\s*/, '').replace(/[.!;]+$/, '').replace(/\s+/g, ' ').trim();
+  // A full stop may stand after a space or outside the quotes ("go to desk 1".): strip it, then the quotes.
+  const bare = unwrap(candidate.replace(TRAILING, ''));
+  const a = bare.toLowerCase().replace(/^>\s*/, '').replace(TRAILING, '').replace(/\s+/g, ' ').trim();
   return VERBS.test(a) ? a : undefined;
 }

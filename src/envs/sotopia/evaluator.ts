@@ -45,14 +45,19 @@ export interface EvaluationResult {
   seats: [SeatScores, SeatScores];
 }
 
+/** A number written as a string ("7", " -2.5 "). Nothing else becomes a score: Number() turns null, "" and [] into 0. */
+const NUMERIC = /^\s*-?\d+(\.\d+)?\s*$/;
+
 const dimValue = (d: Dimension) => {
   const [lo, hi] = RANGES[d];
+  const message = `${d} score must be a number from ${lo} to ${hi}`;
   return z.preprocess(
     // The reference format [reasoning, score] is accepted too.
     (v) => (Array.isArray(v) && v.length === 2 ? { reasoning: v[0], score: v[1] } : v),
     z.object({
       reasoning: z.string().default(''),
-      score: z.coerce.number().refine((x) => Number.isFinite(x) && x >= lo && x <= hi, { message: `${d} score must be a number from ${lo} to ${hi}` }),
+      score: z.preprocess((v) => (typeof v === 'string' && NUMERIC.test(v) ? Number(v) : v), z.number({ error: () => message })
+        .refine((x) => Number.isFinite(x) && x >= lo && x <= hi, { message })),
     }, { error: () => `${d} must be {"reasoning": "...", "score": <${lo}..${hi}>}` }),
   );
 };
