@@ -3,7 +3,8 @@
  * and a script that uses only the public API (its own environment, checkTextEnv, evaluate, one self-play iteration
  * with the shipped built-in strategist). Slow (the install builds better-sqlite3), so one pack serves every test.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,15 +14,24 @@ const root = mkdtempSync(join(tmpdir(), 'epo-pack-'));
 const project = join(root, 'project');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const npm = (args: string[], cwd: string) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_loglevel: 'error' } });
-const epo = (args: string[]) => spawnSync(join(project, 'node_modules', '.bin', 'epo'), args, { cwd: project, encoding: 'utf8', env: { ...process.env, EPO_RUNS_DIR: join(project, 'runs') } });
+// asynchronous: a test worker blocked for minutes in a synchronous call misses vitest's own messages and fails the run
+const npm = (args: string[], cwd: string) => promisify(execFile)('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_loglevel: 'error' }, maxBuffer: 64 * 1024 * 1024 });
+/** Run a program to its end without blocking the test worker. */
+const run = (cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env) => new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+  const child = spawn(cmd, args, { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '', stderr = '';
+  child.stdout.on('data', (d) => { stdout += d; });
+  child.stderr.on('data', (d) => { stderr += d; });
+  child.on('close', (status) => resolve({ status, stdout, stderr }));
+});
+const epo = (args: string[]) => run(join(project, 'node_modules', '.bin', 'epo'), args, { ...process.env, EPO_RUNS_DIR: join(project, 'runs') });
 
-beforeAll(() => {
-  npm(['pack', '--pack-destination', root], process.cwd());
+beforeAll(async () => {
+  await npm(['pack', '--pack-destination', root], process.cwd());
   const tarball = readdirSync(root).find((f) => f.endsWith('.tgz'))!;
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user-project', version: '1.0.0', type: 'module', private: true }));
-  npm(['install', join(root, tarball), '--prefer-offline', '--no-audit', '--no-fund'], project);
+  await npm(['install', join(root, tarball), '--prefer-offline', '--no-audit', '--no-fund'], project);
 }, 600_000);
 
 describe('the installed package', () => {
@@ -34,19 +44,19 @@ describe('the installed package', () => {
     expect(files.filter((f) => f.startsWith('src') || f.startsWith('test') || /\.test\.(js|ts)$/.test(f))).toEqual([]);
   });
 
-  it('runs the epo binary: help, and eval on the example environment with scripted models', () => {
-    const help = epo(['--help']);
+  it('runs the epo binary: help, and eval on the example environment with scripted models', async () => {
+    const help = await epo(['--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/Usage: epo/);
-    const r = epo(['eval', '--env', 'node_modules/epo/examples/hanoi/index.ts', '--strategist', 'scripted:hanoi-expert', '--actor', 'scripted:rule-actor', '--show-admissible', '--limit', '6', '--run', 'hanoi']);
+    const r = await epo(['eval', '--env', 'node_modules/epo/examples/hanoi/index.ts', '--strategist', 'scripted:hanoi-expert', '--actor', 'scripted:rule-actor', '--show-admissible', '--limit', '6', '--run', 'hanoi']);
     expect(r.stderr).not.toMatch(/error/);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/success %\s+100\.0 .*6\/6/);
   });
 
-  it('runs a script on the public API: its own environment, checkTextEnv, evaluate, one self-play iteration', () => {
+  it('runs a script on the public API: its own environment, checkTextEnv, evaluate, one self-play iteration', async () => {
     writeFileSync(join(project, 'script.mjs'), SCRIPT);
-    const r = spawnSync(process.execPath, ['script.mjs'], { cwd: project, encoding: 'utf8' });
+    const r = await run(process.execPath, ['script.mjs']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
