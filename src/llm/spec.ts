@@ -60,6 +60,8 @@ export function parseModelSpec(spec: string, where = 'model spec'): ModelSpec {
     const base = s.slice(0, hash);
     const [model, options] = splitOptions(s.slice(hash + 1));
     if (!model) bad('the model name after "#" is empty');
+    // The URL parser drops tabs, line breaks and surrounding spaces silently, but the base URL is used as written.
+    if (/[\s\p{Cc}]/u.test(base)) bad(`${JSON.stringify(base)} is not a valid URL: it holds a space or control character`);
     try { new URL(base); } catch { bad(`"${base}" is not a valid URL`); }
     return { kind: 'http', baseURL: base.replace(/\/+$/, ''), model, keyEnv: options.key_env, options };
   }
