@@ -11,17 +11,9 @@ import { readManifest } from '../../data/dir.js';
 import { hashString } from '../../core/random.js';
 import { AlfworldEnv, loadAlfworldTasks, walkthrough, type AlfworldTask } from '../../envs/alfworld/index.js';
 import { alfworldOutcome } from '../alfworld.js';
-import type { Suite } from '../suite.js';
+import type { Suite, SuiteOptions } from '../suite.js';
 
-export interface AlfworldSuiteOptions {
-  split?: string;
-  limit?: number;
-  types?: string[];
-  data?: string;
-  seed: number;
-  example: boolean;
-  /** Task order: reference (valid_unseen: the reference evaluation's order; else sorted), sorted, or shuffle (seeded). */
-  order?: 'reference' | 'sorted' | 'shuffle';
+export interface AlfworldSuiteOptions extends SuiteOptions {
   /** Where the example games come from (default valid_train, else the first game of each type in the split). */
   exampleSplit?: string;
 }

@@ -11,15 +11,10 @@ import { EpoError } from '../../core/errors.js';
 import { hashString } from '../../core/random.js';
 import { loadWebShop, webshopTasks, WebShopEnv, type WebShopTask, type WebShopWorld, type WebShopSplit } from '../../envs/webshop/index.js';
 import { webshopOutcome } from '../webshop.js';
-import type { Suite } from '../suite.js';
+import type { Suite, SuiteOptions } from '../suite.js';
 
-export interface WebshopSuiteOptions {
-  split?: string;
-  limit?: number;
-  data?: string;
-  seed: number;
-  example: boolean;
-}
+/** WebShop has no task types or orders: it takes the split, limit, data, seed and example of SuiteOptions. */
+export type WebshopSuiteOptions = SuiteOptions;
 
 export async function webshopSuite(o: WebshopSuiteOptions): Promise<Suite<WebShopTask>> {
   const split = o.split ?? 'test';
