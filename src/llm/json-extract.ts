@@ -26,6 +26,34 @@ export function balancedEnd(text: string, start: number): number {
   return -1;
 }
 
+/**
+ * balancedEnd for `start` and, from the same pass, for every bracket it opens outside a string: from such a bracket
+ * on, a scan of its own would see the same characters in the same string state, so it closes where this pass closes
+ * it, or never (-1) when this pass stops (end of text, mismatched bracket) with it still open. Recorded in `ends`, so
+ * a long run of brackets that never close costs one pass instead of one per bracket.
+ */
+function scanEnds(text: string, start: number, ends: Map<number, number>): void {
+  const open: number[] = [];
+  let inString = false;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') inString = true;
+    else if (c === '{' || c === '[') open.push(i);
+    else if (c === '}' || c === ']') {
+      const at = open.pop()!;
+      if ((text[at] === '{') !== (c === '}')) { ends.set(at, -1); break; }
+      ends.set(at, i + 1);
+      if (open.length === 0) return;
+    }
+  }
+  for (const at of open) ends.set(at, -1);
+}
+
 /** Escape raw control characters that stand inside string literals (outside them they are JSON whitespace). */
 export function escapeControlsInStrings(s: string): string {
   let out = '', inString = false;
@@ -41,10 +69,12 @@ export function escapeControlsInStrings(s: string): string {
   return out;
 }
 
-function parseLenient(s: string): unknown {
+/** JSON.parse, retried with control characters escaped when `s` may hold some (the caller can tell it cannot). */
+function parseLenient(s: string, mayHoldControls = true): unknown {
   try {
     return JSON.parse(s);
   } catch (e) {
+    if (!mayHoldControls) throw e;
     const escaped = escapeControlsInStrings(s);
     if (escaped === s) throw e;
     return JSON.parse(escaped);
@@ -74,16 +104,21 @@ export function extractJson(text: string, opts: ExtractOptions = {}): JsonExtrac
     }
   } catch { /* not bare JSON: scan */ }
   let firstError: string | undefined;
+  const ends = new Map<number, number>();
+  // Raw control characters before each position: a candidate without any is not copied again to escape them.
+  const controls = new Int32Array(text.length + 1);
+  for (let i = 0; i < text.length; i++) controls[i + 1] = controls[i] + (text.charCodeAt(i) < 0x20 ? 1 : 0);
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (c !== '{' && !(opts.arrays && c === '[')) continue;
-    const end = balancedEnd(text, i);
+    if (!ends.has(i)) scanEnds(text, i, ends);
+    const end = ends.get(i)!;
     if (end < 0) {
       firstError ??= `the ${c === '{' ? 'object' : 'array'} opened at character ${i} is never closed`;
       continue;
     }
     try {
-      const value = parseLenient(text.slice(i, end));
+      const value = parseLenient(text.slice(i, end), controls[end] > controls[i]);
       if (accept(value)) return { ok: true, value, start: i, end };
       firstError ??= `the JSON at character ${i} is not what was asked for`;
     } catch (e) {
