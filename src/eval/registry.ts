@@ -49,6 +49,9 @@ export function unregisterSuite(name: string): void {
 
 export const registeredEnvironments = (): string[] => [...registry.keys()];
 
+/** A registered suite by name (no module loading), or undefined. */
+export const registeredSuite = (name: string): SuiteFactory | undefined => registry.get(name);
+
 const looksLikePath = (ref: string): boolean => /^(\.{1,2}[/\\]|\/|[A-Za-z]:[/\\])/.test(ref) || /\.(m?[jt]s|cjs|cts|mts)$/.test(ref);
 
 /**

@@ -1,15 +1,15 @@
 /** `epo env list|check`: the environments evaluation and self-play can run, and the conformance check of one. */
 import type { Command } from 'commander';
 import { checkTextEnv } from '../../envs/check.js';
-import { registeredEnvironments, resolveEnvironment } from '../../eval/registry.js';
+import { registeredEnvironments, registeredSuite, resolveEnvironment } from '../../eval/registry.js';
 import { parseNumber } from '../num.js';
 
 export function registerEnv(program: Command): void {
   const cmd = program.command('env').description('environments: list them, check one you wrote against the TextEnv contract');
   cmd.command('list')
     .description('the registered environments (modules given with --env register theirs when loaded)')
-    .action(async () => {
-      for (const name of registeredEnvironments()) process.stdout.write(`${name}\t${(await resolveEnvironment(name)).factory.describe}\n`);
+    .action(() => {
+      for (const name of registeredEnvironments()) process.stdout.write(`${name}\t${registeredSuite(name)!.describe}\n`);
       process.stdout.write('sotopia\tSOTOPIA social interaction, two seats (epo eval sotopia)\n');
     });
   cmd.command('check')

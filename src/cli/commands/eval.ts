@@ -10,7 +10,7 @@ import { EpoError } from '../../core/errors.js';
 import { createLogger } from '../../core/log.js';
 import { redact } from '../../core/secrets.js';
 import { evaluate } from '../../eval/evaluate.js';
-import { BUILTIN_SUITES, resolveEnvironment } from '../../eval/registry.js';
+import { BUILTIN_SUITES, registeredSuite, resolveEnvironment } from '../../eval/registry.js';
 import { createModel } from '../../llm/create.js';
 import { modelRef } from '../../llm/spec.js';
 import { UsageMeter } from '../../llm/usage.js';
@@ -38,8 +38,7 @@ export function registerEval(program: Command): void {
     await runEval(c.config.env, c.config, c.yaml);
   });
   for (const env of BUILTIN_SUITES) {
-    const sub = cmd.command(env);
-    void resolveEnvironment(env).then((r) => sub.description(r.factory.describe));
+    const sub = cmd.command(env).description(registeredSuite(env)!.describe);
     addConfigOptions(sub, evalConfig, unused(env)).action(async () => {
       const c = commandConfig(sub, evalConfig, `epo eval ${env}`);
       if (c.printOnly) return;
