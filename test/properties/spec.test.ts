@@ -60,6 +60,25 @@ const secret = fc.stringMatching(/^[A-Za-z0-9_.~+/=-]{8,24}$/);
 const secretName = fc.tuple(fc.stringMatching(/^[A-Z][A-Z0-9_]{0,8}$/), fc.constantFrom('_API_KEY', '_TOKEN', '_SECRET', '_PASSWORD', 'KEY'))
   .map(([a, b]) => a + b);
 
+describe('the base URL of an HTTP spec', () => {
+  it('is the URL as the URL parser reads it: no trailing slash, no space or control character it would drop', () => {
+    const head = fc.constantFrom('http://', 'https://', 'http://127.0.0.1:8000/v1');
+    fc.assert(fc.property(head, messyText, messyText, (h, a, b) => {
+      const r = onlyEpoError(() => parseModelSpec(`${h}${a}#${b}`));
+      if (r instanceof EpoError || r.kind !== 'http') return;
+      expect(r.baseURL.endsWith('/')).toBe(false);
+      expect(r.baseURL).not.toMatch(/[\s\p{Cc}]/u);
+      expect(new URL(r.baseURL).protocol).toMatch(/^https?:$/);
+    }), RUNS);
+  });
+
+  it('with a space or control character in it is refused (the URL parser would drop it, requests would not)', () => {
+    for (const s of ['http://openai:\u0000#!', 'http://127.0.0.1:8000/v1 #m', 'http://127.0.0.1:8000/v\n1#m', 'http://local\thost/v1#m']) {
+      expect(() => parseModelSpec(s, '--actor'), JSON.stringify(s)).toThrow(/is not a valid URL: it holds a space or control character/);
+    }
+  });
+});
+
 describe('secrets are kept out', () => {
   it('redaction removes every secret wherever it stands in the text', () => {
     const env = fc.dictionary(secretName, secret, { minKeys: 1, maxKeys: 3 });
