@@ -76,6 +76,44 @@ describe('chat request parsing', () => {
     }), RUNS);
   });
 
+  it('optional fields sent as null read as absent', () => {
+    const optional = ['temperature', 'top_p', 'max_tokens', 'max_completion_tokens', 'stop', 'seed', 'n', 'stream', 'stream_options', 'response_format', 'tools'];
+    fc.assert(fc.property(request, fc.subarray(optional), (r, nulls) => {
+      const body = JSON.parse(JSON.stringify(r)) as Record<string, unknown>;
+      for (const k of nulls) delete body[k];
+      const v = validateChatRequest({ ...body, ...Object.fromEntries(nulls.map((k) => [k, null])) });
+      const w = validateChatRequest(body);
+      expect(v.ok && w.ok).toBe(true);
+      if (v.ok && w.ok) expect(toCompletionRequest(v.body)).toEqual(toCompletionRequest(w.body));
+    }), RUNS);
+  });
+
+  it('one bad field in a valid request is refused naming that field', () => {
+    type Body = Record<string, any>;
+    const breakers: [string, (b: Body, i: number) => string][] = [
+      ['no model', (b) => { delete b.model; return 'model'; }],
+      ['no messages', (b) => { b.messages = []; return 'messages'; }],
+      ['unknown role', (b, i) => { const k = i % b.messages.length; b.messages[k].role = 'robot'; return `messages[${k}].role`; }],
+      ['content not text', (b, i) => { const k = i % b.messages.length; b.messages[k].content = { text: 'x' }; return `messages[${k}].content`; }],
+      ['temperature too high', (b) => { b.temperature = 2.5; return 'temperature'; }],
+      ['temperature as text', (b) => { b.temperature = '0.5'; return 'temperature'; }],
+      ['top_p of zero', (b) => { b.top_p = 0; return 'top_p'; }],
+      ['max_tokens of zero', (b) => { b.max_tokens = 0; return 'max_tokens'; }],
+      ['max_completion_tokens not whole', (b) => { b.max_completion_tokens = 1.5; return 'max_completion_tokens'; }],
+      ['five stop sequences', (b) => { b.stop = ['a', 'b', 'c', 'd', 'e']; return 'stop'; }],
+      ['seed not whole', (b) => { b.seed = 0.25; return 'seed'; }],
+      ['stream as text', (b) => { b.stream = 'yes'; return 'stream'; }],
+      ['unknown response format', (b) => { b.response_format = { type: 'xml' }; return 'response_format'; }],
+    ];
+    fc.assert(fc.property(request, fc.constantFrom(...breakers), fc.nat(), (r, [, wreck], i) => {
+      const body = JSON.parse(JSON.stringify(r)) as Body;
+      const field = wreck(body, i);
+      const v = validateChatRequest(body);
+      expect(v.ok).toBe(false);
+      if (!v.ok) expect(v.param === field || v.param.startsWith(`${field}.`) || v.param.startsWith(`${field}[`), v.message).toBe(true);
+    }), RUNS);
+  });
+
   it('n other than 1 and any tool are refused by name', () => {
     const unsupported = fc.oneof(
       fc.integer({ min: 2, max: 100 }).map((n) => ['n', { n }] as const),

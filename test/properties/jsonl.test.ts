@@ -95,6 +95,18 @@ describe('JSON Lines episode import', () => {
   });
 });
 
+describe('JSON Lines episode import of any bytes', () => {
+  it('gives episodes or an EpoError, whatever the bytes (invalid UTF-8 included)', async () => {
+    const bytes = fc.oneof(fc.uint8Array({ maxLength: 200 }), fc.array(fc.oneof(fc.string({ unit: 'binary', maxLength: 30 }), episode.map((e) => JSON.stringify(e))), { maxLength: 4 }).map((a) => Buffer.from(a.join('\n'))));
+    await fc.assert(fc.asyncProperty(bytes, async (content) => {
+      const path = join(dir, `f${files++}.jsonl`);
+      writeFileSync(path, content);
+      const { error } = await readAll(path);
+      if (error !== undefined) expect(error).toBeInstanceOf(EpoError);
+    }), FILE_RUNS);
+  });
+});
+
 /** Why a line is not an episode (not JSON, or the wrong shape), or undefined when it is one. */
 function episodeShapeProblemOf(line: string): string | undefined {
   let v: unknown;
