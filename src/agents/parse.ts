@@ -13,15 +13,17 @@ export interface Parsed {
   noise: string[];
 }
 
-const FIELD = /^\s*(?:[*_#>`-]+\s*)?(thought|action|observation|actor's action|agent1's action)\s*[*_]*\s*:[*_]*\s*(.*)$/i;
+// Spaces, then emphasis marks and spaces, before the colon: `\s*(?:[*_]+\s*)?` reads as `\s*[*_]*\s*` did, without
+// trying every split of a long run of spaces.
+const FIELD = /^\s*(?:[*_#>`-]+\s*)?(thought|action|observation|actor's action|agent1's action)\s*(?:[*_]+\s*)?:[*_]*\s*(.*)$/i;
 
 /**
  * The text inside `a…b` when that pair wraps all of `t` (a doubled pair such as ``code`` counts as one), else
  * undefined. A pair whose marks also occur inside does not wrap: `"mug 1" is on "desk 1"` holds two quoted names.
  */
 function inside(t: string, a: string, b: string): string | undefined {
-  let k = 0;
-  while (t.length >= (k + 1) * (a.length + b.length) && t.startsWith(a.repeat(k + 1)) && t.endsWith(b.repeat(k + 1))) k++;
+  let k = 0; // pairs peeled so far; only the next one is checked (building the k-fold marks made this quadratic)
+  while (t.length >= (k + 1) * (a.length + b.length) && t.startsWith(a, k * a.length) && t.endsWith(b, t.length - k * b.length)) k++;
   const inner = t.slice(k * a.length, t.length - k * b.length);
   return k > 0 && !inner.includes(a) && !inner.includes(b) ? inner : undefined;
 }

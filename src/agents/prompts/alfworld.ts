@@ -8,7 +8,13 @@ const COMMANDS = [
   'heat <object> with <microwave>', 'cool <object> with <fridge>', 'use <lamp>', 'slice <object> with <knife>',
   'examine <thing>', 'look', 'inventory',
 ];
-const TRAILING = /[\s.!;]+$/;
+const STOP = /[\s.!;]/;
+/** Without trailing spaces and stops (. ! ;): a scan from the end, where `/[\s.!;]+$/` rescanned from every start. */
+function withoutTrailingStops(s: string): string {
+  let end = s.length;
+  while (end > 0 && STOP.test(s[end - 1])) end--;
+  return s.slice(0, end);
+}
 const VERBS = /^(go to|open|close|take|move|put|clean|heat|cool|use|slice|examine|look|inventory|help)\b/;
 
 const commandList = COMMANDS.map((c) => `- ${c}`).join('\n');
@@ -52,7 +58,7 @@ export const alfworldPrompts: EnvPrompts = {
 /** Lower case, single spaces, no trailing punctuation or leading prompt marker; undefined unless a known verb. */
 export function normaliseAlfworldAction(candidate: string): string | undefined {
   // A full stop may stand after a space or outside the quotes ("go to desk 1".): strip it, then the quotes.
-  const bare = unwrap(candidate.replace(TRAILING, ''));
-  const a = bare.toLowerCase().replace(/^>\s*/, '').replace(TRAILING, '').replace(/\s+/g, ' ').trim();
+  const bare = unwrap(withoutTrailingStops(candidate));
+  const a = withoutTrailingStops(bare.toLowerCase().replace(/^>\s*/, '')).replace(/\s+/g, ' ').trim();
   return VERBS.test(a) ? a : undefined;
 }

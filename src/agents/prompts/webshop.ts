@@ -41,9 +41,19 @@ export const webshopPrompts: EnvPrompts = {
   invalidAnswer: 'Your answer had no valid action. Reply with one line: Action: search[<keywords>] or Action: click[<element>].',
 };
 
-/** `search[…]` or `click[…]` anywhere in the candidate, verb lower-cased, argument trimmed; undefined otherwise. */
+/**
+ * `search[…]` or `click[…]` anywhere in the candidate, verb lower-cased, argument trimmed; undefined otherwise. The
+ * argument runs to the first `]` and stays on one line (else the next verb is tried). Read without a backtracking
+ * regex over the argument, which took seconds on a few thousand spaces after `click[`.
+ */
 export function normaliseWebshopAction(candidate: string): string | undefined {
-  const m = /\b(search|click)\s*\[\s*(.*?)\s*\]/i.exec(candidate);
-  if (!m || !m[2]) return undefined;
-  return `${m[1].toLowerCase()}[${m[2]}]`;
+  const verb = /\b(search|click)\s*\[/gi;
+  for (let m = verb.exec(candidate); m; m = verb.exec(candidate)) {
+    const close = candidate.indexOf(']', verb.lastIndex);
+    if (close < 0) return undefined;
+    const argument = candidate.slice(verb.lastIndex, close).trim();
+    if (/[\n\r\u2028\u2029]/.test(argument)) continue;
+    return argument ? `${m[1].toLowerCase()}[${argument}]` : undefined;
+  }
+  return undefined;
 }
