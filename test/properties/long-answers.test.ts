@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAction, parseThought, unwrap } from '../../src/agents/parse.js';
 import { normaliseAlfworldAction } from '../../src/agents/prompts/alfworld.js';
 import { normaliseWebshopAction } from '../../src/agents/prompts/webshop.js';
+import { parseStrategy } from '../../src/agents/sotopia/strategist.js';
 
 const RUNS = { seed: 1414, numRuns: 500 } as const;
 const CAP = 1 << 20;
@@ -28,7 +29,12 @@ const alfworldLike = fc.tuple(
   fc.constantFrom('', '> ', '"', '**', '<', ' '), fc.constantFrom('go to desk 1', 'look', 'LOOK', 'take mug 1 from desk 1', 'jump'),
   fc.array(fc.constantFrom(' ', '.', '!', ';', '\t', '\n', '"', '**', '>', 'x'), { maxLength: 5 }).map(join),
 ).map(join);
-const answer = fc.oneof(noise(16), webshopLike, alfworldLike);
+/** A SOTOPIA strategist's answer: a tagged line (bold, spaced, quoted) among other lines. */
+const strategyLike = fc.array(fc.oneof(noise(4), fc.tuple(
+  fc.constantFrom('', '*', '**', ' '), fc.constantFrom('Strategy', 'STRATEGY', 'strategy'), fc.constantFrom('', ' ', '  '), fc.constantFrom('', '*', '**', '** '),
+  fc.constantFrom(':', ''), fc.constantFrom('', ' ', '**', ' "', '“'), noise(3), fc.constantFrom('', '"', '”', '."', "'"),
+).map(join)), { maxLength: 3 }).map((l) => l.join('\n'));
+const answer = fc.oneof(noise(16), webshopLike, alfworldLike, strategyLike);
 
 /** normaliseWebshopAction as the regex it replaced defined it. */
 function webshopByRegex(candidate: string): string | undefined {
@@ -43,6 +49,14 @@ function alfworldByRegex(candidate: string): string | undefined {
   const bare = unwrap(candidate.replace(trailing, ''));
   const a = bare.toLowerCase().replace(/^>\s*/, '').replace(trailing, '').replace(/\s+/g, ' ').trim();
   return /^(go to|open|close|take|move|put|clean|heat|cool|use|slice|examine|look|inventory|help)\b/.test(a) ? a : undefined;
+}
+
+/** parseStrategy with the regexes it replaced. */
+function strategyByRegex(output: string): string {
+  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  const tagged = lines.find((l) => /^\**\s*strategy\s*\**\s*:/i.test(l));
+  const line = tagged ? tagged.replace(/^\**\s*strategy\s*\**\s*:\s*\**\s*/i, '') : lines[0] ?? '';
+  return line.replace(/^["'“]+|["'”]+$/g, '').trim();
 }
 
 /** unwrap with the k-fold marks built at each step, as it was. */
@@ -71,6 +85,9 @@ describe('the linear readers give what the regexes gave', () => {
   it('ALFWorld actions', () => {
     fc.assert(fc.property(answer, (a) => { expect(normaliseAlfworldAction(a)).toBe(alfworldByRegex(a)); }), RUNS);
   });
+  it('SOTOPIA strategies', () => {
+    fc.assert(fc.property(answer, (a) => { expect(parseStrategy(a)).toBe(strategyByRegex(a)); }), RUNS);
+  });
   it('unwrapping', () => {
     fc.assert(fc.property(answer, (a) => { expect(unwrap(a)).toBe(unwrapByRepeat(a)); }), RUNS);
   });
@@ -91,6 +108,10 @@ describe('answers at the response cap are read at once', () => {
   it('ALFWorld: spaces or stops before a last word', () => {
     expect(normaliseAlfworldAction(`go to desk 1${spaces}x`)).toBe('go to desk 1 x');
     expect(normaliseAlfworldAction(`look${'.'.repeat(CAP)}x`)).toBe(`look${'.'.repeat(CAP)}x`);
+  });
+  it('SOTOPIA: a tag followed by spaces and no colon, quotes before a last word', () => {
+    expect(parseStrategy(`Strategy${spaces}x`)).toBe(`Strategy${spaces}x`);
+    expect(parseStrategy(`Strategy: be kind${'"'.repeat(CAP)}x`)).toBe(`be kind${'"'.repeat(CAP)}x`);
   });
   it('deeply nested wrappers', () => {
     expect(unwrap(`${'<'.repeat(CAP / 2)}look${'>'.repeat(CAP / 2)}`)).toBe('look');

@@ -26,12 +26,23 @@ export function strategistNextUser(newTurns: readonly string[], name: string, tu
 
 const askLine = (name: string, turn: number) => `Turn #${turn + 1} is ${name}'s. Strategy for this turn:`;
 
+// `\s*(?:\*+\s*)?` reads as `\s*\**\s*` would, without trying every split of a long run of spaces.
+const TAG = /^\**\s*strategy\s*(?:\*+\s*)?:/i;
+
+/** Without opening quotes at the start and closing quotes at the end (scanned: a `["'”]+$` regex rescans every start). */
+function unquote(s: string): string {
+  let a = 0, b = s.length;
+  while (a < b && `"'“`.includes(s[a])) a++;
+  while (b > a && `"'”`.includes(s[b - 1])) b--;
+  return s.slice(a, b);
+}
+
 /** The strategy text passed to the actor: the content after `Strategy:`, else the first non-empty line. */
 export function parseStrategy(output: string): string {
   const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
-  const tagged = lines.find((l) => /^\**\s*strategy\s*\**\s*:/i.test(l));
-  const line = tagged ? tagged.replace(/^\**\s*strategy\s*\**\s*:\s*\**\s*/i, '') : lines[0] ?? '';
-  return line.replace(/^["'“]+|["'”]+$/g, '').trim();
+  const tagged = lines.find((l) => TAG.test(l));
+  const line = tagged ? tagged.replace(TAG, '').replace(/^\s*\**\s*/, '') : lines[0] ?? '';
+  return unquote(line).trim();
 }
 
 /**
