@@ -75,3 +75,9 @@ export type { Arena } from './selfplay/arena.js';
 
 // configuration
 export { resolveConfig, configToYaml } from './config/resolve.js';
+
+// plug-in: a strategist for agents epo did not build
+export { strategize, strategistInput, type StrategistState, type StrategizeOptions, type Strategizing } from './plugin/strategize.js';
+export { injectStrategy, INJECT_MODES, type InjectMode } from './plugin/inject.js';
+export { TASK_AGNOSTIC, type StrategistPrompt } from './plugin/prompt.js';
+export { renderMessage, renderMessages, type AgentMessage, type ToolCall } from './plugin/conversation.js';

@@ -31,3 +31,8 @@ export const training = {
   advantages: str('signed (weights as the return rule gives them) or nonnegative (negative weights become 0)', { default: TRAIN_DEFAULTS.advantages, choices: ['signed', 'nonnegative'], arg: '<mode>' }),
   maxLen: int('tokens per strategist chat; later turns are dropped', { ...RULES.maxLen, defaultText: `${TRAIN_DEFAULTS.maxLen}, capped by the model's context` }),
 };
+
+/** Which protocol a run follows: epo's own (default) or the EPO reference release's, exactly (docs/evaluation.md). */
+export const PROTOCOLS = ['epo', 'reference'] as const;
+export type ProtocolName = (typeof PROTOCOLS)[number];
+export const protocol = str("evaluation protocol: epo (epo's own) or reference (the EPO release's prompts, layout, rules and decoding, read from `epo data install epo-reference`)", { default: 'epo', choices: [...PROTOCOLS], arg: '<name>' });
