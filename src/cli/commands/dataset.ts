@@ -6,7 +6,8 @@ import { CUTOFF_POLICIES, type CutoffPolicy } from '../../train/export/fit.js';
 import { DATASET_FORMATS, exportDataset, type DatasetFormat } from '../../train/export/export-dataset.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHARS4, loadTokenCounter, registerTokenCounter } from '../../train/export/token-counters.js';
+import { CHARS4, loadTokenCounter, registerTokenCounter, tokenizerJsonPath } from '../../train/export/token-counters.js';
+import { existsSync } from 'node:fs';
 
 /** `local:<checkpoint dir>`: the built-in model's byte-level BPE tokenizer (its tokenizer.json), loaded lazily. */
 registerTokenCounter('local', async (dir) => {
@@ -24,7 +25,7 @@ import { parseNumber, RULES } from '../num.js';
 interface BuildFlags {
   runs: string; rule: string; out: string; format: string; labeler?: string; gamma?: string; processScale?: string; eps?: string;
   minOutcome?: string; dedup: boolean; val: string; seed: string; name: string; model: string; template: string;
-  cutoffLen: string; onCutoff: string; cutoffCheck: boolean; evaluate?: boolean; tokenizer: string;
+  cutoffLen: string; onCutoff: string; cutoffCheck: boolean; evaluate?: boolean; tokenizer?: string;
 }
 
 export function registerDataset(program: Command): void {
@@ -44,14 +45,15 @@ export function registerDataset(program: Command): void {
     .option('--val <fraction>', 'fraction of task ids held out as a validation split', '0')
     .option('--seed <n>', 'seed of the validation split', '0')
     .option('--name <name>', 'dataset name (LLaMA-Factory dataset_info key)', 'epo_rl')
-    .option('--model <path>', 'model_name_or_path in the training YAML', 'meta-llama/Meta-Llama-3-8B-Instruct')
-    .option('--template <t>', 'LLaMA-Factory chat template (llama3, mistral, …)', 'llama3')
+    .option('--model <path>', 'model_name_or_path in the training YAML (a model folder with tokenizer.json also gives exact token counts)', 'meta-llama/Meta-Llama-3-8B-Instruct')
+    .option('--template <t>', 'LLaMA-Factory chat template (llama3, qwen, mistral, …; llama3 and qwen are counted exactly with a tokenizer.json)', 'llama3')
     .option('--cutoff-len <n>', 'LLaMA-Factory cutoff_len: scored turns beyond it are detected', '4096')
-    .option('--tokenizer <spec>', `token counter for the cutoff check: ${CHARS4} (≈ characters/4) or local:<checkpoint dir> (the built-in model's tokenizer)`, CHARS4)
+    .option('--tokenizer <spec>', `token counter for the cutoff check: ${CHARS4} (≈ characters/4), hf:<model folder or tokenizer.json> (exact: Llama-3, Qwen2, any byte-level BPE) or local:<checkpoint dir> (the built-in model's tokenizer); default: hf:<--model> when --model is a folder with tokenizer.json, else ${CHARS4}`)
     .option('--on-cutoff <policy>', `what to do with an example whose scored turns would be cut: ${CUTOFF_POLICIES.join(', ')}`, 'drop')
     .option('--evaluate', 'llamafactory: evaluate on the validation split during training (eval_dataset in the YAML)')
     .option('--no-cutoff-check', 'jsonl only: skip the token cutoff check')
     .action(async (o: BuildFlags) => {
+      o.tokenizer ??= existsSync(tokenizerJsonPath(o.model)) && o.model !== tokenizerJsonPath(o.model) ? `hf:${o.model}` : CHARS4;
       if (!DATASET_FORMATS.includes(o.format as DatasetFormat)) throw new EpoError('BAD_INPUT', `format must be one of ${DATASET_FORMATS.join(', ')}`, { where: '--format' });
       const rule = makeRule(o.rule, {
         gamma: parseNumber('--gamma', o.gamma, { min: 0, max: 1 }),
