@@ -21,6 +21,7 @@ registerTokenCounter('local', async (dir) => {
   return (text) => tok.encode(text).length;
 });
 import { parseNumber, RULES } from '../num.js';
+import { registerDatasetImport } from './dataset-import.js';
 
 interface BuildFlags {
   runs: string; rule: string; out: string; format: string; labeler?: string; gamma?: string; processScale?: string; eps?: string;
@@ -29,7 +30,7 @@ interface BuildFlags {
 }
 
 export function registerDataset(program: Command): void {
-  const cmd = program.command('dataset').description('build RL datasets for the strategist from labelled runs');
+  const cmd = program.command('dataset').description('build RL datasets for the strategist from labelled runs, or import released ones');
   cmd.command('build')
     .description('one example per strategist chat with a training weight per strategy turn; writes the data, manifest.json, and for llamafactory dataset_info.json and train_epo.yaml')
     .requiredOption('--runs <names>', 'comma-separated run names (or paths to run folders / .sqlite stores)')
@@ -78,4 +79,5 @@ export function registerDataset(program: Command): void {
         + (record.export.cutoff ? `cutoff ${record.export.cutoff.cutoffLen} (${record.export.cutoff.tokenizer}): ${record.export.cutoff.overflowing} over, ${record.export.cutoff.dropped} dropped, ${record.export.cutoff.trimmed} trimmed\n` : '')
         + `wrote ${Object.values(record.export.files).join(', ')}, ${manifest}\n`);
     });
+  registerDatasetImport(cmd);
 }
