@@ -81,3 +81,8 @@ export { strategize, strategistInput, type StrategistState, type StrategizeOptio
 export { injectStrategy, INJECT_MODES, type InjectMode } from './plugin/inject.js';
 export { TASK_AGNOSTIC, type StrategistPrompt } from './plugin/prompt.js';
 export { renderMessage, renderMessages, type AgentMessage, type ToolCall } from './plugin/conversation.js';
+
+// the released EPO RL data, exact Llama-3/Qwen2 token counts, the LLaMA-Factory hand-off
+export { importEpoRl, preprocessScores, type EpoRlRecord, type ImportOptions as EpoRlImportOptions } from './train/epo-rl-data.js';
+export { tokenizerJsonCounter } from './train/export/token-counters.js';
+export { resolveBaseModel } from './train/export/base-model.js';
