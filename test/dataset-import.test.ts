@@ -14,6 +14,7 @@ import { registerDataset } from '../src/cli/commands/dataset.js';
 import { registerTrain } from '../src/cli/commands/train.js';
 import { importEpoRl, preprocessScores, type EpoRlRecord } from '../src/train/epo-rl-data.js';
 import { readJsonlExamples } from '../src/train/export/jsonl.js';
+import { baseModelFolder } from './helpers/base-model.js';
 
 /** human/gpt alternating; gpt turns carry their conversation index (0-based over all turns, as prm.py numbers them). */
 function before(turns: number, score: number | undefined, location?: unknown[]): EpoRlRecord {
@@ -128,5 +129,17 @@ describe('epo dataset import --format epo-rl (CLI)', () => {
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Record<string, unknown>;
     expect(manifest).toMatchObject({ import: { format: 'epo-rl', forms: { before: 1, after: 1 }, scoreScale: 10, gamma: 0.99 } });
     await expect(cli('dataset', 'import', '--format', 'sharegpt', file)).rejects.toThrow(/input format must be one of epo-rl, got "sharegpt"/);
+  });
+
+  it('with a model folder: exact Llama-3 counts for the cutoff check, the folder in the YAML', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'epo-import-'));
+    const file = join(dir, 'alfshop_rl_data.json');
+    writeFileSync(file, JSON.stringify([before(2, 1)]));
+    const base = baseModelFolder();
+    const out = join(dir, 'ds');
+    const text = await cli('dataset', 'import', '--format', 'epo-rl', file, '--out', out, '--score-scale', '1', '--model', base);
+    expect(text).toMatch(new RegExp(`cutoff 4096 \\(hf:${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, exact\\): 0 over`));
+    expect((parse(readFileSync(join(out, 'train_epo.yaml'), 'utf8')) as Record<string, unknown>).model_name_or_path).toBe(base);
+    expect(readJsonlExamples(join(out, 'train.jsonl'))[0].weights).toEqual([0.99, 1]); // r = [0, 1.0]
   });
 });

@@ -10,6 +10,7 @@ import { EpoError } from '../../core/errors.js';
 import { importEpoRl, REFERENCE_PREPROCESS, type EpoRlForm } from '../../train/epo-rl-data.js';
 import { CUTOFF_POLICIES, type CutoffPolicy } from '../../train/export/fit.js';
 import { DATASET_FORMATS, writeDataset, type DatasetFormat } from '../../train/export/export-dataset.js';
+import { yamlModelPath } from '../../train/export/base-model.js';
 import { CHARS4, loadTokenCounter, tokenizerJsonPath } from '../../train/export/token-counters.js';
 import { existsSync } from 'node:fs';
 import { parseNumber, RULES } from '../num.js';
@@ -64,7 +65,7 @@ export function registerDatasetImport(cmd: Command): void {
       const ds = importEpoRl(readRecords(file), { source, scoreScale, gamma, form: o.form as EpoRlForm | 'auto', env: o.env });
       const out = o.out ?? basename(file, extname(file));
       const { record, manifest } = await writeDataset(ds, {
-        out, format: o.to as DatasetFormat, name: o.name, model: o.model, template: o.template, cutoffLen, onCutoff: o.onCutoff as CutoffPolicy,
+        out, format: o.to as DatasetFormat, name: o.name, model: yamlModelPath(o.model), template: o.template, cutoffLen, onCutoff: o.onCutoff as CutoffPolicy,
         countTokens: await loadTokenCounter(tokenizer), tokenizer: tokenizer === CHARS4 ? undefined : tokenizer,
         warn: (m) => process.stderr.write(`warn: ${m}\n`),
       });

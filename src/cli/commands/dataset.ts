@@ -6,6 +6,7 @@ import { CUTOFF_POLICIES, type CutoffPolicy } from '../../train/export/fit.js';
 import { DATASET_FORMATS, exportDataset, type DatasetFormat } from '../../train/export/export-dataset.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { yamlModelPath } from '../../train/export/base-model.js';
 import { CHARS4, loadTokenCounter, registerTokenCounter, tokenizerJsonPath } from '../../train/export/token-counters.js';
 import { existsSync } from 'node:fs';
 
@@ -65,7 +66,7 @@ export function registerDataset(program: Command): void {
         runs: o.runs.split(',').map((s) => s.trim()).filter(Boolean), out: o.out, format: o.format as DatasetFormat, rule,
         labeler: o.labeler, minOutcome: parseNumber('--min-outcome', o.minOutcome), dedup: o.dedup,
         valFraction: parseNumber('--val', o.val, { min: 0, max: 1 }), seed: parseNumber('--seed', o.seed, RULES.seed),
-        name: o.name, model: o.model, template: o.template, cutoffLen: parseNumber('--cutoff-len', o.cutoffLen, { ...RULES.maxLen, min: 1 }),
+        name: o.name, model: yamlModelPath(o.model), template: o.template, cutoffLen: parseNumber('--cutoff-len', o.cutoffLen, { ...RULES.maxLen, min: 1 }),
         countTokens: await loadTokenCounter(o.tokenizer), tokenizer: o.tokenizer === CHARS4 ? undefined : o.tokenizer,
         onCutoff: o.onCutoff as CutoffPolicy, noCutoffCheck: !o.cutoffCheck, evaluate: o.evaluate,
         warn: (m) => process.stderr.write(`warn: ${m}\n`),

@@ -23,6 +23,9 @@ export interface BaseModel {
   warning?: string;
 }
 
+/** model_name_or_path as the YAML should name it: a folder by its absolute path (found from any working folder). */
+export const yamlModelPath = (model: string): string => (existsSync(model) && statSync(model).isDirectory() ? resolve(model) : model);
+
 const looksLikePath = (s: string) => isAbsolute(s) || /^(\.{1,2}|~)([/\\]|$)/.test(s) || s.split('/').length > 2;
 
 export async function resolveBaseModel(model: string | undefined, strategist: string, where = '--base-model'): Promise<BaseModel> {
