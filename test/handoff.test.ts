@@ -16,7 +16,7 @@ import { scriptedModel } from '../src/llm/scripted.js';
 import { modelRef } from '../src/llm/spec.js';
 import { makeRule } from '../src/rewards/returns.js';
 import { selfPlay, type SelfPlayOptions } from '../src/selfplay/selfplay.js';
-import { MODEL_FOLDER_FILES } from '../src/train/export/base-model.js';
+import { MODEL_FOLDER_FILES, resolveBaseModel } from '../src/train/export/base-model.js';
 import { writeDataset } from '../src/train/export/export-dataset.js';
 import type { Dataset } from '../src/train/dataset.js';
 import { baseModelFolder } from './helpers/base-model.js';
@@ -53,8 +53,8 @@ describe('self-play hand-off to LLaMA-Factory', () => {
     const root = mkdtempSync(join(tmpdir(), 'epo-handoff-'));
     await expect(selfPlay(options(root, {}))).rejects.toThrow(/strategist scripted:doors is trained outside with LLaMA-Factory.*give --base-model/);
     expect(existsSync(join(root, 'sp'))).toBe(false);
-    const bare = baseModelFolder({ tokenizer: false });
-    await expect(selfPlay(options(root, { handoff: { model: bare } }))).rejects.toThrow(/the base model folder lacks tokenizer.json/);
+    const bare = baseModelFolder({ config: false });
+    await expect(selfPlay(options(root, { handoff: { model: bare } }))).rejects.toThrow(/the base model folder lacks config.json: LLaMA-Factory could not load it/);
     await expect(selfPlay(options(root, { handoff: { model: './no/such/folder' } }))).rejects.toThrow(/no model folder at \.\/no\/such\/folder/);
   });
 
@@ -67,7 +67,7 @@ describe('self-play hand-off to LLaMA-Factory', () => {
     const yaml = parse(readFileSync(join(ds, 'train_epo.yaml'), 'utf8')) as Record<string, string>;
     expect(yaml.model_name_or_path).toBe(base);
     // as llamafactory-cli resolves them: the model folder's config and tokenizer files
-    for (const f of MODEL_FOLDER_FILES) expect(existsSync(join(yaml.model_name_or_path, f)), f).toBe(true);
+    for (const f of [...MODEL_FOLDER_FILES, 'tokenizer.json']) expect(existsSync(join(yaml.model_name_or_path, f)), f).toBe(true);
     // dataset_dir/dataset_info.json[dataset].file_name, relative to dataset_dir
     const info = JSON.parse(readFileSync(join(yaml.dataset_dir, 'dataset_info.json'), 'utf8')) as Record<string, { file_name: string }>;
     const data = JSON.parse(readFileSync(join(yaml.dataset_dir, info[yaml.dataset].file_name), 'utf8')) as unknown[];
@@ -78,6 +78,14 @@ describe('self-play hand-off to LLaMA-Factory', () => {
     const manifest = JSON.parse(readFileSync(join(ds, 'manifest.json'), 'utf8')) as { export: { cutoff: Record<string, unknown> } };
     expect(manifest.export.cutoff).toMatchObject({ tokenizer: `hf:${base}`, template: 'llama3', exact: true, overflowing: 0 });
     rmSync(root, { recursive: true, force: true });
+  });
+
+  it('a folder without a byte-level BPE tokenizer.json (e.g. SentencePiece only) hands off with estimated counts', async () => {
+    const base = baseModelFolder({ tokenizer: false });
+    const resolved = await resolveBaseModel(base, 'scripted:doors');
+    expect(resolved.countTokens).toBeUndefined();
+    expect(resolved).toMatchObject({ model: base, warning: expect.stringMatching(/^token counts for the cutoff check are estimated as characters\/4: cannot read the tokenizer/) });
+    expect(await resolveBaseModel('meta-llama/Meta-Llama-3-8B-Instruct', 'scripted:doors')).toMatchObject({ model: 'meta-llama/Meta-Llama-3-8B-Instruct', warning: expect.stringMatching(/is a hub id/) });
   });
 });
 
