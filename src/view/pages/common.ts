@@ -23,9 +23,9 @@ export const est = (e: Estimate, scale = 100): string => estimateText(e, scale, 
 export const outcomeTag = (success: boolean): Html => (success ? html`<span class="ok">✓ success</span>` : html`<span class="bad">✗ fail</span>`);
 
 /** Previous / next links and "page p of n" for a filtered list. */
-export function pager(ctx: Ctx, path: string, params: Record<string, string | number | undefined>, pageNo: number, perPage: number, total: number): Html {
+export function pager(ctx: Ctx, path: string, params: Record<string, string | number | undefined>, pageNo: number, perPage: number, total: number, noun = 'episodes'): Html {
   const pages = Math.max(1, Math.ceil(total / perPage));
   const prev = pageNo > 1 ? link(ctx, path, { ...params, page: pageNo - 1 }, '← previous') : html`<span class="muted">← previous</span>`;
   const next = pageNo < pages ? link(ctx, path, { ...params, page: pageNo + 1 }, 'next →') : html`<span class="muted">next →</span>`;
-  return html`<div class="pager">${prev}<span>page ${pageNo} of ${pages} · ${total.toLocaleString('en-US')} episodes</span>${next}</div>`;
+  return html`<div class="pager">${prev}<span>page ${pageNo} of ${pages} · ${total.toLocaleString('en-US')} ${noun}</span>${next}</div>`;
 }
