@@ -2,7 +2,7 @@
  * A run: the headline and the figures overall and per task type with 95% intervals (a chart and a table), tokens and
  * cost, end reasons, the failed episodes, the full protocol and the resolved config.
  */
-import { typeName } from '../../envs/alfworld/task-types.js';
+import { REPORT_ORDER, typeName } from '../../envs/alfworld/task-types.js';
 import { wilson } from '../../eval/stats.js';
 import { dateText, intText, usdText } from '../format.js';
 import { html, type Html } from '../html.js';
@@ -23,7 +23,15 @@ export interface RunPageData {
 
 const typeLabel = (env: string, t: string, names?: Record<string, string>) => (/alfworld/i.test(env) ? typeName(t) : names?.[t] ?? t);
 
-export function runBody(d: RunPageData, ctx: Ctx): Html {
+/** ALFWorld types in the order papers print them; other environments' types as stored. */
+const reportOrder = (env: string, rows: TypeRow[]): TypeRow[] => {
+  if (!/alfworld/i.test(env)) return rows;
+  const rank = (t: string) => { const i = (REPORT_ORDER as readonly string[]).indexOf(t); return i < 0 ? REPORT_ORDER.length : i; };
+  return [...rows].sort((a, b) => rank(a.type) - rank(b.type));
+};
+
+export function runBody(data: RunPageData, ctx: Ctx): Html {
+  const d = { ...data, types: reportOrder(data.overview.env, data.types) };
   const o = d.overview, id = d.ref.id;
   const names = o.protocol?.typeNames as Record<string, string> | undefined;
   const perEp = (x: number) => (o.episodes ? x / o.episodes : 0);
