@@ -148,16 +148,24 @@ export function episodePage(db: Db, env: string, setting: WeightSetting, f: Epis
   const weighted = f.wmin !== undefined || f.wmax !== undefined;
   let groups = '';
   if (weighted) {
+    // the baseline and grpo rules compare an episode with its task's group: their outcome mean and deviation
+    const grouped = setting.rule.name === 'baseline' || setting.rule.name === 'grpo';
     const o = outcomeSql(env, 'x.');
-    groups = `LEFT JOIN (SELECT x.task_id, AVG(${o}) AS gm, AVG(${o} * ${o}) AS gm2 FROM episodes x INDEXED BY episodes_facts GROUP BY x.task_id) g ON g.task_id = e.task_id`;
-    where.push(`epo_weight_in(l.data, ${outcomeSql(env, 'e.')}, g.gm, SQRT(MAX(0, g.gm2 - g.gm * g.gm)), @rule, @wmin, @wmax)`);
+    if (grouped) groups = `LEFT JOIN (SELECT x.task_id, AVG(${o}) AS gm, AVG(${o} * ${o}) AS gm2 FROM episodes x INDEXED BY episodes_facts GROUP BY x.task_id) g ON g.task_id = e.task_id`;
+    const stats = grouped ? 'g.gm, SQRT(MAX(0, g.gm2 - g.gm * g.gm))' : 'NULL, NULL';
+    where.push(`epo_weight_in(l.data, ${outcomeSql(env, 'e.')}, ${stats}, @rule, @wmin, @wmax)`);
     Object.assign(params, { rule: JSON.stringify(setting.rule), wmin: f.wmin ?? null, wmax: f.wmax ?? null });
   }
-  const from = `FROM episodes e LEFT JOIN labels l ON l.episode_id = e.id AND l.labeler = @labeler ${groups} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
-  const total = db.prepare(`SELECT COUNT(*) ${from}`).pluck().get(params) as number;
-  const rows = db.prepare(`SELECT e.id, e.task_id AS taskId, e.trial, e.success, e.reward, e.reason, e.turns, e.task_type AS type, l.data AS label ${from}
-    ORDER BY e.task_id, e.trial LIMIT @limit OFFSET @offset`).all({ ...params, limit: f.perPage, offset: (Math.max(1, f.page) - 1) * f.perPage }) as
-    { id: string; taskId: string; trial: number; success: number; reward: number; reason: string; turns: number; type: string | null; label: string | null }[];
+  const from = `FROM episodes e ${weighted ? 'LEFT JOIN labels l ON l.episode_id = e.id AND l.labeler = @labeler' : ''} ${groups} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
+  // A filter that reads more than the covering index (text search, the weight function) runs once per episode: the
+  // page's rows carry the filtered total (a window over the whole match). Cheap filters count on the index instead.
+  const costly = weighted || !!f.q;
+  const inner = `SELECT e.id, e.task_id AS taskId, e.trial, e.success, e.reward, e.reason, e.turns, e.task_type AS type${costly ? ', COUNT(*) OVER () AS total' : ''} ${from}
+    ORDER BY e.task_id, e.trial LIMIT @limit OFFSET @offset`;
+  const rows = db.prepare(`SELECT p.*, pl.data AS label FROM (${inner}) p LEFT JOIN labels pl ON pl.episode_id = p.id AND pl.labeler = @labeler ORDER BY p.taskId, p.trial`)
+    .all({ ...params, limit: f.perPage, offset: (Math.max(1, f.page) - 1) * f.perPage }) as
+    { id: string; taskId: string; trial: number; success: number; reward: number; reason: string; turns: number; type: string | null; label: string | null; total?: number }[];
+  const total = costly && rows.length ? rows[0].total! : db.prepare(`SELECT COUNT(*) ${from}`).pluck().get(params) as number;
   return {
     total,
     rows: rows.map((r) => {
