@@ -10,7 +10,7 @@ export const seriesColor = (i: number): string => COLORS[i % COLORS.length];
 
 const f = (x: number) => (Math.round(x * 10) / 10).toString();
 
-/** About `count` round tick values covering [lo, hi]. */
+/** About `count` round tick values from at or below `lo` to at or above `hi` (axes end on a tick). */
 export function niceTicks(lo: number, hi: number, count = 5): number[] {
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [];
   if (hi === lo) { hi = lo + 1; }
@@ -20,7 +20,7 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
   const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= step0) ?? 10 * mag;
   const out: number[] = [];
   // multiples of the step, rounded so that 3 × 0.2 prints as 0.6
-  for (let k = Math.ceil(lo / step - 1e-9); k <= Math.floor(hi / step + 1e-9); k++) out.push(k === 0 ? 0 : Number((k * step).toPrecision(12)));
+  for (let k = Math.floor(lo / step + 1e-9); k <= Math.ceil(hi / step - 1e-9); k++) out.push(k === 0 ? 0 : Number((k * step).toPrecision(12)));
   return out;
 }
 
