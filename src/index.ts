@@ -81,3 +81,7 @@ export { strategize, strategistInput, type StrategistState, type StrategizeOptio
 export { injectStrategy, INJECT_MODES, type InjectMode } from './plugin/inject.js';
 export { TASK_AGNOSTIC, type StrategistPrompt } from './plugin/prompt.js';
 export { renderMessage, renderMessages, type AgentMessage, type ToolCall } from './plugin/conversation.js';
+
+// the run viewer (epo view) and shareable run reports
+export { startView, type ViewServer } from './view/server.js';
+export { runReportHtml } from './view/report.js';

@@ -2,6 +2,7 @@
  * A self-play run: held-out figure per iteration with its interval beside the rollout success, the training loss
  * over all steps (iterations marked), the dataset weight statistics, stage times, and links to each stage's run.
  */
+import { wilson } from '../../eval/stats.js';
 import type { IterationRecord } from '../../selfplay/selfplay.js';
 import { intText, numText } from '../format.js';
 import { html } from '../html.js';
@@ -30,7 +31,7 @@ export function selfplayBody(d: SelfplayPageData, ctx: Ctx): ReturnType<typeof h
     categories: its.map((r) => String(r.iteration)),
     series: [
       { name: goal ? 'held-out goal' : 'held-out success', values: its.map((r) => r.eval?.rate) },
-      { name: 'rollout success', values: its.map((r) => (r.rollouts ? { n: r.rollouts.episodes, mean: r.rollouts.success, lo: NaN, hi: NaN } : undefined)) },
+      { name: 'rollout success', values: its.map((r) => (r.rollouts ? wilson(Math.round(r.rollouts.success * r.rollouts.episodes), r.rollouts.episodes) : undefined)) },
     ],
   });
   let offset = 0;
