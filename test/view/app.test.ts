@@ -122,3 +122,21 @@ describe('epo view pages', () => {
     expect(readFileSync(join(root, 'alf-a', 'config.yaml'), 'utf8')).toContain('alfworld');
   });
 });
+
+describe('epo runs report --html', () => {
+  it('writes the page of a run named by path, and refuses a name outside the runs folder', async () => {
+    const { runCli } = await import('../helpers/eval-cli.js');
+    const out = join(root, 'out', 'it1.html');
+    const before = process.env.EPO_RUNS_DIR;
+    process.env.EPO_RUNS_DIR = root;
+    try {
+      await runCli(['runs', 'report', '--run', 'sp/it1-eval', '--html', out]);
+      const page = readFileSync(out, 'utf8');
+      expect(page).toContain('<h1>sp/it1-eval</h1>');
+      expect(page).not.toContain('<script');
+      await expect(runCli(['runs', 'report', '--run', '../x', '--html', out])).rejects.toThrow(/"..\/x" is not a run name[^]*--run/);
+    } finally {
+      if (before === undefined) delete process.env.EPO_RUNS_DIR; else process.env.EPO_RUNS_DIR = before;
+    }
+  });
+});
