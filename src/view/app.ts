@@ -76,11 +76,13 @@ function compare(app: ViewApp, q: URLSearchParams): Reply {
   });
   const all = [...new Set(runsData.flatMap((r) => [...r.tasks.keys()]))].sort();
   const common = all.filter((t) => runsData.every((r) => r.tasks.has(t)));
-  const ordered = [...common, ...all.filter((t) => !runsData.every((r) => r.tasks.has(t)))];
+  const differ = q.get('differ') === '1';
+  const differs = (t: string) => new Set(runsData.map((r) => r.tasks.get(t)?.meanOutcome ?? -1)).size > 1;
+  const ordered = [...common, ...all.filter((t) => !runsData.every((r) => r.tasks.has(t)))].filter((t) => !differ || differs(t));
   const f = parseFilter(q);
   const d: ComparePageData = {
     runs: runsData, differences, taskIds: ordered.slice((f.page - 1) * f.perPage, f.page * f.perPage), totalTasks: ordered.length, commonTasks: common.length,
-    page: f.page, perPage: f.perPage,
+    page: f.page, perPage: f.perPage, differ,
   };
   if (task) {
     const episodes: Record<string, Episode[]> = {};

@@ -108,6 +108,9 @@ describe('epo view pages', () => {
     const t = text(r.body);
     expect(t).toContain('alf-b − alf-a');
     expect(t).toMatch(/alf-b − alf-a -?\d+\.\d pts \[-?\d+\.\d, -?\d+\.\d\] 30/);
+    const differ = text(get('/compare?runs=alf-a,alf-b&differ=1').body);
+    const counts = /(\d+) better · (\d+) worse · (\d+) same/.exec(t)!.slice(1).map(Number);
+    expect(differ).toContain(`page 1 of 1 · ${counts[0] + counts[1]} tasks`);
     const one = text(get('/compare?runs=alf-a,alf-b&task=alf-00002').body);
     expect(one).toContain('Task alf-00002, side by side');
   });

@@ -24,6 +24,8 @@ export interface ComparePageData {
   commonTasks: number;
   page: number;
   perPage: number;
+  /** Only the tasks whose mean outcome differs between the runs. */
+  differ?: boolean;
   /** One task's episodes per run (when a task is chosen). */
   task?: { id: string; episodes: Record<string, Episode[]> };
 }
@@ -61,7 +63,7 @@ export function comparePage(d: ComparePageData, ctx: Ctx = {}): string {
   });
   const forest = d.differences.length ? forestPlot({ title: `paired difference in mean outcome vs ${base.id} (points, 95% t interval over tasks)`, xLabel: 'difference (percentage points)', rows: d.differences.map((x) => ({ label: x.id, est: x.est })) }) : '';
   const diffRows = d.differences.map((x) => html`<tr><td>${x.id} − ${base.id}</td><td>${Number.isFinite(x.est.mean) ? `${(x.est.mean * 100).toFixed(1)} pts` : 'n/a'}</td><td>${Number.isFinite(x.est.lo) ? `[${(x.est.lo * 100).toFixed(1)}, ${(x.est.hi * 100).toFixed(1)}]` : 'n/a'}</td><td class="num">${x.est.n}</td><td>${x.wins} better · ${x.losses} worse · ${x.ties} same</td></tr>`);
-  const params = { runs: ids.join(',') };
+  const params = { runs: ids.join(','), differ: d.differ ? '1' : undefined };
   const taskRows = d.taskIds.map((t) => html`<tr><td>${link(ctx, '/compare', { ...params, task: t, page: d.page }, t)}</td>${d.runs.map((r) => cells(ctx, r.id, r.tasks.get(t)))}</tr>`);
   const body = html`<div class="crumbs">${link(ctx, '/', {}, 'runs')} / compare</div><h1>Compare ${ids.join(' · ')}</h1>
     <table><thead><tr><th>run</th><th>environment</th><th>models</th><th class="num">episodes</th><th>${base.overview.headline.name} [95% CI]</th></tr></thead><tbody>${d.runs.map((r) => html`<tr><td>${link(ctx, '/run', { run: r.id }, r.id)}</td><td>${r.overview.env}</td><td class="muted">${modelsText(r.overview.models)}</td><td class="num">${r.overview.episodes}</td><td>${est(r.overview.headline.est, r.overview.headline.scale)}</td></tr>`)}</tbody></table>
@@ -69,7 +71,7 @@ export function comparePage(d: ComparePageData, ctx: Ctx = {}): string {
     <h2>Paired differences</h2><p class="muted">Per task: mean outcome in [0, 1] over its trials; difference against ${base.id} over the ${d.commonTasks} tasks every run played.</p>
     <table><thead><tr><th>pair</th><th>difference</th><th>95% CI</th><th class="num">tasks</th><th>per task</th></tr></thead><tbody>${diffRows}</tbody></table>
     ${sideBySide(ctx, d)}
-    <h2>Tasks</h2>${pager(ctx, '/compare', params, d.page, d.perPage, d.totalTasks, 'tasks')}
+    <h2>Tasks</h2><p>${d.differ ? link(ctx, '/compare', { runs: ids.join(',') }, 'show all tasks') : link(ctx, '/compare', { runs: ids.join(','), differ: '1' }, 'show only the tasks where the runs differ')}</p>${pager(ctx, '/compare', params, d.page, d.perPage, d.totalTasks, 'tasks')}
     <table><thead><tr><th>task</th>${ids.map((id) => html`<th>${id}</th>`)}</tr></thead><tbody>${taskRows}</tbody></table>`;
   return page({ title: 'compare' }, body);
 }
