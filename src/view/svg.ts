@@ -136,3 +136,27 @@ export function forestPlot(c: { title: string; rows: { label: string; est: Estim
   const body = `<text x="8" y="16" class="ctitle">${esc(c.title)}</text>${grid}${rows}<text x="${(L + W - R) / 2}" y="${H - 8}" text-anchor="middle" class="alabel">${esc(c.xLabel)}</text>`;
   return raw(`<svg class="chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(c.title)}" xmlns="http://www.w3.org/2000/svg">${body}</svg>`);
 }
+
+/** One bar per strategist turn (its training weight; critical turns in orange), with the return as a line. */
+export function weightBars(c: { title: string; turns: { label: string; weight: number; ret: number; critical: boolean }[]; width?: number }): Html {
+  const fr = frame(c.width ?? 640, 220);
+  if (!c.turns.length) return raw('');
+  const vals = c.turns.flatMap((t) => [t.weight, t.ret]).filter(Number.isFinite);
+  const ticks = niceTicks(Math.min(0, ...vals), Math.max(0, ...vals));
+  const lo = ticks[0] ?? 0, hi = ticks[ticks.length - 1] ?? 1;
+  const y = (v: number) => fr.T + (fr.H - fr.T - fr.B) * (1 - (v - lo) / (hi - lo || 1));
+  const band = (fr.W - fr.L - fr.R) / c.turns.length;
+  const bw = Math.max(2, Math.min(28, band * 0.6));
+  const cx = (i: number) => fr.L + band * (i + 0.5);
+  const bars = c.turns.map((t, i) => {
+    const top = y(Math.max(0, t.weight)), bottom = y(Math.min(0, t.weight));
+    return `<g class="mark"><title>${esc(`turn ${t.label}: weight ${t.weight.toFixed(3)}, return ${t.ret.toFixed(3)}${t.critical ? ' (critical)' : ''}`)}</title>`
+      + `<rect x="${f(cx(i) - bw / 2)}" y="${f(top)}" width="${f(bw)}" height="${f(Math.max(1, bottom - top))}" fill="${t.critical ? '#e8590c' : '#1f6feb'}"/>`
+      + `${c.turns.length <= 40 ? `<text x="${f(cx(i))}" y="${fr.H - fr.B + 16}" text-anchor="middle" class="tick">${esc(t.label)}</text>` : ''}</g>`;
+  }).join('');
+  const line = `<path d="${c.turns.map((t, i) => `${i ? 'L' : 'M'}${f(cx(i))},${f(y(t.ret))}`).join(' ')}" fill="none" stroke="#2f9e44" stroke-width="1.5" stroke-dasharray="4 3"><title>return</title></path>`;
+  const zero = `<line x1="${fr.L}" x2="${fr.W - fr.R}" y1="${f(y(0))}" y2="${f(y(0))}" class="axis"/>`;
+  const legend = `<g transform="translate(${fr.W - fr.R - 230} 10)"><rect width="10" height="10" fill="#1f6feb"/><text x="14" y="9" class="tick">weight</text><rect x="70" width="10" height="10" fill="#e8590c"/><text x="84" y="9" class="tick">critical</text><line x1="140" x2="160" y1="5" y2="5" stroke="#2f9e44" stroke-dasharray="4 3"/><text x="164" y="9" class="tick">return</text></g>`;
+  const body = axes(fr, ticks, y, { scale: 1, unit: '', title: c.title, xLabel: 'turn', yLabel: 'weight' }) + zero + bars + line + legend;
+  return raw(`<svg class="chart" viewBox="0 0 ${fr.W} ${fr.H}" width="${fr.W}" height="${fr.H}" role="img" aria-label="${esc(c.title)}" xmlns="http://www.w3.org/2000/svg">${body}</svg>`);
+}

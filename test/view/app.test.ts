@@ -79,6 +79,7 @@ describe('epo view pages', () => {
     expect(t).toContain('turn 2 reward 1.000 done return 1.000 weight 0.503');
     expect(t).toContain('Strategy 0: look for the and near cabinet 1');
     expect(t).toContain('judge:scripted:judge: 0.667 · critical');
+    expect(r.body).toContain('<title>turn 1: weight 1.000, return 1.990 (critical)</title>');
     // the label's reasoning is shown as text, not markup
     expect(r.body).toContain('found the right place &lt;b&gt;early&lt;/b&gt;');
   });

@@ -11,6 +11,7 @@ import { html, type Html } from '../html.js';
 import { page } from '../layout.js';
 import type { RunRef } from '../catalog.js';
 import type { TurnWeight, WeightSetting } from '../weights.js';
+import { weightBars } from '../svg.js';
 import { link, modelsText, outcomeTag, type Ctx } from './common.js';
 import { labelSummary, strategyOf } from './labels.js';
 import { sotopiaBody } from './sotopia.js';
@@ -63,7 +64,8 @@ export function episodePage(d: EpisodePageData, ctx: Ctx = {}): string {
   const byTurn = labelsByTurn(e, d.labels);
   const weightOf = new Map(d.weights.map((w) => [w.turn, w]));
   const body = html`${head}
-    <h2>Labels and weights</h2><p class="muted">Weights: labeler ${d.setting.labeler ?? 'none'}, ${d.setting.rule.name} rule (γ ${d.setting.rule.params.gamma}), from ${d.setting.from}.</p>${labelSummary(d.labels)}
+    <h2>Labels and weights</h2><p class="muted">Weights: labeler ${d.setting.labeler ?? 'none'}, ${d.setting.rule.name} rule (γ ${d.setting.rule.params.gamma}), from ${d.setting.from}.</p>
+    ${weightBars({ title: 'training weight per strategist turn', turns: d.weights.map((w) => ({ label: String(e.turns[w.turn].index), weight: w.weight, ret: w.return, critical: w.critical })) })}${labelSummary(d.labels)}
     <h2>Task</h2><pre>${e.initialObservation}</pre><details><summary>task record</summary><pre>${JSON.stringify(e.task, null, 2)}</pre></details>
     <h2>Turns</h2>${e.turns.map((t, i) => turnCard(t, i, byTurn, weightOf.get(i)))}
     <h2>Outcome</h2><pre>${JSON.stringify({ outcome: e.outcome, evaluation: e.evaluation }, null, 2)}</pre>`;
