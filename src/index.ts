@@ -86,3 +86,7 @@ export { renderMessage, renderMessages, type AgentMessage, type ToolCall } from 
 export { importEpoRl, preprocessScores, type EpoRlRecord, type ImportOptions as EpoRlImportOptions } from './train/epo-rl-data.js';
 export { tokenizerJsonCounter } from './train/export/token-counters.js';
 export { resolveBaseModel } from './train/export/base-model.js';
+
+// the run viewer (epo view) and shareable run reports
+export { startView, type ViewServer } from './view/server.js';
+export { runReportHtml } from './view/report.js';

@@ -34,4 +34,20 @@ export const migrations: string[] = [
     data TEXT NOT NULL
   );
   `,
+  // 2: per-episode facts that list pages filter and sum on (without decoding episodes), and a covering index over them
+  // (the long `data` column is never read for a list or a sum).
+  // Rows written by older code are filled from their JSON here; the store fills them on every write from now on.
+  `
+  ALTER TABLE episodes ADD COLUMN task_type TEXT;
+  ALTER TABLE episodes ADD COLUMN prompt_tokens INTEGER;
+  ALTER TABLE episodes ADD COLUMN completion_tokens INTEGER;
+  ALTER TABLE episodes ADD COLUMN cost_usd REAL;
+  UPDATE episodes SET
+    task_type = CASE WHEN json_type(data, '$.task.type') = 'text' AND json_extract(data, '$.task.type') <> '' THEN json_extract(data, '$.task.type') END,
+    prompt_tokens = (SELECT COALESCE(SUM(COALESCE(json_extract(t.value, '$.strategist.usage.promptTokens'), 0) + COALESCE(json_extract(t.value, '$.actor.usage.promptTokens'), 0)), 0) FROM json_each(episodes.data, '$.turns') t),
+    completion_tokens = (SELECT COALESCE(SUM(COALESCE(json_extract(t.value, '$.strategist.usage.completionTokens'), 0) + COALESCE(json_extract(t.value, '$.actor.usage.completionTokens'), 0)), 0) FROM json_each(episodes.data, '$.turns') t),
+    cost_usd = (SELECT COALESCE(SUM(COALESCE(json_extract(t.value, '$.strategist.usage.costUsd'), 0) + COALESCE(json_extract(t.value, '$.actor.usage.costUsd'), 0)), 0) FROM json_each(episodes.data, '$.turns') t)
+  WHERE json_valid(data);
+  CREATE INDEX episodes_facts ON episodes(task_id, trial, id, success, reward, reason, turns, task_type, prompt_tokens, completion_tokens, cost_usd, finished_at);
+  `,
 ];

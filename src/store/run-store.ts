@@ -12,6 +12,7 @@ import type { Episode } from '../core/episode.js';
 import type { Label } from '../core/label.js';
 import { EpoError } from '../core/errors.js';
 import { decodeEpisode, encodeEpisode } from './codec.js';
+import { episodeFacts } from './episode-facts.js';
 import { episodeShapeProblem } from './episode-shape.js';
 import { migrations } from './migrations.js';
 
@@ -112,9 +113,10 @@ export class RunStore {
 
   private insert(e: Episode, verb: 'INSERT' | 'INSERT OR REPLACE'): void {
     this.db.prepare(`${verb} INTO episodes
-      (id, run, env, task_id, trial, seed, reward, success, reason, turns, finished_at, data)
-      VALUES (@id, @run, @env, @taskId, @trial, @seed, @reward, @success, @reason, @turns, @finishedAt, @data)`)
+      (id, run, env, task_id, trial, seed, reward, success, reason, turns, finished_at, data, task_type, prompt_tokens, completion_tokens, cost_usd)
+      VALUES (@id, @run, @env, @taskId, @trial, @seed, @reward, @success, @reason, @turns, @finishedAt, @data, @taskType, @promptTokens, @completionTokens, @costUsd)`)
       .run({
+        ...episodeFacts(e),
         id: e.id, run: e.run, env: e.env, taskId: e.taskId, trial: e.trial, seed: e.seed,
         reward: e.outcome.reward, success: e.outcome.success ? 1 : 0, reason: e.outcome.reason,
         turns: e.turns.length, finishedAt: e.finishedAt, data: JSON.stringify(encodeEpisode(e)),

@@ -3,11 +3,12 @@ import type { Command } from 'commander';
 import { summariseRun } from '../../eval/evaluate.js';
 import { checkStore, formatCheck, isSound } from '../../store/check.js';
 import { mergeRuns } from '../../store/merge.js';
-import { existingRunDir, runDir } from '../../store/run-dir.js';
+import { existingRunDir, runDir, runsRoot } from '../../store/run-dir.js';
 import { RunStore } from '../../store/run-store.js';
 import { skippedDamage } from '../damaged.js';
-import { checkOutputFile } from '../output-file.js';
+import { checkOutputFile, writeOutputFile } from '../output-file.js';
 import { printSummary } from '../summary.js';
+import { runReportHtml } from '../../view/report.js';
 
 function hasProtocol(run: string): boolean {
   const store = RunStore.open(runDir(run).store);
@@ -32,7 +33,14 @@ export function registerRuns(program: Command): void {
     .description('print the results table of an evaluation run (damaged episodes are named and skipped; exit code 1 then)')
     .requiredOption('--run <name>', 'run name')
     .option('--summary <file>', 'write the summary JSON here')
-    .action((o: { run: string; summary?: string }) => {
+    .option('--html <file>', 'write the run\'s page (self-play runs: their iterations) as one self-contained HTML file; --run may name a sub-run (demo/it3-eval)')
+    .action((o: { run: string; summary?: string; html?: string }) => {
+      if (o.html) {
+        checkOutputFile(o.html, '--html');
+        writeOutputFile(o.html, runReportHtml(runsRoot(), o.run), '--html');
+        process.stderr.write(`wrote ${o.html}\n`);
+        if (o.run.includes('/') || !hasProtocol(o.run)) return;
+      }
       const skipped = skippedDamage(o.run);
       printSummary(summariseRun(o.run, undefined, skipped.onDamaged), o.summary);
       skipped.report(runDir(o.run).store);
