@@ -74,10 +74,20 @@ export class RunStore {
       throw new EpoError('STORE', `run store has schema version ${current}, newer than this code knows (${migrations.length}); upgrade epo`, { where: this.path });
     }
     for (let v = current; v < migrations.length; v++) {
+      const m = migrations[v];
+      const { schema, fill } = typeof m === 'string' ? { schema: m, fill: undefined } : m;
       this.db.transaction(() => {
-        this.db.exec(migrations[v]);
+        this.db.exec(schema);
         this.db.pragma(`user_version = ${v + 1}`);
       })();
+      if (fill) {
+        try {
+          this.db.transaction(() => this.db.exec(fill))();
+        } catch (e) {
+          if (!isDamage(e)) throw e;
+          // a damaged file: the old rows keep NULL facts; readers fall back as they do for damaged rows
+        }
+      }
     }
   }
 

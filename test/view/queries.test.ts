@@ -135,7 +135,7 @@ describe('schema 2: episode facts', () => {
     const path = join(root, 'old', 'epo.sqlite');
     RunStore.open(join(root, 'old', 'x.sqlite')).close(); // makes the folder
     const old = new Database(path);
-    old.exec(migrations[0]);
+    old.exec(migrations[0] as string);
     old.pragma('user_version = 1');
     const e = alfEpisode(2, 0, { run: 'old', turns: 3 });
     old.prepare(`INSERT INTO episodes (id, run, env, task_id, trial, seed, reward, success, reason, turns, finished_at, data) VALUES (?, 'old', 'alfworld', ?, 0, 1, 1, 1, 'done', 3, ?, ?)`)
