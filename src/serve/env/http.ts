@@ -21,11 +21,14 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(data);
 }
 
+const FRAMEWORK = new Set(['not_found', 'method_not_allowed', 'unauthorized']);
+
 /** The error as the protocol shows it. FastAPI reports validation failures (422) as a list of located problems. */
 export function errorBody(e: RouteError, shape: ErrorShape): unknown {
   if (shape === 'native') return { error: { code: e.code, message: e.message } };
   if (e.status === 422) return { detail: [{ type: e.code, loc: e.loc ?? ['body'], msg: e.message }] };
-  return shape === 'detail' ? { detail: e.message } : { error: e.message };
+  // Unknown routes, wrong methods and refused tokens come from the framework in AgentGym's servers: FastAPI's shape.
+  return shape === 'detail' || FRAMEWORK.has(e.code) ? { detail: e.message } : { error: e.message };
 }
 
 /** The request body as text, refused with 413 past `max` bytes (the rest is drained so the client reads the 413). */
