@@ -44,6 +44,12 @@ describe.skipIf(!mapping)('batch step (POST /v1/envs/step)', () => {
       });
     }
     expect(won.size).toBe(4);
+    // Results carry info only when asked.
+    await post(base, `/v1/envs/${ids[1]}/reset`, { task: games[1] });
+    const plain = (await post(base, '/v1/envs/step', { steps: [{ id: ids[1], action: 'look' }] })).body.results[0];
+    expect(Object.keys(plain).sort()).toEqual(['done', 'id', 'observation', 'reward']);
+    const full = (await post(base, '/v1/envs/step', { steps: [{ id: ids[1], action: 'look' }], info: true })).body.results[0];
+    expect(full.info.available_actions).toContain('look');
     // A finished instance refuses further steps inline.
     expect((await post(base, '/v1/envs/step', { steps: [{ id: ids[0], action: 'look' }] })).body.results[0].error.code).toBe('finished');
   });

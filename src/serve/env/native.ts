@@ -1,7 +1,7 @@
 /**
  * epo's own routes, for clients that want throughput: `POST /v1/envs` (create, optionally reset to `task`),
  * `POST /v1/envs/{id}/reset` `{task}`, `POST /v1/envs/{id}/step` `{action}`, `DELETE /v1/envs/{id}`, `GET /v1/envs`,
- * and the batch step `POST /v1/envs/step` `{steps: [{id, action}, …]}` that steps many instances in one request,
+ * and the batch step `POST /v1/envs/step` `{steps: [{id, action}, …], info?}` that steps many instances in one request,
  * each result in request order and each failure inline (one bad id fails only its own entry).
  */
 import { RouteError } from './http.js';
@@ -46,7 +46,8 @@ export function nativeRoute<S>(served: ServedEnv<S>, pool: InstancePool<S>, meth
   }
   if (parts.length === 1 && parts[0] === 'step') {
     only('POST');
-    return { body: { results: batchStep(served, pool, body().steps) } };
+    const b = body();
+    return { body: { results: batchStep(served, pool, b.steps, b.info === true) } };
   }
   const id = idOf(parts[0]);
   if (parts.length === 1) {
@@ -61,14 +62,16 @@ export function nativeRoute<S>(served: ServedEnv<S>, pool: InstancePool<S>, meth
 
 type BatchEntry = ({ id: number } & NativeStep) | { id: unknown; error: { code: string; message: string } };
 
-export function batchStep<S>(served: ServedEnv<S>, pool: InstancePool<S>, steps: unknown): BatchEntry[] {
+/** Results carry `info` (e.g. ALFWorld's available actions) only when asked: it is most of a result's bytes. */
+export function batchStep<S>(served: ServedEnv<S>, pool: InstancePool<S>, steps: unknown, withInfo = false): BatchEntry[] {
   if (!Array.isArray(steps)) throw new RouteError(400, 'steps must be a list of {id, action}', 'bad_request');
   if (steps.length > MAX_BATCH) throw new RouteError(413, `a batch holds at most ${MAX_BATCH} steps, got ${steps.length}; split it`, 'too_large');
   return steps.map((s: { id?: unknown; action?: unknown } | null): BatchEntry => {
     const id = s?.id;
     try {
       if (typeof id !== 'number' || !Number.isInteger(id)) throw new RouteError(400, 'each step needs an integer id', 'bad_request');
-      return { id, ...served.step(live(pool, id), s!.action) };
+      const r = served.step(live(pool, id), s!.action);
+      return withInfo ? { id, ...r } : { id, observation: r.observation, reward: r.reward, done: r.done };
     } catch (e) {
       if (!(e instanceof RouteError)) throw e;
       return { id, error: { code: e.code, message: e.message } };
