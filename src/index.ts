@@ -81,3 +81,8 @@ export { strategize, strategistInput, type StrategistState, type StrategizeOptio
 export { injectStrategy, INJECT_MODES, type InjectMode } from './plugin/inject.js';
 export { TASK_AGNOSTIC, type StrategistPrompt } from './plugin/prompt.js';
 export { renderMessage, renderMessages, type AgentMessage, type ToolCall } from './plugin/conversation.js';
+
+// environment server: environments over AgentGym's HTTP protocol and /v1/envs
+export { startEnvServer, type EnvServerOptions, type RunningEnvServer } from './serve/env/server.js';
+export { loadServedEnv, type LoadServedOptions } from './serve/env/load.js';
+export type { ServedEnv } from './serve/env/served.js';
