@@ -79,6 +79,7 @@ describe.skipIf(!mapping)('ALFWorld over AgentGym\'s protocol', () => {
     expect((await get(base, '/observation')).status).toBe(422);
     expect(await get(base, '/nowhere')).toEqual({ status: 404, body: { detail: 'Not Found' } });
     expect(await get(base, '/step')).toEqual({ status: 405, body: { detail: 'Method Not Allowed' } });
+    expect(await get(base, '/create')).toEqual({ status: 405, body: { detail: 'Method Not Allowed' } });
     // The server is still up after all of it.
     expect((await get(base, '/')).status).toBe(200);
   });

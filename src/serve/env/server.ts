@@ -15,6 +15,9 @@ import { createInstance, nativeRoute } from './native.js';
 import { InstancePool, missingMessage } from './pool.js';
 import type { ServedEnv } from './served.js';
 
+/** The routes the server answers for every environment (their methods, for 405s). */
+const OWN_ROUTES: Record<string, { method: string }> = { '/': { method: 'GET' }, '/create': { method: 'POST' }, '/close': { method: 'POST' }, '/list_envs': { method: 'GET' } };
+
 export interface EnvServerOptions<S> {
   served: ServedEnv<S>;
   host?: string;
@@ -61,7 +64,7 @@ export async function startEnvServer<S>(o: EnvServerOptions<S>): Promise<Running
       return { [served.idField]: id, closed: true };
     }
     if (path === '/list_envs' && method === 'GET') return pool.ids();
-    const route = served.routes[path];
+    const route = served.routes[path] ?? OWN_ROUTES[path];
     if (!route) throw new RouteError(404, 'Not Found', 'not_found');
     if (route.method !== method) throw new RouteError(405, 'Method Not Allowed', 'method_not_allowed');
     const body = method === 'POST' ? parseJsonObject(await readBody(req, maxBody)) : {};
