@@ -90,3 +90,7 @@ export { resolveBaseModel } from './train/export/base-model.js';
 // the run viewer (epo view) and shareable run reports
 export { startView, type ViewServer } from './view/server.js';
 export { runReportHtml } from './view/report.js';
+// environment server: environments over AgentGym's HTTP protocol and /v1/envs
+export { startEnvServer, type EnvServerOptions, type RunningEnvServer } from './serve/env/server.js';
+export { loadServedEnv, type LoadServedOptions } from './serve/env/load.js';
+export type { ServedEnv } from './serve/env/served.js';
