@@ -31,6 +31,7 @@ import { demoSuite, GAME_KNOBS } from './suite.js';
 import { buildStartingStrategist, SHIPPED_STRATEGIST, START_DEFAULTS } from './start.js';
 import { DEMO_DEFAULTS as CONFIG_DEMO_DEFAULTS } from '../config/commands/demo.js';
 import { renderReport } from './report.js';
+import { summariseSelfPlay } from '../selfplay/summary.js';
 
 export interface DemoOptions {
   run: string;
@@ -170,7 +171,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   const summary = summarise(o, sp.state, strategist, actor.spec, setup, wallSeconds, trainSuite.dataVersion, evalSuite.dataVersion, sp.waiting);
   if (startDir) summary.start = { checkpoint: startDir, sha256: createHash('sha256').update(readFileSync(join(startDir, 'model.safetensors'))).digest('hex') };
   writeFileSync(join(dir.dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-  writeFileSync(join(dir.dir, 'report.html'), renderReport(summary));
+  writeFileSync(join(dir.dir, 'report.html'), renderReport(summary, summariseSelfPlay(sp.state, { run: o.run, env: 'demo', waiting: sp.waiting, strategist })));
   return summary;
 }
 

@@ -41,6 +41,7 @@ import { suiteArena } from './suite-arena.js';
 import { TRAIN_DEFAULTS, trainEpo, type TrainOptions } from '../train/trainer.js';
 import { sampleRows, trackStage, trackStep } from '../track/metrics.js';
 import type { Tracker } from '../track/tracker.js';
+import { writeSelfPlayReport } from './write-report.js';
 
 export type Stage = 'rollouts' | 'labels' | 'dataset' | 'train' | 'eval';
 export const STAGES: readonly Stage[] = ['rollouts', 'labels', 'dataset', 'train', 'eval'];
@@ -165,6 +166,7 @@ export async function selfPlay(o: SelfPlayOptions): Promise<SelfPlayResult> {
   state ??= { fingerprint, codeVersion: codeVersion(), iterations: [] };
   if (o.config) writeFileSync(dir.config, o.config);
   const save = () => store.setMeta('selfplay', state);
+  const report = (waiting: boolean) => writeSelfPlayReport(dir.dir, state!, { run: o.run, env: arena.env, waiting, strategist: publicSpec(o.strategist), actor: o.actor?.ref.spec && publicSpec(o.actor.ref.spec) });
   const say = (i: number, stage: Stage, msg: string) => { log.info(`iteration ${i} ${stage}: ${msg}`); o.onEvent?.(i, stage, msg); };
   const timed = async <R>(rec: IterationRecord, stage: Stage, fn: () => Promise<R>): Promise<R> => {
     o.onStageStart?.(rec.iteration, stage);
@@ -240,6 +242,7 @@ export async function selfPlay(o: SelfPlayOptions): Promise<SelfPlayResult> {
               rec.train = { waiting: plan.shell };
               save();
               say(i, 'train', `train outside, serve the checkpoint, then re-run with --next ${i}=<spec>:\n  ${plan.shell}`);
+              report(true);
               return { state, waiting: true };
             }
             rec.strategist = publicSpec(served);
@@ -283,6 +286,7 @@ export async function selfPlay(o: SelfPlayOptions): Promise<SelfPlayResult> {
       }
       save();
     }
+    report(false);
     return { state, waiting: false };
   } finally {
     save();
