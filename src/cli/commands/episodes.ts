@@ -9,6 +9,7 @@ import { exportEpisodes } from '../../store/jsonl.js';
 import { existingRunDir } from '../../store/run-dir.js';
 import { RunStore } from '../../store/run-store.js';
 import { skippedDamage } from '../damaged.js';
+import { showEpisode } from '../show-episode.js';
 
 /** The `weights` field of each exported episode: per seat, the strategist turns with their rewards, returns and weights. */
 function weightsField(store: RunStore, o: { run: string; rule?: string; labeler?: string; gamma?: string }): (e: Episode) => Record<string, unknown> | undefined {
@@ -31,7 +32,7 @@ function openExisting(run: string): RunStore {
 }
 
 export function registerEpisodes(program: Command): void {
-  const cmd = program.command('episodes').description('export, import and list the episodes of a run (JSON Lines)');
+  const cmd = program.command('episodes').description('export, import, list and show the episodes of a run');
   cmd.command('export')
     .description('write every readable episode of a run as JSON Lines, each with its process labels (`labels`, one per labeler) '
       + 'and, with --rule, its training weights per strategist turn (`weights`); damaged ones are named and skipped (exit code 1 then)')
@@ -67,6 +68,14 @@ export function registerEpisodes(program: Command): void {
       ].filter(Boolean);
       process.stdout.write(`imported ${r.added + r.replaced} episodes into run ${o.run}${notes.length ? `; ${notes.join('; ')}` : ''}\n`);
     });
+  cmd.command('show')
+    .description('print one episode turn by turn: strategy, actor reply, action, observation, reward, and per labeler the '
+      + 'process reward and training weight of each strategist turn (SOTOPIA: the two-seat transcript with the scores)')
+    .requiredOption('--run <name>', 'run name (folder under runs/, or a sub-run by path, e.g. demo/it1-eval)')
+    .requiredOption('--id <episode>', 'episode id (see `epo episodes list`)')
+    .option('--rule <name>', `return rule of the weights shown (${RULE_NAMES.join(', ')})`, 'reference')
+    .option('--reasoning', "also print the judge's and the SOTOPIA evaluator's reasoning")
+    .action((o: { run: string; id: string; rule: string; reasoning?: boolean }) => { process.stdout.write(showEpisode(o)); });
   cmd.command('list')
     .description('one line per episode: id, outcome reward, success, turns, end reason (damaged ones are named on stderr; exit code 1 then)')
     .requiredOption('--run <name>', 'run name (folder under runs/)')
