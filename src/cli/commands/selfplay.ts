@@ -27,6 +27,7 @@ import { addConfigOptions, commandConfig, type CommandConfig } from '../config-o
 import { interruptible, parseNext } from '../shared.js';
 import { createLineProgress } from '../../core/progress.js';
 import { commandTracker } from '../tracking.js';
+import { parseReportTo } from '../../track/tracker.js';
 
 type Config = ConfigOf<typeof selfplayConfig>;
 
@@ -85,6 +86,7 @@ export function registerSelfplay(program: Command): void {
     if (c.printOnly) return;
     const f = c.config;
     checkCombos(c);
+    parseReportTo(f.reportTo); // an unknown tracker is refused before anything runs
     const dir = ensureRunDir(f.run);
     const log = createLogger({ file: dir.log }, { run: f.run });
     const arena = f.env === 'sotopia' ? buildSotopiaArena(f, log) : await buildSuiteArena(f, log);
