@@ -81,3 +81,14 @@ export { strategize, strategistInput, type StrategistState, type StrategizeOptio
 export { injectStrategy, INJECT_MODES, type InjectMode } from './plugin/inject.js';
 export { TASK_AGNOSTIC, type StrategistPrompt } from './plugin/prompt.js';
 export { renderMessage, renderMessages, type AgentMessage, type ToolCall } from './plugin/conversation.js';
+
+// tracking, self-play reports and episode transcripts (issue 18)
+export { parseReportTo, fanOut, nullTracker, TRACKER_NAMES, type Tracker, type TrackerName, type TableRow } from './track/tracker.js';
+export { openTrackers } from './track/open.js';
+export { jsonlTracker } from './track/jsonl.js';
+export { tensorboardTracker } from './track/tensorboard.js';
+export { wandbTracker } from './track/wandb.js';
+export { summariseSelfPlay, type SelfPlaySummary } from './selfplay/summary.js';
+export { renderSelfPlayReport } from './selfplay/report.js';
+export { formatEpisode } from './eval/transcript.js';
+export { episodeWeights, type SeatWeights } from './rewards/episode-weights.js';
