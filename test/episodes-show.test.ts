@@ -50,3 +50,16 @@ describe('episodes show', () => {
     expect(r.err).toContain('no episode "nope#0" in run alf');
   });
 });
+
+describe('formatEpisode on SOTOPIA', () => {
+  it('keeps the two-seat transcript and adds each labeler\'s rewards and weights per strategist turn', async () => {
+    const { formatEpisode } = await import('../src/eval/transcript.js');
+    const { makeEpisode } = await import('./helpers/episodes.js');
+    const e = makeEpisode(0, { env: 'sotopia', task: { codename: 'gift', relationship: 'friends' } });
+    e.turns.forEach((t, k) => { t.seat = k % 2; t.info = { strategy: `plan ${k}` }; });
+    const out = formatEpisode(e, [{ label: { labeler: 'judge:x', rewards: [1, 0, 0.5], critical: [0] }, weights: { rule: 'reference', seats: [{ seat: 0, turnIndexes: [0, 2], rewards: [1, 0], returns: [1, 0], weights: [1, 0] }] } }]);
+    expect(out).toContain('episode task-0#0  scenario gift (friends)');
+    expect(out).toContain('‖ strategy: plan 1');
+    expect(out).toContain('labels (per strategist turn):\n  judge:x: turn 0 (seat 0) 1* w 1.000, turn 1 (seat 1) 0, turn 2 (seat 0) 0.5 w 0.000');
+  });
+});

@@ -28,7 +28,15 @@ describe('epo demo', () => {
   it('runs evaluation, one self-play iteration and a second evaluation, writes summary.json and report.html, and resumes', async () => {
     const logFile = join(root, 'small-log.jsonl');
     const terminal: string[] = [];
-    const s = await runDemo({ ...small, run: 'small', log: createLogger({ file: logFile, quiet: true }), onLine: (l) => terminal.push(l) });
+    const progress: [number, string, number | undefined, number | undefined][] = [];
+    const s = await runDemo({
+      ...small, run: 'small', log: createLogger({ file: logFile, quiet: true }), onLine: (l) => terminal.push(l),
+      onProgress: (i, stage, _line, done, total) => progress.push([i, stage, done, total]),
+    });
+    // per-episode progress within the stages, as `epo eval` shows it
+    for (const [i, stage] of [[0, 'eval'], [1, 'rollouts'], [1, 'eval']] as const) {
+      expect(progress.filter((p) => p[0] === i && p[1] === stage).map((p) => [p[2], p[3]])).toEqual(Array.from({ length: 8 }, (_, k) => [k + 1, 8]));
+    }
     // log.jsonl holds each line once (the stage results used to be written by self-play and again by the demo)
     const msgs = readFileSync(logFile, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { msg: string }).msg);
     expect(msgs.filter((m) => m.startsWith('iteration 1 train:'))).toHaveLength(1);
