@@ -1,7 +1,9 @@
 /**
  * The `wandb` tracker through Weights & Biases' official JavaScript SDK (`@wandb/sdk`), an optional dependency loaded
- * only when asked for. Online when WANDB_API_KEY is set, offline otherwise (the run is kept under `<dir>/wandb` to sync
- * later with `wandb sync`). The key is read by the SDK from the environment; epo never stores or prints it.
+ * only when asked for. Online when WANDB_API_KEY is set, offline mode otherwise (WANDB_MODE=offline and the SDK's
+ * `offline` setting). The key is read by the SDK from the environment; epo never stores or prints it. The SDK's
+ * `log(values, step)` takes the step as its second argument; it has no tables yet, so a table is logged as JSON text
+ * unless the installed SDK offers `Table`.
  */
 import { EpoError } from '../core/errors.js';
 import type { TableRow, Tracker } from './tracker.js';
@@ -10,8 +12,8 @@ export const WANDB_PACKAGE = '@wandb/sdk';
 
 /** The part of the SDK used here. */
 export interface WandbSdk {
-  init(o: { project?: string; name?: string; config?: Record<string, unknown>; dir?: string; mode?: string }): unknown;
-  log(values: Record<string, unknown>, o?: { step?: number; commit?: boolean }): unknown;
+  init(o: { project?: string; name?: string; config?: Record<string, unknown>; dir?: string; mode?: string; settings?: { offline?: boolean } }): unknown;
+  log(values: Record<string, unknown>, step?: number, commit?: boolean): unknown;
   finish(): unknown;
   Table?: new (o: { columns: string[]; data: unknown[][] }) => unknown;
 }
@@ -40,7 +42,11 @@ export async function wandbTracker(o: WandbOptions): Promise<Tracker> {
   }
   const mode = env.WANDB_MODE ?? (env.WANDB_API_KEY ? 'online' : 'offline');
   if (!env.WANDB_MODE) env.WANDB_MODE = mode; // the SDK reads its mode from the environment too
-  await sdk.init({ project: o.project ?? env.WANDB_PROJECT ?? 'epo', name: o.name, config: o.config, dir: o.dir, mode });
+  try {
+    await sdk.init({ project: o.project ?? env.WANDB_PROJECT ?? 'epo', name: o.name, config: o.config, dir: o.dir, mode, ...(mode === 'offline' ? { settings: { offline: true } } : {}) });
+  } catch (e) {
+    throw new EpoError('BAD_INPUT', `Weights & Biases could not start an ${mode} run: ${(e as Error).message}; set WANDB_API_KEY (or log in with \`wandb login\`), or use --report-to jsonl or tensorboard`, { where: '--report-to', cause: e });
+  }
   const pending: Promise<unknown>[] = [];
   const keep = (p: unknown) => { if (p && typeof (p as Promise<unknown>).then === 'function') pending.push((p as Promise<unknown>).catch(() => undefined)); };
   const table = (rows: readonly TableRow[]) => {
@@ -49,8 +55,8 @@ export async function wandbTracker(o: WandbOptions): Promise<Tracker> {
     return sdk.Table ? new sdk.Table({ columns, data }) : JSON.stringify(rows);
   };
   return {
-    scalar: (name, value, step) => keep(sdk.log({ [name]: value }, { step })),
-    table: (name, rows, step) => keep(sdk.log({ [name]: table(rows) }, { step })),
+    scalar: (name, value, step) => keep(sdk.log({ [name]: value }, step)),
+    table: (name, rows, step) => keep(sdk.log({ [name]: table(rows) }, step)),
     async close() { await Promise.all(pending); await sdk.finish(); },
   };
 }

@@ -65,19 +65,30 @@ describe('trackers', () => {
     for (const [env, mode] of [[{}, 'offline'], [{ WANDB_API_KEY: 'k-secret' }, 'online']] as const) {
       const calls: unknown[][] = [];
       class Table { constructor(public o: unknown) {} }
-      const sdk = { init: async (o: unknown) => { calls.push(['init', o]); }, log: (v: unknown, o: unknown) => { calls.push(['log', v, o]); }, finish: async () => { calls.push(['finish']); }, Table };
+      const sdk = { init: async (o: unknown) => { calls.push(['init', o]); }, log: (v: unknown, step: unknown) => { calls.push(['log', v, step]); }, finish: async () => { calls.push(['finish']); }, Table };
       const e: NodeJS.ProcessEnv = { ...env };
       const t = await wandbTracker({ dir: '/tmp/x', name: 'run1', config: { lr: 1 }, env: e, load: async () => ({ default: sdk }) });
       t.scalar('train/loss', 0.5, 7);
       t.table('eval/samples', [{ id: 'a', ok: true }, { id: 'b' }], 2);
       await t.close();
       expect(e.WANDB_MODE).toBe(mode);
-      expect(calls[0]).toEqual(['init', { project: 'epo', name: 'run1', config: { lr: 1 }, dir: '/tmp/x', mode }]);
-      expect(calls[1]).toEqual(['log', { 'train/loss': 0.5 }, { step: 7 }]);
-      expect(calls[2]).toEqual(['log', { 'eval/samples': new Table({ columns: ['id', 'ok'], data: [['a', true], ['b', null]] }) }, { step: 2 }]);
+      expect(calls[0]).toEqual(['init', { project: 'epo', name: 'run1', config: { lr: 1 }, dir: '/tmp/x', mode, ...(mode === 'offline' ? { settings: { offline: true } } : {}) }]);
+      expect(calls[1]).toEqual(['log', { 'train/loss': 0.5 }, 7]);
+      expect(calls[2]).toEqual(['log', { 'eval/samples': new Table({ columns: ['id', 'ok'], data: [['a', true], ['b', null]] }) }, 2]);
       expect(calls[3]).toEqual(['finish']);
       expect(JSON.stringify(calls)).not.toContain('k-secret');
     }
+  });
+
+  it('wandb: an SDK without tables gets the table as JSON text; an SDK that cannot start says what to do', async () => {
+    const logged: unknown[] = [];
+    const t = await wandbTracker({ dir: '/tmp/x', name: 'r', env: { WANDB_API_KEY: 'k' }, load: async () => ({ init: async () => {}, log: (v: unknown) => { logged.push(v); }, finish: async () => {} }) });
+    t.table('eval/samples', [{ id: 'a' }], 0);
+    await t.close();
+    expect(logged).toEqual([{ 'eval/samples': '[{"id":"a"}]' }]);
+    const e = await wandbTracker({ dir: '/tmp/x', name: 'r', env: {}, load: async () => ({ init: async () => { throw new Error('No API key found'); }, log() {}, finish() {} }) }).catch((x: unknown) => x as EpoError);
+    expect(e).toBeInstanceOf(EpoError);
+    expect((e as EpoError).message).toBe('Weights & Biases could not start an offline run: No API key found; set WANDB_API_KEY (or log in with `wandb login`), or use --report-to jsonl or tensorboard');
   });
 
   it('wandb: a clear error when the SDK is not installed', async () => {
