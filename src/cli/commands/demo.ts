@@ -8,6 +8,7 @@ import { addConfigOptions, commandConfig } from '../config-options.js';
 import { interruptible, parseNext } from '../shared.js';
 import { createLineProgress } from '../../core/progress.js';
 import { commandTracker } from '../tracking.js';
+import { parseReportTo } from '../../track/tracker.js';
 
 export function registerDemo(program: Command): void {
   const cmd = program.command('demo')
@@ -16,6 +17,7 @@ export function registerDemo(program: Command): void {
     const c = commandConfig(cmd, demoConfig, 'epo demo');
     if (c.printOnly) return;
     const { run, next, reportTo, ...o } = c.config;
+    parseReportTo(reportTo); // an unknown tracker is refused before anything runs
     const dir = ensureRunDir(run);
     const log = createLogger({ file: dir.log, level: 'warn' }, { run });
     const tracker = await commandTracker(reportTo, { dir: dir.dir, name: run, yaml: c.yaml, log });

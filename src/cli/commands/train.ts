@@ -14,6 +14,7 @@ import { findOnPath, INSTALL_HINT, LLAMAFACTORY_CLI, launchPlan, runLlamaFactory
 import { addConfigOptions, commandConfig } from '../config-options.js';
 import { interruptible } from '../shared.js';
 import { commandTracker } from '../tracking.js';
+import { parseReportTo } from '../../track/tracker.js';
 import { trackStep } from '../../track/metrics.js';
 
 type TrainConfig = ConfigOf<typeof trainConfig>;
@@ -34,6 +35,7 @@ async function llamafactory(c: TrainConfig): Promise<void> {
 async function builtin(c: TrainConfig, yaml: string): Promise<void> {
   if (!c.model) throw new EpoError('BAD_INPUT', 'the builtin engine needs --model <checkpoint dir>', { where: '--model' });
   if (!c.out) throw new EpoError('BAD_INPUT', 'the builtin engine needs --out <dir>', { where: '--out' });
+  parseReportTo(c.reportTo); // an unknown tracker is refused before anything is written
   const examples = readJsonlExamples(join(c.dataset, 'train.jsonl'));
   mkdirSync(c.out, { recursive: true });
   writeFileSync(join(c.out, 'train-config.yaml'), yaml); // the checkpoint folder says how it was trained
