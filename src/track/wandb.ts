@@ -6,6 +6,7 @@
  * unless the installed SDK offers `Table`.
  */
 import { EpoError } from '../core/errors.js';
+import { redact } from '../core/secrets.js';
 import type { TableRow, Tracker } from './tracker.js';
 
 export const WANDB_PACKAGE = '@wandb/sdk';
@@ -52,7 +53,9 @@ export async function wandbTracker(o: WandbOptions): Promise<Tracker> {
   const table = (rows: readonly TableRow[]) => {
     const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
     const data = rows.map((r) => columns.map((c) => r[c] ?? null));
-    return sdk.Table ? new sdk.Table({ columns, data }) : JSON.stringify(rows);
+    // Sample trajectories hold model text: redacted like every other record epo writes.
+    const clean = data.map((r) => r.map((v) => (typeof v === 'string' ? redact(v) : v)));
+    return sdk.Table ? new sdk.Table({ columns, data: clean }) : redact(JSON.stringify(rows));
   };
   return {
     scalar: (name, value, step) => keep(sdk.log({ [name]: value }, step)),
