@@ -1,5 +1,5 @@
 /** The tracking contract: --report-to parsing, fan-out, the jsonl backend, the wandb backend (fake SDK; absent SDK). */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -53,12 +53,16 @@ describe('trackers', () => {
     expect(warnings[0]).toContain('disk full');
   });
 
-  it('opens jsonl and tensorboard together in one folder', async () => {
+  it('opens jsonl and tensorboard together in one folder, their files made at the first record', async () => {
     const dir = tmp();
+    const idle = await openTrackers(['jsonl', 'tensorboard'], { dir, name: 'r' });
+    await idle.close();
+    expect(readdirSync(dir)).toEqual([]); // a command that reported nothing (e.g. the run was busy) leaves no file
     const t = await openTrackers(['jsonl', 'tensorboard'], { dir, name: 'r' });
     t.scalar('a', 1, 0);
     await t.close();
     expect(lines(join(dir, 'metrics.jsonl'))).toHaveLength(1);
+    expect(readdirSync(dir).filter((f) => f.startsWith('events.out.tfevents.'))).toHaveLength(1);
   });
 
   it('wandb: offline without a key, online with one; scalars and tables logged at their step; the key never passed on', async () => {
