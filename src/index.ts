@@ -82,6 +82,15 @@ export { injectStrategy, INJECT_MODES, type InjectMode } from './plugin/inject.j
 export { TASK_AGNOSTIC, type StrategistPrompt } from './plugin/prompt.js';
 export { renderMessage, renderMessages, type AgentMessage, type ToolCall } from './plugin/conversation.js';
 
+// the released EPO RL data, exact Llama-3/Qwen2 token counts, the LLaMA-Factory hand-off
+export { importEpoRl, preprocessScores, type EpoRlRecord, type ImportOptions as EpoRlImportOptions } from './train/epo-rl-data.js';
+export { tokenizerJsonCounter } from './train/export/token-counters.js';
+export { resolveBaseModel } from './train/export/base-model.js';
+
+// the run viewer (epo view) and shareable run reports
+export { startView, type ViewServer } from './view/server.js';
+export { runReportHtml } from './view/report.js';
+
 // tracking, self-play reports and episode transcripts (issue 18)
 export { parseReportTo, fanOut, nullTracker, TRACKER_NAMES, type Tracker, type TrackerName, type TableRow } from './track/tracker.js';
 export { openTrackers } from './track/open.js';

@@ -35,6 +35,7 @@ import { lockRun } from '../store/run-lock.js';
 import { RunStore } from '../store/run-store.js';
 import { buildDataset, type DatasetExample } from '../train/dataset.js';
 import { writeDataset, type WriteOptions } from '../train/export/export-dataset.js';
+import { resolveBaseModel } from '../train/export/base-model.js';
 import { launchPlan } from '../train/export/llamafactory-launch.js';
 import type { Arena, EvalRecord } from './arena.js';
 import { suiteArena } from './suite-arena.js';
@@ -81,7 +82,10 @@ export interface SelfPlayOptions {
   log?: Logger;
   /** The command's resolved configuration (YAML), written to the run folder once the run is this one's. */
   config?: string;
-  /** For strategists trained outside: the LLaMA-Factory export (`model` is the base model's path or hub id). */
+  /**
+   * For strategists trained outside: the LLaMA-Factory export. `model` (the base model's folder or hub id) is required
+   * when the strategist is not `local:`; a folder's tokenizer.json gives exact token counts for the cutoff check.
+   */
   handoff?: Pick<WriteOptions, 'model' | 'template' | 'cutoffLen' | 'onCutoff' | 'countTokens' | 'tokenizer'>;
   /** Progress lines for the terminal. */
   onEvent?(iteration: number, stage: Stage, msg: string): void;
@@ -149,6 +153,9 @@ export async function selfPlay(o: SelfPlayOptions): Promise<SelfPlayResult> {
   if (o.judge === 'env' && !arena.envProgress) {
     throw new EpoError('BAD_INPUT', `${arena.env} records no environment progress to label with: give --judge a judge model spec (e.g. openai:gpt-4o-2024-08-06)`, { where: '--judge' });
   }
+  // a strategist served outside is trained outside: LLaMA-Factory needs the base model (before anything is run)
+  const base = o.iterations > 0 && !isLocal(o.strategist) ? await resolveBaseModel(o.handoff?.model, publicSpec(o.strategist)) : undefined;
+  if (base?.warning) log.warn(base.warning);
   const dir = ensureRunDir(o.run, o.runsRoot);
   const sub = dir.dir; // sub-runs live inside the run folder
   const lock = lockRun(dir); // one writer per run (its sub-runs included)
@@ -223,8 +230,11 @@ export async function selfPlay(o: SelfPlayOptions): Promise<SelfPlayResult> {
             // files, checked against the cutoff
             if (isLocal(previous)) await writeDataset(ds, { out: dsDir, format: 'jsonl', noCutoffCheck: true });
             else {
-              if (!o.handoff?.model) log.warn(`no base model given (--base-model): the training YAML names the serving spec ${publicSpec(previous)} as model_name_or_path; edit it or re-run with --base-model`);
-              await writeDataset(ds, { out: dsDir, format: 'llamafactory', name: `epo_it${i}`, ...o.handoff, model: o.handoff?.model ?? publicSpec(previous), warn: (m) => log.warn(m) });
+              const b = base ?? await resolveBaseModel(o.handoff?.model, publicSpec(previous));
+              await writeDataset(ds, {
+                out: dsDir, format: 'llamafactory', name: `epo_it${i}`, ...o.handoff, model: b.model,
+                countTokens: o.handoff?.countTokens ?? b.countTokens, tokenizer: o.handoff?.tokenizer ?? b.tokenizer, warn: (m) => log.warn(m),
+              });
             }
             rec.dataset = { examples: ds.examples.length, path: dsDir, weights: ds.record.weights };
             rec.done.dataset = true;

@@ -1,6 +1,7 @@
 /**
- * The run folder: `runs/<name>/` (a sub-run: `runs/<run>/<stage>/`, named `<run>/<stage>`) holds the store (`epo.sqlite`), the resolved config (`config.yaml`), the structured
- * log (`log.jsonl`) and outputs (summaries, datasets, checkpoints). EPO_RUNS_DIR moves the parent folder.
+ * The run folder: `runs/<name>/` (a sub-run: `runs/<run>/<stage>/`, named `<run>/<stage>`) holds the store
+ * (`epo.sqlite`), the resolved config (`config.yaml`), the structured log (`log.jsonl`) and outputs (summaries,
+ * datasets, checkpoints). EPO_RUNS_DIR moves the parent folder.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';

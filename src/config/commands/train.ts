@@ -6,7 +6,7 @@ export const trainConfig = {
   engine: {
     engine: str('training engine: llamafactory (hand-off to llamafactory-cli, GPUs) or builtin (the built-in model in process)', { default: 'llamafactory', choices: ['llamafactory', 'builtin'], arg: '<name>' }),
     dataset: str('dataset folder (output of `epo dataset build`)', { arg: '<dir>', required: true }),
-    cwd: str('working directory for the trainer (the LLaMA-Factory folder, for its DeepSpeed configs)', { arg: '<dir>' }),
+    cwd: str('working directory for the trainer (optional: the YAML names the data, the DeepSpeed config and the base model by absolute path)', { arg: '<dir>' }),
     dryRun: bool('print the command instead of running it', { default: false }),
   },
   builtin: {
