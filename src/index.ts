@@ -94,3 +94,14 @@ export { runReportHtml } from './view/report.js';
 export { startEnvServer, type EnvServerOptions, type RunningEnvServer } from './serve/env/server.js';
 export { loadServedEnv, type LoadServedOptions } from './serve/env/load.js';
 export type { ServedEnv } from './serve/env/served.js';
+
+// tracking, self-play reports and episode transcripts (issue 18)
+export { parseReportTo, fanOut, nullTracker, TRACKER_NAMES, type Tracker, type TrackerName, type TableRow } from './track/tracker.js';
+export { openTrackers } from './track/open.js';
+export { jsonlTracker } from './track/jsonl.js';
+export { tensorboardTracker } from './track/tensorboard.js';
+export { wandbTracker } from './track/wandb.js';
+export { summariseSelfPlay, type SelfPlaySummary } from './selfplay/summary.js';
+export { renderSelfPlayReport } from './selfplay/report.js';
+export { formatEpisode } from './eval/transcript.js';
+export { episodeWeights, type SeatWeights } from './rewards/episode-weights.js';

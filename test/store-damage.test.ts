@@ -180,6 +180,7 @@ describe('episodes export', () => {
     writeFileSync(out, 'earlier export\n');
     const failing = {
       path: join(dir, 'epo.sqlite'),
+      labelers: () => [],
       // large enough that a streaming writer has opened (and truncated) the output before the store fails
       *episodes() { yield { ...evalEpisode(0, 'epo'), task: { blob: 'x'.repeat(100_000) } }; throw new EpoError('STORE', 'the store broke'); },
     } as unknown as RunStore;

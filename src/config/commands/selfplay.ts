@@ -2,7 +2,7 @@
 import { RULE_NAMES } from '../../rewards/returns.js';
 import { RULES } from '../number.js';
 import { int, num, str, withDefault } from '../schema.js';
-import { concurrency, data, maxSteps, next, run, seed, showAdmissible, temperature, training, trials } from './common.js';
+import { concurrency, data, maxSteps, next, reportTo, run, samples, seed, showAdmissible, temperature, training, trials } from './common.js';
 
 export const selfplayConfig = {
   environment: {
@@ -50,5 +50,7 @@ export const selfplayConfig = {
   },
   output: {
     run: withDefault(run, 'selfplay'),
+    reportTo,
+    samples,
   },
 };

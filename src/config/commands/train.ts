@@ -1,6 +1,6 @@
 /** `epo train`: train the strategist on a built dataset, in process (builtin) or by LLaMA-Factory. */
 import { bool, str } from '../schema.js';
-import { seed, training } from './common.js';
+import { reportTo, seed, training } from './common.js';
 
 export const trainConfig = {
   engine: {
@@ -14,5 +14,6 @@ export const trainConfig = {
     out: str('builtin: output checkpoint folder (a re-run resumes from it)', { arg: '<dir>' }),
     ...training,
     seed: { ...seed, help: 'builtin: seed' },
+    reportTo: { ...reportTo, help: `builtin: ${reportTo.help}; files go to --out` },
   },
 };
