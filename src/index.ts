@@ -90,12 +90,13 @@ export { resolveBaseModel } from './train/export/base-model.js';
 // the run viewer (epo view) and shareable run reports
 export { startView, type ViewServer } from './view/server.js';
 export { runReportHtml } from './view/report.js';
+
 // environment server: environments over AgentGym's HTTP protocol and /v1/envs
 export { startEnvServer, type EnvServerOptions, type RunningEnvServer } from './serve/env/server.js';
 export { loadServedEnv, type LoadServedOptions } from './serve/env/load.js';
 export type { ServedEnv } from './serve/env/served.js';
 
-// tracking, self-play reports and episode transcripts (issue 18)
+// tracking, self-play reports and episode transcripts
 export { parseReportTo, fanOut, nullTracker, TRACKER_NAMES, type Tracker, type TrackerName, type TableRow } from './track/tracker.js';
 export { openTrackers } from './track/open.js';
 export { jsonlTracker } from './track/jsonl.js';
