@@ -43,6 +43,8 @@ export interface EpisodeSetup<T extends Task = Task> {
   systemRole?: boolean;
   /** How the chats are laid out (default: epo's own; `--protocol reference` gives the release's). */
   layout?: ChatLayout;
+  /** The protocol's name, recorded in each episode's outcome when it is not epo's own. */
+  protocol?: string;
   /** The episode's result from its turns: reward and success, environment-specific. */
   outcome(turns: Turn[], reason: string): Outcome;
   codeVersion: string;
@@ -130,7 +132,7 @@ export async function runEpisode<T extends Task>(setup: EpisodeSetup<T>, input: 
     id: episodeId(task.id, trial), run: setup.run, env: env.name, taskId: task.id, trial, seed,
     models, codeVersion: setup.codeVersion, dataVersion: setup.dataVersion,
     task: setup.taskRecord ? setup.taskRecord(task) : { ...task },
-    initialObservation: first, turns, outcome: { ...setup.outcome(turns, reason), mode: setup.mode },
+    initialObservation: first, turns, outcome: { ...setup.outcome(turns, reason), mode: setup.mode, ...(setup.protocol && setup.protocol !== 'epo' ? { protocol: setup.protocol } : {}) },
     startedAt, finishedAt: new Date().toISOString(),
   };
 }
