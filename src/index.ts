@@ -86,3 +86,10 @@ export { renderMessage, renderMessages, type AgentMessage, type ToolCall } from 
 export { importEpoRl, preprocessScores, type EpoRlRecord, type ImportOptions as EpoRlImportOptions } from './train/epo-rl-data.js';
 export { tokenizerJsonCounter } from './train/export/token-counters.js';
 export { resolveBaseModel } from './train/export/base-model.js';
+
+// the reference protocol for ALFWorld and WebShop (issue 17): the release's layout over its installed files
+export { epoLayout, type ChatLayout, type EpisodeLayout, type LayoutContext, type StepView, type ThoughtView } from './agents/layout.js';
+export { loadAlfshopReference, type AlfshopReference } from './reference/alfshop.js';
+export { parseReferenceAction, promptWithIcl, referenceLayout } from './reference/alfshop-layout.js';
+export { referenceSuite, type ReferenceSampling } from './reference/alfshop-protocol.js';
+export { referenceData, REFERENCE_FILES } from './reference/install.js';

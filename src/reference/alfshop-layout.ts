@@ -4,16 +4,19 @@
  * - opening chat (`prompt/templates.py:18-72`, one example): [user: instruction, assistant: "OK", the example's
  *   messages with roles by position (even user, odd assistant), user: the task (the first observation)];
  * - the strategist's chat then grows by [assistant: its answer, user: "Agent1's" + the actor's answer + observation
- *   text], with no separator (`envs/alfworld_env.py:60-63`, `envs/webshop_env.py:68-71`);
- * - the actor's chat ends with the strategist's answer as an assistant message (`main.py:35-37`,
- *   `envs/alfworld_env.py:116-122`): the actor continues it, and its answer is appended to that message with no
- *   separator (`alfworld_env.py:51`); after a step it gets [user: observation text, assistant: the next thought]
- *   (`main.py:58-61`);
+ *   text], with no separator (`envs/alfworld_env.py:60-64, 78-82`, `envs/webshop_env.py:48-52, 72-75`);
+ * - the actor's chat ends with the strategist's answer as an assistant message (`main.py:33-37`,
+ *   `envs/alfworld_env.py:135-140`): the actor continues it, and its answer is appended to that message with no
+ *   separator (`alfworld_env.py:51`, `webshop_env.py:44`); after a step it gets [user: observation text,
+ *   assistant: the next thought] (`main.py:55-61`);
  * - observation text: ALFWorld "Environment Observation: " + observation without a leading "You arrive at loc N. "
- *   (`alfworld_env.py:15-18, 70`); WebShop "Environment Observation:\n" + observation (`webshop_env.py:60`);
+ *   (`alfworld_env.py:15-18, 42, 78`); WebShop "Environment Observation:\n" + observation (`webshop_env.py:67`);
  * - the action is everything after the first "Action:" of the stripped answer, trailing lines included
- *   (`alfworld_env.py:33-38`: `Action:\s?(.*)`, WebShop `webshop_env.py:32-37`: `Action: (.*)`, both DOTALL);
+ *   (`alfworld_env.py:33-38`: `Action:\s?(.*)`, `webshop_env.py:32-37`: `Action: (.*)`, both DOTALL);
  * - generation stops at the agents' stop words (`agents/base.py:14`).
+ * An answer with no "Action:" leaves the environment unstepped and counts as a step, as in the release
+ * (`alfworld_env.py:55-75`, `webshop_env.py:47-64`); the observation then shown is epo's invalid-answer text after
+ * the release's prefix (the release's own sentence lives in Python source that is not among the installed files).
  * The reference has no actor-only baseline, so its layout has none either.
  */
 import { EpoError } from '../core/errors.js';
