@@ -120,8 +120,10 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
     // the release's prompts exceed the built-in model's context, and its actor sees no list of valid actions
     if (!o.strategist) throw new EpoError('BAD_INPUT', 'the reference protocol\'s prompts do not fit the built-in strategist\'s 1,024 tokens: give --strategist <spec> (and --actor <spec>), or use --protocol epo', { where: '--strategist' });
     if (!o.actor) throw new EpoError('BAD_INPUT', 'under the reference protocol the actor is shown no valid actions, which the rule-based actor needs: give --actor <spec>, or use --protocol epo', { where: '--actor' });
-    ({ suite: trainSuite, sampling } = referenceSuite(trainSuite));
+    let warnings: string[];
+    ({ suite: trainSuite, sampling, warnings } = referenceSuite(trainSuite));
     evalSuite = referenceSuite(evalSuite).suite;
+    for (const w of warnings) say(`warning: ${w}`);
   }
   const maxSteps = sampling ? trainSuite.maxSteps : o.maxSteps;
   say(`games: ${trainSuite.tasks.length} training, ${evalSuite.tasks.length} held-out (put X on/in Y, 4-6 places)${sampling ? ', protocol reference' : ''}`);

@@ -64,19 +64,23 @@ interface Case {
   /** The reference's observation text (envs/<env>_env.py). */
   obs(o: string): string;
   first: RegExp;
-  actions: [string, string];
+  /** The actor's first two answers, given the first observation. */
+  actions(first: string): [string, string];
 }
+
+/** The release's `process_ob` (alfworld_env.py:15-18): the older ALFWorld's "You arrive at loc N. " is not shown. */
+const processOb = (o: string) => (o.startsWith('You arrive at loc ') ? o.slice(o.indexOf('. ') + 2) : o);
 
 const CASES: Case[] = [
   {
     env: 'alfworld', dataset: 'alfworld', select: ['--split', 'valid_unseen', '--limit', '1'],
-    obs: (o) => `Environment Observation: ${o}`, first: /^You are in the middle of a room\. [\s\S]*\nYour task is to: /,
-    actions: ['Action: look\nThought: I will see where I am.', 'Action: inventory'],
+    obs: (o) => `Environment Observation: ${processOb(o)}`, first: /^You are in the middle of a room\. [\s\S]*\nYour task is to: /,
+    actions: (first) => ['Action: look\nThought: I will see where I am.', `Action: go to ${/you see a ([a-z]+ \d+)/.exec(first)![1]}`],
   },
   {
     env: 'webshop', dataset: 'webshop', select: ['--split', 'test', '--limit', '1'],
     obs: (o) => `Environment Observation:\n${o}`, first: /^WebShop \[SEP\] Instruction: \[SEP\] .+ \[SEP\] Search$/,
-    actions: ['Action: search[mug] to begin', 'Action: search[red mug]'],
+    actions: () => ['Action: search[mug] to begin', 'Action: search[red mug]'],
   },
 ];
 
@@ -88,7 +92,7 @@ for (const c of CASES) {
     const closers: (() => Promise<void>)[] = [];
     const thoughts = ['Thought: first, look around.', 'Thought: then check what I hold.'];
     const strategist = scriptedModel((_r, i) => thoughts[i] ?? 'Thought: go on.', { spec: 'scripted:s' });
-    const actor = scriptedModel((_r, i) => c.actions[i] ?? 'Action: wait', { spec: 'scripted:a' });
+    const actor = scriptedModel((r, i) => c.actions(r.messages.filter((m) => m.role === 'user' && c.first.test(m.content)).at(-1)!.content)[i] ?? 'Action: wait', { spec: 'scripted:a' });
     let episode: Episode;
     let summary: { protocol: Record<string, unknown> };
 
@@ -125,14 +129,22 @@ for (const c of CASES) {
 
     it('grows both chats as main.py does after a step, keeping the trailing text of the action', () => {
       const t0 = episode.turns[0];
-      expect(t0.action).toBe(c.actions[0].slice('Action: '.length));
+      const actions = c.actions(episode.initialObservation);
+      expect(t0.action).toBe(actions[0].slice('Action: '.length));
       const s1 = strip(strategist.calls[1]), a1 = strip(actor.calls[1]);
       expect(s1).toEqual([...strip(strategist.calls[0]), { role: 'assistant', content: thoughts[0] },
-        { role: 'user', content: `Agent1's${c.actions[0]}${c.obs(t0.observation)}` }]);
+        { role: 'user', content: `Agent1's${actions[0]}${c.obs(t0.observation)}` }]);
       const a0 = strip(actor.calls[0]);
-      expect(a1).toEqual([...a0.slice(0, -1), { role: 'assistant', content: thoughts[0] + c.actions[0] },
+      expect(a1).toEqual([...a0.slice(0, -1), { role: 'assistant', content: thoughts[0] + actions[0] },
         { role: 'user', content: c.obs(t0.observation) }, { role: 'assistant', content: thoughts[1] }]);
       expect(episode.turns[1].strategist!.input).toEqual(strategist.calls[1].messages); // the stored chat is the one sent
+    });
+
+    it.runIf(c.env === 'alfworld' && !!findData('alfworld', 'logic-epo'))('plays the older ALFWorld the release ran, showing its arrivals without "You arrive at loc N."', () => {
+      const t1 = episode.turns[1];
+      expect(t1.observation).toMatch(/^You arrive at loc \d+\. /); // logic-epo's wording, stored as the environment said it
+      expect(strategist.calls[2].messages.at(-1)!.content).toBe(`Agent1's${c.actions(episode.initialObservation)[1]}Environment Observation: ${t1.observation.replace(/^You arrive at loc \d+\. /, '')}`);
+      expect(summary.protocol.dataVersion).toMatch(/ logic-epo$/);
     });
 
     it("runs to the release's step limit and records the protocol", () => {

@@ -77,11 +77,12 @@ async function runEval(env: string, f: EvalConfig, yaml: string): Promise<void> 
     // the reference protocol brings its own one-shot example: epo's (played from walkthroughs) is not built
     split: f.split, limit: f.limit, types: f.types, data: f.data, seed: f.seed, example: f.example && !reference, order: f.order as 'reference' | 'sorted' | 'shuffle',
   });
-  let suite = built, sampling: ReferenceSampling | undefined;
-  if (reference) ({ suite, sampling } = referenceSuite(built, f.data));
+  let suite = built, sampling: ReferenceSampling | undefined, warnings: string[] = [];
+  if (reference) ({ suite, sampling, warnings } = referenceSuite(built, f.data));
   const runName = f.run ?? `eval-${name}-${suite.split}-${mode}${reference ? '-reference' : ''}${shard ? `-shard${shard.index}of${shard.count}` : ''}`;
   const dir = ensureRunDir(runName);
   const log = createLogger({ file: dir.log, quiet: f.quiet }, { run: runName });
+  for (const w of warnings) log.warn(w);
   const meter = new UsageMeter();
   const role = (spec: string, role: 'strategist' | 'actor'): RoleModel => {
     const temperature = (role === 'strategist' ? f.strategistTemperature : f.actorTemperature) ?? f.temperature;

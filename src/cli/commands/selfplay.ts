@@ -57,8 +57,10 @@ async function buildSuiteArena(f: Config, log: Logger): Promise<{ arena: Arena; 
   let evalSuite = await factory.build({ split: f.evalTasks ?? factory.defaults.evalSplit, data: f.data, seed: f.seed, example: false, limit: f.evalLimit });
   let sampling: ReferenceSampling | undefined;
   if (f.protocol === 'reference') {
-    ({ suite: trainSuite, sampling } = referenceSuite(trainSuite, f.data));
+    let warnings: string[];
+    ({ suite: trainSuite, sampling, warnings } = referenceSuite(trainSuite, f.data));
     evalSuite = referenceSuite(evalSuite, f.data).suite;
+    for (const w of warnings) log.warn(w);
   }
   const actorRef: ModelRef = sampling ? { spec: f.actor, ...sampling.actor, maxTokens: sampling.maxTokens } : { spec: f.actor, temperature: 0, maxTokens: f.maxTokens };
   return { sampling, arena: suiteArena({
