@@ -40,6 +40,19 @@ describe('the reference action parser keeps what follows "Action:" (alfworld_env
   });
 });
 
+describe('epo eval --protocol reference refuses what would change the release protocol', () => {
+  it.each([
+    [['--temperature', '0.7'], /drop --temperature or use --protocol epo/],
+    [['--actor-temperature', '0'], /drop --actor-temperature/],
+    [['--top-p', '0.9'], /drop --top-p/],
+    [['--max-tokens', '100'], /greedy, 512 new tokens\); drop --max-tokens/],
+    [['--mode', 'actor-only'], /no actor-only baseline/],
+  ])('%j', async (flags, message) => {
+    const run = runCli(['eval', 'alfworld', '--protocol', 'reference', '--strategist', 'scripted:echo', '--actor', 'scripted:echo', '--quiet', ...flags]);
+    await expect(run).rejects.toThrow(message);
+  });
+});
+
 const refDir = findData('epo-reference', 'Alfshop/eval_agent/prompt/templates.py') && findData('epo-reference');
 
 /** The installed release files, read as the reference reads them (relative to `EPO/`). */

@@ -36,14 +36,14 @@ export function registerEval(program: Command): void {
     const c = commandConfig(cmd, evalConfig, 'epo eval');
     if (c.printOnly) return;
     if (!c.config.env) throw new EpoError('BAD_INPUT', `name the environment: epo eval <${[...BUILTIN_SUITES, 'sotopia'].join('|')}> …, or epo eval --env <name|module> …`, { where: '--env' });
-    await runEval(c.config.env, c.config, c.yaml);
+    await runEval(c.config.env, c.config, c.yaml, c.given);
   });
   for (const env of BUILTIN_SUITES) {
     const sub = cmd.command(env).description(registeredSuite(env)!.describe);
     addConfigOptions(sub, evalConfig, unused(env)).action(async () => {
       const c = commandConfig(sub, evalConfig, `epo eval ${env}`);
       if (c.printOnly) return;
-      await runEval(env, c.config, c.yaml);
+      await runEval(env, c.config, c.yaml, c.given);
     });
   }
 }
@@ -57,21 +57,22 @@ function checkMode(f: EvalConfig): Mode {
 }
 
 /** The reference protocol fixes the decoding and always runs a strategist: flags that would change that are refused. */
-function checkReferenceFlags(f: EvalConfig, mode: Mode): void {
+function checkReferenceFlags(mode: Mode, given: (key: string) => boolean): void {
   if (mode === 'actor-only') throw new EpoError('BAD_INPUT', 'the reference protocol has no actor-only baseline (the release always runs a strategist); use --mode epo or single, or --protocol epo', { where: '--mode' });
-  const set = ([['--strategist-temperature', f.strategistTemperature], ['--actor-temperature', f.actorTemperature], ['--top-p', f.topP]] as const).find(([, v]) => v !== undefined);
-  if (set || f.temperature !== 0) {
-    throw new EpoError('BAD_INPUT', `the reference protocol decodes as the release does (its configs/model/fastchat.json: greedy, 512 new tokens); drop ${set ? set[0] : '--temperature'} or use --protocol epo`, { where: set ? set[0] : '--temperature' });
+  const flags = [['temperature', '--temperature'], ['strategistTemperature', '--strategist-temperature'], ['actorTemperature', '--actor-temperature'], ['topP', '--top-p'], ['maxTokens', '--max-tokens']] as const;
+  const set = flags.find(([key]) => given(key));
+  if (set) {
+    throw new EpoError('BAD_INPUT', `the reference protocol decodes as the release does (its configs/model/fastchat.json: greedy, 512 new tokens); drop ${set[1]} or use --protocol epo`, { where: set[1] });
   }
 }
 
-async function runEval(env: string, f: EvalConfig, yaml: string): Promise<void> {
+async function runEval(env: string, f: EvalConfig, yaml: string, given: (key: string) => boolean): Promise<void> {
   const mode = checkMode(f);
   const shard = f.shard ? parseShard(f.shard) : undefined;
   if (f.summary) checkOutputFile(f.summary, '--summary'); // before hours of episodes, not after
 
   const reference = f.protocol === 'reference';
-  if (reference) checkReferenceFlags(f, mode);
+  if (reference) checkReferenceFlags(mode, given);
   const { name, factory } = await resolveEnvironment(env);
   const built = await factory.build({
     // the reference protocol brings its own one-shot example: epo's (played from walkthroughs) is not built
