@@ -11,6 +11,7 @@ import { dataDir } from '../../src/data/dir.js';
 import type { Episode } from '../../src/core/episode.js';
 import type { Protocol } from '../../src/eval/report.js';
 import { RunStore } from '../../src/store/run-store.js';
+import { baseModelFolder } from '../helpers/base-model.js';
 import { findData } from '../helpers/data.js';
 import { epo } from '../helpers/store-cli.js';
 
@@ -29,7 +30,8 @@ const root = alf && dirname(alf);
 describe.skipIf(!ref || !root || !ref.startsWith(root))('epo selfplay --env alfworld --protocol reference', () => {
   it('runs rollouts and evaluations in the release layout, greedy in evaluations, and records the protocol', async () => {
     const r = await epo(['selfplay', '--env', 'alfworld', '--protocol', 'reference', '--data', root!, '--strategist', 'scripted:echo', '--actor', 'scripted:echo',
-      '--train-tasks', 'valid_seen', '--eval-tasks', 'valid_unseen', '--eval-limit', '1', '--episodes', '1', '--iterations', '1', '--concurrency', '1', '--run', 'sp']);
+      '--train-tasks', 'valid_seen', '--eval-tasks', 'valid_unseen', '--eval-limit', '1', '--episodes', '1', '--iterations', '1', '--concurrency', '1', '--run', 'sp',
+      '--base-model', baseModelFolder()]);
     expect(r.error?.message).toBeUndefined();
     const evalP = protocolOf(join(runs, 'sp', 'it0-eval', 'epo.sqlite'));
     const rollP = protocolOf(join(runs, 'sp', 'it1-rollouts', 'epo.sqlite'));
