@@ -97,6 +97,11 @@ export interface DemoSummary {
 
 export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   const log = o.log ?? silentLogger;
+  if (o.protocol === 'reference') {
+    // the release's prompts exceed the built-in model's context, and its actor sees no list of valid actions
+    if (!o.strategist) throw new EpoError('BAD_INPUT', 'the reference protocol\'s prompts do not fit the built-in strategist\'s 1,024 tokens: give --strategist <spec> (and --actor <spec>), or use --protocol epo', { where: '--strategist' });
+    if (!o.actor) throw new EpoError('BAD_INPUT', 'under the reference protocol the actor is shown no valid actions, which the rule-based actor needs: give --actor <spec>, or use --protocol epo', { where: '--actor' });
+  }
   const say = (s: string) => { log.info(s); o.onLine?.(s); };
   const t0 = Date.now();
   const dir = ensureRunDir(o.run, o.runsRoot);
@@ -117,9 +122,6 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   let evalSuite = await demoSuite(join(games, 'eval'), 'demo-eval', o.maxSteps);
   let sampling: ReferenceSampling | undefined;
   if (o.protocol === 'reference') {
-    // the release's prompts exceed the built-in model's context, and its actor sees no list of valid actions
-    if (!o.strategist) throw new EpoError('BAD_INPUT', 'the reference protocol\'s prompts do not fit the built-in strategist\'s 1,024 tokens: give --strategist <spec> (and --actor <spec>), or use --protocol epo', { where: '--strategist' });
-    if (!o.actor) throw new EpoError('BAD_INPUT', 'under the reference protocol the actor is shown no valid actions, which the rule-based actor needs: give --actor <spec>, or use --protocol epo', { where: '--actor' });
     let warnings: string[];
     ({ suite: trainSuite, sampling, warnings } = referenceSuite(trainSuite));
     evalSuite = referenceSuite(evalSuite).suite;
