@@ -49,7 +49,8 @@ export interface RunConditions extends Conditions {
 
 export function episodeConditions(e: Episode): Conditions {
   const mode = e.outcome?.mode;
-  return { protocol: protocolName(e.outcome?.protocol), env: e.env, dataVersion: e.dataVersion, ...(typeof mode === 'string' ? { mode } : {}), models: e.models ?? {} };
+  // the agent loop records it in the outcome; SOTOPIA episodes in the task record
+  return { protocol: protocolName(e.outcome?.protocol ?? (e.task as { protocol?: unknown } | undefined)?.protocol), env: e.env, dataVersion: e.dataVersion, ...(typeof mode === 'string' ? { mode } : {}), models: e.models ?? {} };
 }
 
 const conditionsKey = (c: Conditions) => canonical({ protocol: c.protocol, env: c.env, dataVersion: c.dataVersion, mode: c.mode, models: c.models });
@@ -61,8 +62,8 @@ export function runConditions(store: RunStore): RunConditions | undefined {
       models: (p.models ?? {}) as Record<string, ModelRef>, seed: p.seed as number | undefined, trials: p.trials as number | undefined };
   }
   const s = store.getMeta<Rec>('sotopia');
-  // a SOTOPIA record names the seat arrangement elsewhere; only `protocol: 'reference'` marks the release's protocol
-  if (s) return { from: 'sotopia', protocol: s.protocol === 'reference' ? 'reference' : 'epo', env: String(s.env ?? 'sotopia'), dataVersion: s.dataVersion as string | undefined, models: (s.models ?? {}) as Record<string, ModelRef>, seed: s.seed as number | undefined };
+  // a SOTOPIA record names the evaluation protocol `evalProtocol` (`protocol` may name the seat arrangement)
+  if (s) return { from: 'sotopia', protocol: protocolName(s.evalProtocol ?? (s.protocol === 'reference' ? 'reference' : undefined)), env: String(s.env ?? 'sotopia'), dataVersion: s.dataVersion as string | undefined, models: (s.models ?? {}) as Record<string, ModelRef>, seed: s.seed as number | undefined };
   for (const e of store.episodes(() => {})) return { from: 'episode', ...episodeConditions(e) };
   return undefined;
 }
