@@ -106,3 +106,10 @@ export { summariseSelfPlay, type SelfPlaySummary } from './selfplay/summary.js';
 export { renderSelfPlayReport } from './selfplay/report.js';
 export { formatEpisode } from './eval/transcript.js';
 export { episodeWeights, type SeatWeights } from './rewards/episode-weights.js';
+
+// the reference protocol for ALFWorld and WebShop: the release's layout over its installed files
+export { epoLayout, type ChatLayout, type EpisodeLayout, type LayoutContext, type StepView, type ThoughtView } from './agents/layout.js';
+export { loadAlfshopReference, type AlfshopReference } from './reference/alfshop.js';
+export { parseReferenceAction, promptWithIcl, referenceLayout } from './reference/alfshop-layout.js';
+export { referenceSuite, type ReferenceSampling } from './reference/alfshop-protocol.js';
+export { referenceData, REFERENCE_FILES } from './reference/install.js';

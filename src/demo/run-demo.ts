@@ -22,6 +22,7 @@ import { writeSet } from '../envs/alfworld/generator/index.js';
 import { createModel } from '../llm/create.js';
 import type { ChatModel } from '../llm/model.js';
 import { parseModelSpec } from '../llm/spec.js';
+import { referenceSuite, type ReferenceSampling } from '../reference/alfshop-protocol.js';
 import { makeRule } from '../rewards/returns.js';
 import { ensureRunDir } from '../store/run-dir.js';
 import { ruleActor } from '../agents/rule-actor.js';
@@ -63,6 +64,8 @@ export interface DemoOptions {
   actor?: string;
   /** For a strategist trained outside: the served checkpoint of each iteration (see selfplay.ts). */
   next?: Record<number, string>;
+  /** epo (default) or reference: the release's layout, step limit and decoding (needs real models). */
+  protocol?: string;
   log?: Logger;
   signal?: AbortSignal;
   onLine?(line: string): void;
@@ -88,6 +91,8 @@ export interface DemoSummary {
   wallSeconds: number;
   setupSeconds: Record<string, number>;
   models: { strategist: string; actor: string };
+  /** epo or reference (docs/evaluation.md). */
+  protocol: string;
   /** The starting checkpoint and the SHA-256 of its weights (built-in strategist only). */
   start?: { checkpoint: string; sha256: string };
   seeds: { seed: number };
@@ -99,6 +104,11 @@ export interface DemoSummary {
 
 export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   const log = o.log ?? silentLogger;
+  if (o.protocol === 'reference') {
+    // the release's prompts exceed the built-in model's context, and its actor sees no list of valid actions
+    if (!o.strategist) throw new EpoError('BAD_INPUT', 'the reference protocol\'s prompts do not fit the built-in strategist\'s 1,024 tokens: give --strategist <spec> (and --actor <spec>), or use --protocol epo', { where: '--strategist' });
+    if (!o.actor) throw new EpoError('BAD_INPUT', 'under the reference protocol the actor is shown no valid actions, which the rule-based actor needs: give --actor <spec>, or use --protocol epo', { where: '--actor' });
+  }
   const say = (s: string) => { log.info(s); o.onLine?.(s); };
   const t0 = Date.now();
   const dir = ensureRunDir(o.run, o.runsRoot);
@@ -115,13 +125,20 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
       if (!existsSync(join(games, name, 'manifest.json'))) writeSet(join(games, name), count, { seed: deriveSeed(o.seed, 'demo-games', salt) % 1_000_000, ...GAME_KNOBS });
     }
   });
-  const maxSteps = o.maxSteps;
-  const trainSuite = await demoSuite(join(games, 'train'), 'demo-train', maxSteps);
-  const evalSuite = await demoSuite(join(games, 'eval'), 'demo-eval', maxSteps);
-  say(`games: ${trainSuite.tasks.length} training, ${evalSuite.tasks.length} held-out (put X on/in Y, 4-6 places)`);
+  let trainSuite = await demoSuite(join(games, 'train'), 'demo-train', o.maxSteps);
+  let evalSuite = await demoSuite(join(games, 'eval'), 'demo-eval', o.maxSteps);
+  let sampling: ReferenceSampling | undefined;
+  if (o.protocol === 'reference') {
+    let warnings: string[];
+    ({ suite: trainSuite, sampling, warnings } = referenceSuite(trainSuite));
+    evalSuite = referenceSuite(evalSuite).suite;
+    for (const w of warnings) say(`warning: ${w}`);
+  }
+  const maxSteps = sampling ? trainSuite.maxSteps : o.maxSteps;
+  say(`games: ${trainSuite.tasks.length} training, ${evalSuite.tasks.length} held-out (put X on/in Y, 4-6 places)${sampling ? ', protocol reference' : ''}`);
 
   const actor = o.actor ? createModel(o.actor) : ruleActor();
-  const actorRef: ModelRef = { spec: actor.spec, temperature: 0, maxTokens: 32 };
+  const actorRef: ModelRef = sampling ? { spec: actor.spec, ...sampling.actor, maxTokens: sampling.maxTokens } : { spec: actor.spec, temperature: 0, maxTokens: 32 };
 
   // 2. the starting strategist: given, shipped, or built here
   let strategist = o.strategist;
@@ -144,7 +161,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
     sp = await selfPlay({
       run: o.run, runsRoot: o.runsRoot, trainSuite, evalSuite, strategist, judge: 'env', config: o.config,
       actor: { model: actor, ref: actorRef },
-      makeStrategist: (spec) => {
+      makeStrategist: (spec, stage) => {
         // Two worker threads per built-in model: tfjs's wasm backend uses one core each.
         const served = parseModelSpec(spec).kind === 'local' && o.workers > 1 && !/[?&]workers=/.test(spec) ? `${spec}${spec.includes('?') ? '&' : '?'}workers=${o.workers}` : spec;
         let model = strategistModels.get(served);
@@ -153,6 +170,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
           model = createModel(served);
           strategistModels.set(served, model);
         }
+        // reference: evaluations decode as the release does; rollouts keep sampling (it has no rollout code)
+        if (sampling) return { model, ref: stage === 'eval' ? { spec, ...sampling.strategist, maxTokens: sampling.maxTokens } : { spec, temperature: 1, maxTokens: sampling.maxTokens } };
         return { model, ref: { spec, temperature: 1, maxTokens: 24 } };
       },
       next: o.next, rule: makeRule('discounted', { gamma: o.gamma }), iterations: o.iterations, episodes: o.episodes, trials: 1, window: 2,
@@ -186,7 +205,7 @@ function summarise(o: DemoOptions, state: SelfPlayState, strategist: string, act
   const improvement = first && last ? newcombe(first.successes, first.episodes, last.successes, last.episodes) : { from: NaN, to: NaN, difference: NaN, lo: NaN, hi: NaN };
   const { log: _l, signal: _s, onLine: _o, onProgress: _p, tracker: _t, ...options } = o;
   return {
-    run: o.run, waiting, rows, improvement, wallSeconds, setupSeconds: setup, models: { strategist, actor }, seeds: { seed: o.seed },
+    run: o.run, waiting, rows, improvement, wallSeconds, setupSeconds: setup, models: { strategist, actor }, protocol: o.protocol ?? 'epo', seeds: { seed: o.seed },
     dataVersion: { train: trainVersion, eval: evalVersion }, codeVersion: codeVersion(), options,
   };
 }
@@ -202,7 +221,7 @@ export function newcombe(k1: number, n1: number, k2: number, n2: number): DemoSu
 
 export function formatDemoTable(s: DemoSummary): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-  const lines = ['iteration  held-out success      95% CI (Wilson)     wall time', '---------  -------------------  ------------------  ---------'];
+  const lines = [...(s.protocol && s.protocol !== 'epo' ? [`protocol ${s.protocol}`] : []), 'iteration  held-out success      95% CI (Wilson)     wall time', '---------  -------------------  ------------------  ---------'];
   for (const r of s.rows) {
     lines.push(`${String(r.iteration).padEnd(9)}  ${`${pct(r.rate.mean)} (${r.successes}/${r.episodes})`.padEnd(19)}  ${`[${pct(r.rate.lo)}, ${pct(r.rate.hi)}]`.padEnd(18)}  ${r.wallSeconds.toFixed(0)} s`);
   }

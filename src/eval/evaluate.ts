@@ -52,7 +52,7 @@ export interface EvalResult {
 }
 
 /** Fields that must match when a run is resumed. */
-const FIXED: (keyof Protocol)[] = ['env', 'split', 'selection', 'mode', 'models', 'seed', 'maxSteps', 'showAdmissible', 'dataVersion', 'example', 'trials'];
+const FIXED: (keyof Protocol)[] = ['protocol', 'env', 'split', 'selection', 'mode', 'models', 'seed', 'maxSteps', 'showAdmissible', 'dataVersion', 'example', 'trials'];
 
 export async function evaluate<T extends Task>(o: EvalOptions<T>): Promise<EvalResult> {
   const log = o.log ?? silentLogger;
@@ -64,7 +64,7 @@ export async function evaluate<T extends Task>(o: EvalOptions<T>): Promise<EvalR
     : o.mode === 'single' ? { strategist: o.strategist!.ref, actor: o.strategist!.ref }
       : { strategist: o.strategist!.ref, actor: o.actor.ref };
   const protocol: Protocol = {
-    env: s.env, dataVersion: s.dataVersion, split: s.split, ...(s.selection ? { selection: s.selection } : {}), taskCount: s.tasks.length, trials, mode: o.mode, models,
+    protocol: s.protocol ?? 'epo', env: s.env, dataVersion: s.dataVersion, split: s.split, ...(s.selection ? { selection: s.selection } : {}), taskCount: s.tasks.length, trials, mode: o.mode, models,
     seed, maxSteps, showAdmissible: !!o.showAdmissible, example: s.exampleName, codeVersion: codeVersion(),
     ...(o.shard ? { shard: `${o.shard.index}/${o.shard.count}` } : {}), ...(s.typeNames ? { typeNames: s.typeNames } : {}),
   };
@@ -79,7 +79,7 @@ export async function evaluate<T extends Task>(o: EvalOptions<T>): Promise<EvalR
     throw e;
   }
   try {
-    const before = store.getMeta<Protocol>('protocol');
+    const before = withProtocolName(store.getMeta<Protocol>('protocol'));
     const changed = before ? FIXED.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(protocol[k])) : [];
     if (changed.length && store.countEpisodes() > 0) {
       const k = changed[0];
@@ -93,7 +93,7 @@ export async function evaluate<T extends Task>(o: EvalOptions<T>): Promise<EvalR
     // planned on demand: tasks × trials is never listed in memory
     const items = shardItems(gridPlan({ entries: s.tasks, key: (task) => task.id, trials, order: 'entry', item: (task, trial) => ({ id: episodeId(task.id, trial), task, trial }) }), o.shard);
     const setup = {
-      run: o.run, mode: o.mode, prompts: s.prompts, example: s.example?.bind(s), strategist: o.strategist, actor: o.actor,
+      run: o.run, mode: o.mode, prompts: s.prompts, example: s.example?.bind(s), layout: s.layout, protocol: protocol.protocol, strategist: o.strategist, actor: o.actor,
       maxSteps, showAdmissible: o.showAdmissible, systemRole: o.systemRole, outcome: s.outcome, codeVersion: protocol.codeVersion,
       dataVersion: s.dataVersion, taskRecord: s.taskRecord,
     };
@@ -124,12 +124,15 @@ export async function evaluate<T extends Task>(o: EvalOptions<T>): Promise<EvalR
   }
 }
 
+/** A stored protocol record; records written before protocols had names are epo's own. */
+const withProtocolName = (p: Protocol | undefined): Protocol | undefined => (p && { ...p, protocol: p.protocol ?? 'epo' });
+
 /** Summary of an existing run from its stored protocol (after a merge, or to re-print); see RunStore.episodes for onDamaged. */
 export function summariseRun(run: string, runsRoot?: string, onDamaged?: OnDamaged): Summary {
   const dir = existingRunDir(run, runsRoot);
   const store = RunStore.open(dir.store);
   try {
-    const protocol = store.getMeta<Protocol>('protocol');
+    const protocol = withProtocolName(store.getMeta<Protocol>('protocol'));
     if (!protocol) throw new EpoError('BAD_INPUT', `run "${run}" has no evaluation protocol (not made by epo eval)`, { where: dir.store });
     return summarise(run, protocol, [...store.episodes(onDamaged)]);
   } finally {

@@ -11,6 +11,8 @@ import { formatEstimate, type Estimate } from './stats.js';
 import { webshopMetrics, type WebshopMetrics } from './webshop.js';
 
 export interface Protocol {
+  /** epo (epo's own prompts and rules) or reference (the EPO release's, exactly): docs/evaluation.md. */
+  protocol?: string;
   env: string;
   dataVersion?: string;
   split: string;
@@ -45,7 +47,7 @@ export interface Summary {
 export function summarise(run: string, protocol: Protocol, es: readonly Episode[]): Summary {
   const metrics = protocol.env === 'webshop' ? webshopMetrics(es) : protocol.env === 'alfworld' ? alfworldMetrics(es)
     : envMetrics(es, Object.keys(protocol.typeNames ?? {}));
-  return { run, protocol, episodes: es.length, metrics };
+  return { run, protocol: { ...protocol, protocol: protocol.protocol ?? 'epo' }, episodes: es.length, metrics };
 }
 
 const pct = (e: Estimate) => formatEstimate(e, 100, 1);
@@ -75,7 +77,7 @@ export function formatTable(s: Summary): string {
   const w0 = Math.max(...rows.map((r) => r[0].length)), w1 = Math.max(...rows.map((r) => r[1].length));
   const models = Object.entries(p.models).map(([role, r]) => `${role} ${r.spec}${r.temperature !== undefined ? ` (T=${r.temperature})` : ''}`).join(' · ');
   const head = [
-    `${p.env} ${p.split}${p.selection ? ` (${p.selection})` : ''} · run ${s.run} · ${s.episodes} of ${p.taskCount * p.trials} episodes · mode ${p.mode} · max ${p.maxSteps} steps`,
+    `${p.env} ${p.split}${p.selection ? ` (${p.selection})` : ''} · run ${s.run} · ${s.episodes} of ${p.taskCount * p.trials} episodes · protocol ${p.protocol ?? 'epo'} · mode ${p.mode} · max ${p.maxSteps} steps`,
     `${models} · seed ${p.seed} · data ${p.dataVersion ?? '?'} · code ${p.codeVersion}`,
     `${'metric'.padEnd(w0)}  ${'value [95% CI]'.padEnd(w1)}`,
   ];

@@ -5,6 +5,7 @@
  */
 import type { Outcome, Turn } from '../core/episode.js';
 import type { Task, TextEnv } from '../core/env.js';
+import type { ChatLayout } from '../agents/layout.js';
 import type { EnvPrompts, Example } from '../agents/roles.js';
 
 export interface Suite<T extends Task = Task> {
@@ -30,6 +31,9 @@ export interface Suite<T extends Task = Task> {
   taskType?(task: T): string | undefined;
   /** Display names of task types, in report order. */
   typeNames?: Record<string, string>;
+  /** The protocol the suite runs under (default epo) and its chat layout (default epo's own). */
+  protocol?: string;
+  layout?: ChatLayout;
 }
 
 /** What choosing a suite's tasks can ask for; a suite ignores what it does not support. */

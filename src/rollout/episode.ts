@@ -15,11 +15,9 @@ import type { TextEnv, Task, StepResult } from '../core/env.js';
 import type { ChatMessage } from '../core/messages.js';
 import { deriveSeed } from '../core/random.js';
 import type { ChatModel } from '../llm/model.js';
-import { parseAction, parseThought } from '../agents/parse.js';
-import {
-  actorFeedback, actorStart, reply, soloFeedback, soloStart, strategistFeedback, strategistStart,
-  type EnvPrompts, type Example,
-} from '../agents/roles.js';
+import { epoLayout, type ChatLayout, type StepView } from '../agents/layout.js';
+import { parseThought } from '../agents/parse.js';
+import { reply, type EnvPrompts, type Example } from '../agents/roles.js';
 
 export type Mode = 'epo' | 'single' | 'actor-only';
 export const MODES: Mode[] = ['epo', 'single', 'actor-only'];
@@ -43,6 +41,10 @@ export interface EpisodeSetup<T extends Task = Task> {
   showAdmissible?: boolean;
   /** Put instructions in a system message (default) or at the top of the first user message. */
   systemRole?: boolean;
+  /** How the chats are laid out (default: epo's own; `--protocol reference` gives the release's). */
+  layout?: ChatLayout;
+  /** The protocol's name, recorded in each episode's outcome when it is not epo's own. */
+  protocol?: string;
   /** The episode's result from its turns: reward and success, environment-specific. */
   outcome(turns: Turn[], reason: string): Outcome;
   codeVersion: string;
@@ -59,10 +61,6 @@ export interface EpisodeInput<T extends Task = Task> {
   signal?: AbortSignal;
 }
 
-const STRATEGIST_STOP = ['\nActor\'s action:', '\nAction:', '\nObservation:'];
-const ACTOR_STOP = ['\nObservation:', '\nThought:'];
-const SOLO_STOP = ['\nObservation:'];
-
 export async function runEpisode<T extends Task>(setup: EpisodeSetup<T>, input: EpisodeInput<T>): Promise<Episode> {
   const { task, env, trial, seed, signal } = input;
   const startedAt = new Date().toISOString();
@@ -70,8 +68,8 @@ export async function runEpisode<T extends Task>(setup: EpisodeSetup<T>, input: 
   if (setup.mode !== 'actor-only' && !strategist) throw new Error(`mode ${setup.mode} needs a strategist model`);
   const actor = setup.mode === 'single' ? strategist! : setup.actor;
   const example = setup.example?.(task);
-  const sys = setup.systemRole ?? true;
   const p = setup.prompts;
+  const L = (setup.layout ?? epoLayout)({ prompts: p, example, systemRole: setup.systemRole ?? true });
 
   const first = await env.reset(task, seed);
   const admissible = async () => (setup.showAdmissible && env.admissibleActions ? await env.admissibleActions() : undefined);
@@ -80,6 +78,7 @@ export async function runEpisode<T extends Task>(setup: EpisodeSetup<T>, input: 
   let sChat: ChatMessage[] | undefined; // strategist's chat: grows by [assistant, user] only
   let aChat: ChatMessage[] | undefined; // actor's chat
   let reason = 'max_steps';
+  let last: StepView | undefined; // the previous step, for the feedback of both roles
 
   for (let k = 0; k < setup.maxSteps; k++) {
     throwIfAborted(signal);
@@ -88,19 +87,19 @@ export async function runEpisode<T extends Task>(setup: EpisodeSetup<T>, input: 
     try {
       const options = await admissible();
       if (strategist) {
-        sChat ??= strategistStart(p, example, first, sys);
-        thoughtCall = await call(strategist, sChat, STRATEGIST_STOP, deriveSeed(seed, 'strategist', k), signal);
+        sChat ??= L.strategistStart(first);
+        thoughtCall = await call(strategist, sChat, L.stop.strategist, deriveSeed(seed, 'strategist', k), signal);
         const th = parseThought(thoughtCall.output);
         if (th.error) thoughtCall.parseError = th.error;
         thought = th.value;
-        const shownThought = thought || '(none)';
-        const aIn = aChat ? [...aChat, actorFeedback(turns[k - 1].observation, shownThought, options)] : actorStart(p, example, first, shownThought, options, sys);
-        actorCall = await call(actor, aIn, ACTOR_STOP, deriveSeed(seed, 'actor', k), signal);
-        aChat = [...aIn, reply(actorCall.output)];
+        const view = { output: thoughtCall.output, value: thought };
+        const aIn = aChat ? [...aChat, ...L.actorFeedback(last!, view, options)] : L.actorStart(first, view, options);
+        actorCall = await call(actor, aIn, L.stop.actor, deriveSeed(seed, 'actor', k), signal);
+        aChat = L.withAnswer(aIn, actorCall.output);
       } else {
-        const aIn = aChat ? [...aChat, soloFeedback(turns[k - 1].observation, options)] : soloStart(p, example, first, options, sys);
-        actorCall = await call(actor, aIn, SOLO_STOP, deriveSeed(seed, 'actor', k), signal);
-        aChat = [...aIn, reply(actorCall.output)];
+        const aIn = aChat ? [...aChat, ...L.soloFeedback(last!, options)] : L.soloStart(first, options);
+        actorCall = await call(actor, aIn, L.stop.solo, deriveSeed(seed, 'actor', k), signal);
+        aChat = L.withAnswer(aIn, actorCall.output);
         const th = parseThought(actorCall.output);
         thought = th.error ? '' : th.value;
       }
@@ -108,7 +107,7 @@ export async function runEpisode<T extends Task>(setup: EpisodeSetup<T>, input: 
       throwIfAborted(signal); // the call was cancelled by the abort: report why the episode stopped, not the cancellation
       throw e; // the model stayed down after its retries: the scheduler logs it and a later run retries the episode
     }
-    const action = parseAction(actorCall.output, { normalise: p.normaliseAction });
+    const action = L.parseAction(actorCall.output);
     if (action.error) actorCall.parseError = action.error;
 
     let result: StepResult;
@@ -122,8 +121,9 @@ export async function runEpisode<T extends Task>(setup: EpisodeSetup<T>, input: 
       ms: performance.now() - t0,
     };
     turns.push(turn);
+    last = { action: action.value, actorOutput: actorCall.output, observation: result.observation };
     if (result.done) { reason = 'done'; break; }
-    if (strategist && k + 1 < setup.maxSteps) sChat = [...sChat!, reply(thoughtCall!.output), strategistFeedback(action.value, result.observation)];
+    if (strategist && k + 1 < setup.maxSteps) sChat = [...sChat!, reply(thoughtCall!.output), L.strategistFeedback(last)];
   }
 
   const models: Record<string, ModelRef> = { actor: actor.ref };
@@ -132,7 +132,7 @@ export async function runEpisode<T extends Task>(setup: EpisodeSetup<T>, input: 
     id: episodeId(task.id, trial), run: setup.run, env: env.name, taskId: task.id, trial, seed,
     models, codeVersion: setup.codeVersion, dataVersion: setup.dataVersion,
     task: setup.taskRecord ? setup.taskRecord(task) : { ...task },
-    initialObservation: first, turns, outcome: { ...setup.outcome(turns, reason), mode: setup.mode },
+    initialObservation: first, turns, outcome: { ...setup.outcome(turns, reason), mode: setup.mode, ...(setup.protocol && setup.protocol !== 'epo' ? { protocol: setup.protocol } : {}) },
     startedAt, finishedAt: new Date().toISOString(),
   };
 }

@@ -28,7 +28,9 @@ export function suiteArena(o: SuiteArenaOptions): Arena {
     envProgress: true,
     // The layout of runs started before arenas existed, so they still resume.
     identity: (c) => [o.actor.ref, o.trainSuite.env, o.trainSuite.dataVersion, o.evalSuite.dataVersion, o.evalSuite.tasks.length,
-      c.episodes, c.trials, c.rule, c.seed, c.window, c.train, o.maxSteps ?? null],
+      c.episodes, c.trials, c.rule, c.seed, c.window, c.train, o.maxSteps ?? null,
+      // a protocol other than epo's own joins the identity (epo runs keep theirs, so they still resume)
+      ...(o.trainSuite.protocol && o.trainSuite.protocol !== 'epo' ? [{ protocol: o.trainSuite.protocol }] : [])],
 
     async rollouts(s) {
       const i = s.iteration;

@@ -3,7 +3,7 @@
  * - run against run (`runs merge`): the runs' protocol records must match but for the shard and the code version;
  * - episode against run (`episodes import`, and merges of runs without a protocol record): what an episode records
  *   itself must match what the run fixes: environment, data version, mode, models with their sampling settings
- *   (an actor-only run has no strategist), the seed rule (episode seed = deriveSeed(run seed, task, trial)) and
+ *   (an actor-only run has no strategist), the protocol (epo's own or the reference release's), the seed rule (episode seed = deriveSeed(run seed, task, trial)) and
  *   the number of trials.
  * A run's conditions come from its `protocol` record (`epo eval`), its `sotopia` record (`epo eval sotopia`,
  * self-play), or else from its first episode (a run made by `epo episodes import`).
@@ -22,11 +22,16 @@ const canonical = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) =>
 export function protocolKey(p: Rec | undefined): string | undefined {
   if (!p) return undefined;
   const { shard: _s, codeVersion: _c, mergedFrom: _m, ...rest } = p;
-  return canonical(rest);
+  return canonical({ ...rest, protocol: protocolName(p.protocol) });
 }
+
+/** A recorded protocol name; records and episodes made before protocols had names are epo's own. */
+const protocolName = (v: unknown): string => (typeof v === 'string' && v ? v : 'epo');
 
 /** What an episode records about the condition it was played in. */
 export interface Conditions {
+  /** epo or reference (docs/evaluation.md). */
+  protocol: string;
   env: string;
   dataVersion?: string;
   mode?: string;
@@ -44,19 +49,21 @@ export interface RunConditions extends Conditions {
 
 export function episodeConditions(e: Episode): Conditions {
   const mode = e.outcome?.mode;
-  return { env: e.env, dataVersion: e.dataVersion, ...(typeof mode === 'string' ? { mode } : {}), models: e.models ?? {} };
+  // the agent loop records it in the outcome; SOTOPIA episodes in the task record
+  return { protocol: protocolName(e.outcome?.protocol ?? (e.task as { protocol?: unknown } | undefined)?.protocol), env: e.env, dataVersion: e.dataVersion, ...(typeof mode === 'string' ? { mode } : {}), models: e.models ?? {} };
 }
 
-const conditionsKey = (c: Conditions) => canonical({ env: c.env, dataVersion: c.dataVersion, mode: c.mode, models: c.models });
+const conditionsKey = (c: Conditions) => canonical({ protocol: c.protocol, env: c.env, dataVersion: c.dataVersion, mode: c.mode, models: c.models });
 
 export function runConditions(store: RunStore): RunConditions | undefined {
   const p = store.getMeta<Rec>('protocol');
   if (p) {
-    return { from: 'protocol', env: String(p.env), dataVersion: p.dataVersion as string | undefined, mode: p.mode as string | undefined,
+    return { from: 'protocol', protocol: protocolName(p.protocol), env: String(p.env), dataVersion: p.dataVersion as string | undefined, mode: p.mode as string | undefined,
       models: (p.models ?? {}) as Record<string, ModelRef>, seed: p.seed as number | undefined, trials: p.trials as number | undefined };
   }
   const s = store.getMeta<Rec>('sotopia');
-  if (s) return { from: 'sotopia', env: String(s.env ?? 'sotopia'), dataVersion: s.dataVersion as string | undefined, models: (s.models ?? {}) as Record<string, ModelRef>, seed: s.seed as number | undefined };
+  // a SOTOPIA record names the evaluation protocol `evalProtocol` (`protocol` may name the seat arrangement)
+  if (s) return { from: 'sotopia', protocol: protocolName(s.evalProtocol ?? (s.protocol === 'reference' ? 'reference' : undefined)), env: String(s.env ?? 'sotopia'), dataVersion: s.dataVersion as string | undefined, models: (s.models ?? {}) as Record<string, ModelRef>, seed: s.seed as number | undefined };
   for (const e of store.episodes(() => {})) return { from: 'episode', ...episodeConditions(e) };
   return undefined;
 }
@@ -77,6 +84,7 @@ const describeModels = (m: Record<string, ModelRef>) => Object.keys(m).sort().ma
 export function misfit(run: RunConditions, e: Episode): string | undefined {
   const c = episodeConditions(e);
   const why: string[] = [];
+  if (c.protocol !== run.protocol) why.push(`protocol ${c.protocol}, not ${run.protocol}`);
   if (c.env !== run.env) why.push(`environment ${c.env}, not ${run.env}`);
   if (c.dataVersion !== run.dataVersion) why.push(`data version ${c.dataVersion ?? 'none'}, not ${run.dataVersion ?? 'none'}`);
   if (c.mode !== run.mode) why.push(`mode ${c.mode ?? 'none'}, not ${run.mode ?? 'none'}`);

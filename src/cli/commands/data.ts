@@ -7,11 +7,12 @@ import type { DataSource } from '../../data/source.js';
 import { alfworldData } from '../../envs/alfworld/data.js';
 import { sotopiaSource } from '../../envs/sotopia/data.js';
 import { webshopData } from '../../envs/webshop/data.js';
+import { referenceData } from '../../reference/install.js';
 import { registerAlfworldGenerate } from '../envs/alfworld-generate.js';
 import { registerWebShopGenerate } from '../envs/webshop.js';
 
 /** Every installable dataset. Environments add theirs here. */
-export const dataSources: DataSource[] = [alfworldData, sotopiaSource, webshopData];
+export const dataSources: DataSource[] = [alfworldData, sotopiaSource, webshopData, referenceData];
 
 /** Generators register `epo data generate <name>` subcommands here. */
 export const generators: ((generate: Command) => void)[] = [registerAlfworldGenerate, registerWebShopGenerate];

@@ -12,6 +12,7 @@ import { redact } from '../../core/secrets.js';
 import { evaluate } from '../../eval/evaluate.js';
 import { BUILTIN_SUITES, registeredSuite, resolveEnvironment } from '../../eval/registry.js';
 import { createModel } from '../../llm/create.js';
+import { referenceSuite, type ReferenceSampling } from '../../reference/alfshop-protocol.js';
 import { modelRef } from '../../llm/spec.js';
 import { UsageMeter } from '../../llm/usage.js';
 import type { Mode, RoleModel } from '../../rollout/episode.js';
@@ -35,14 +36,14 @@ export function registerEval(program: Command): void {
     const c = commandConfig(cmd, evalConfig, 'epo eval');
     if (c.printOnly) return;
     if (!c.config.env) throw new EpoError('BAD_INPUT', `name the environment: epo eval <${[...BUILTIN_SUITES, 'sotopia'].join('|')}> …, or epo eval --env <name|module> …`, { where: '--env' });
-    await runEval(c.config.env, c.config, c.yaml);
+    await runEval(c.config.env, c.config, c.yaml, c.given);
   });
   for (const env of BUILTIN_SUITES) {
     const sub = cmd.command(env).description(registeredSuite(env)!.describe);
     addConfigOptions(sub, evalConfig, unused(env)).action(async () => {
       const c = commandConfig(sub, evalConfig, `epo eval ${env}`);
       if (c.printOnly) return;
-      await runEval(env, c.config, c.yaml);
+      await runEval(env, c.config, c.yaml, c.given);
     });
   }
 }
@@ -55,22 +56,40 @@ function checkMode(f: EvalConfig): Mode {
   return mode;
 }
 
-async function runEval(env: string, f: EvalConfig, yaml: string): Promise<void> {
+/** The reference protocol fixes the decoding and always runs a strategist: flags that would change that are refused. */
+function checkReferenceFlags(mode: Mode, given: (key: string) => boolean): void {
+  if (mode === 'actor-only') throw new EpoError('BAD_INPUT', 'the reference protocol has no actor-only baseline (the release always runs a strategist); use --mode epo or single, or --protocol epo', { where: '--mode' });
+  const flags = [['temperature', '--temperature'], ['strategistTemperature', '--strategist-temperature'], ['actorTemperature', '--actor-temperature'], ['topP', '--top-p'], ['maxTokens', '--max-tokens']] as const;
+  const set = flags.find(([key]) => given(key));
+  if (set) {
+    throw new EpoError('BAD_INPUT', `the reference protocol decodes as the release does (its configs/model/fastchat.json: greedy, 512 new tokens); drop ${set[1]} or use --protocol epo`, { where: set[1] });
+  }
+}
+
+async function runEval(env: string, f: EvalConfig, yaml: string, given: (key: string) => boolean): Promise<void> {
   const mode = checkMode(f);
   const shard = f.shard ? parseShard(f.shard) : undefined;
   if (f.summary) checkOutputFile(f.summary, '--summary'); // before hours of episodes, not after
 
+  const reference = f.protocol === 'reference';
+  if (reference) checkReferenceFlags(mode, given);
   const { name, factory } = await resolveEnvironment(env);
-  const suite = await factory.build({
-    split: f.split, limit: f.limit, types: f.types, data: f.data, seed: f.seed, example: f.example, order: f.order as 'reference' | 'sorted' | 'shuffle',
+  const built = await factory.build({
+    // the reference protocol brings its own one-shot example: epo's (played from walkthroughs) is not built
+    split: f.split, limit: f.limit, types: f.types, data: f.data, seed: f.seed, example: f.example && !reference, order: f.order as 'reference' | 'sorted' | 'shuffle',
   });
-  const runName = f.run ?? `eval-${name}-${suite.split}-${mode}${shard ? `-shard${shard.index}of${shard.count}` : ''}`;
+  let suite = built, sampling: ReferenceSampling | undefined, warnings: string[] = [];
+  if (reference) ({ suite, sampling, warnings } = referenceSuite(built, f.data));
+  const runName = f.run ?? `eval-${name}-${suite.split}-${mode}${reference ? '-reference' : ''}${shard ? `-shard${shard.index}of${shard.count}` : ''}`;
   const dir = ensureRunDir(runName);
   const log = createLogger({ file: dir.log, quiet: f.quiet }, { run: runName });
+  for (const w of warnings) log.warn(w);
   const meter = new UsageMeter();
   const role = (spec: string, role: 'strategist' | 'actor'): RoleModel => {
     const temperature = (role === 'strategist' ? f.strategistTemperature : f.actorTemperature) ?? f.temperature;
-    const ref = modelRef(spec, { temperature, maxTokens: f.maxTokens, ...(f.topP !== undefined ? { topP: f.topP } : {}) });
+    const ref = sampling
+      ? modelRef(spec, { ...sampling[role], maxTokens: sampling.maxTokens })
+      : modelRef(spec, { temperature, maxTokens: f.maxTokens, ...(f.topP !== undefined ? { topP: f.topP } : {}) });
     // episodes already bound the calls in flight, so no extra per-endpoint limit (a spec's ?concurrency=N still applies)
     return { model: createModel(spec, { usage: { meter, role }, concurrency: false, logger: log }), ref };
   };
@@ -80,7 +99,7 @@ async function runEval(env: string, f: EvalConfig, yaml: string): Promise<void> 
   const stop = interruptible();
   const tty = process.stderr.isTTY && !process.env.CI && !f.quiet;
   let lastLogged = 0;
-  log.info(`eval ${name} ${suite.split}: ${suite.tasks.length} tasks${shard ? `, shard ${f.shard}` : ''}, mode ${mode}, concurrency ${f.concurrency}, run ${runName}`);
+  log.info(`eval ${name} ${suite.split}: ${suite.tasks.length} tasks${shard ? `, shard ${f.shard}` : ''}, protocol ${suite.protocol ?? 'epo'}, mode ${mode}, concurrency ${f.concurrency}, run ${runName}`);
   try {
     const { summary, stats } = await evaluate({
       suite, run: runName, mode, strategist, actor, concurrency: f.concurrency, shard, seed: f.seed, log, signal: stop.signal,

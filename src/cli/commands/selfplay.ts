@@ -16,6 +16,7 @@ import { selectTasks, sharedTasks } from '../../envs/sotopia/task-spec.js';
 import { resolveEnvironment } from '../../eval/registry.js';
 import { formatEstimate } from '../../eval/stats.js';
 import { createModel } from '../../llm/create.js';
+import { referenceSuite, type ReferenceSampling } from '../../reference/alfshop-protocol.js';
 import { makeRule } from '../../rewards/returns.js';
 import type { Arena } from '../../selfplay/arena.js';
 import { selfPlay } from '../../selfplay/selfplay.js';
@@ -49,16 +50,26 @@ function checkCombos(c: CommandConfig<typeof selfplayConfig>): void {
   }
 }
 
-/** Single-agent suites (built-in or brought as a module): the training and held-out splits, the actor at temperature 0. */
-async function buildSuiteArena(f: Config, log: Logger): Promise<Arena> {
+/**
+ * Single-agent suites (built-in or brought as a module): the training and held-out splits, the actor at temperature 0.
+ * Under --protocol reference both suites take the release's layout and step limit, and the actor its decoding.
+ */
+async function buildSuiteArena(f: Config, log: Logger): Promise<{ arena: Arena; sampling?: ReferenceSampling }> {
   const { factory } = await resolveEnvironment(f.env);
-  const trainSuite = await factory.build({ split: f.trainTasks ?? factory.defaults.trainSplit, data: f.data, seed: f.seed, example: false });
-  const evalSuite = await factory.build({ split: f.evalTasks ?? factory.defaults.evalSplit, data: f.data, seed: f.seed, example: false, limit: f.evalLimit });
-  const actorRef: ModelRef = { spec: f.actor, temperature: 0, maxTokens: f.maxTokens };
-  return suiteArena({
+  let trainSuite = await factory.build({ split: f.trainTasks ?? factory.defaults.trainSplit, data: f.data, seed: f.seed, example: false });
+  let evalSuite = await factory.build({ split: f.evalTasks ?? factory.defaults.evalSplit, data: f.data, seed: f.seed, example: false, limit: f.evalLimit });
+  let sampling: ReferenceSampling | undefined;
+  if (f.protocol === 'reference') {
+    let warnings: string[];
+    ({ suite: trainSuite, sampling, warnings } = referenceSuite(trainSuite, f.data));
+    evalSuite = referenceSuite(evalSuite, f.data).suite;
+    for (const w of warnings) log.warn(w);
+  }
+  const actorRef: ModelRef = sampling ? { spec: f.actor, ...sampling.actor, maxTokens: sampling.maxTokens } : { spec: f.actor, temperature: 0, maxTokens: f.maxTokens };
+  return { sampling, arena: suiteArena({
     trainSuite, evalSuite, actor: { model: createModel(f.actor, { logger: log }), ref: actorRef }, concurrency: f.concurrency,
     maxSteps: f.maxSteps, showAdmissible: f.showAdmissible,
-  });
+  }) };
 }
 
 /** SOTOPIA: task selections, actor (and partner), evaluator (default: the judge). */
@@ -89,7 +100,11 @@ export function registerSelfplay(program: Command): void {
     parseReportTo(f.reportTo); // an unknown tracker is refused before anything runs
     const dir = ensureRunDir(f.run);
     const log = createLogger({ file: dir.log }, { run: f.run });
-    const arena = f.env === 'sotopia' ? buildSotopiaArena(f, log) : await buildSuiteArena(f, log);
+    if (f.protocol === 'reference' && f.env !== 'sotopia' && c.given('evalTemperature')) {
+      throw new EpoError('BAD_INPUT', 'the reference protocol evaluates with the release\'s greedy decoding; drop --eval-temperature or use --protocol epo', { where: '--eval-temperature' });
+    }
+    const built = f.env === 'sotopia' ? { arena: buildSotopiaArena(f, log), sampling: undefined } : await buildSuiteArena(f, log);
+    const { arena, sampling } = built;
     const models = new Map<string, ReturnType<typeof createModel>>();
     const tracker = await commandTracker(f.reportTo, { dir: dir.dir, name: f.run, yaml: c.yaml, log });
     const progress = createLineProgress({ say: (l) => log.info(l) });
@@ -101,6 +116,8 @@ export function registerSelfplay(program: Command): void {
         makeStrategist: (spec, stage) => {
           const model = models.get(spec) ?? createModel(spec, { logger: log });
           models.set(spec, model);
+          // reference: rollouts sample at --temperature (the release has no rollout code), evaluations decode as it does
+          if (sampling) return { model, ref: stage === 'rollouts' ? { spec, temperature: f.temperature, maxTokens: sampling.maxTokens } : { spec, ...sampling.strategist, maxTokens: sampling.maxTokens } };
           return { model, ref: { spec, temperature: stage === 'rollouts' ? f.temperature : f.evalTemperature, maxTokens: f.maxTokens } };
         },
         judge: f.judge === 'env' ? 'env' : createModel(f.judge, { logger: log }),

@@ -1,7 +1,7 @@
 /** `epo demo`: the EPO loop end to end, offline, on the built-in model (see docs/demo.md). */
 import { RULES } from '../number.js';
 import { bool, int, str } from '../schema.js';
-import { next, reportTo, samples } from './common.js';
+import { next, protocol, reportTo, samples } from './common.js';
 
 export const DEMO_DEFAULTS = {
   run: 'demo', iterations: 3, episodes: 64, evalTasks: 100, trainTasks: 300, pretrain: false,
@@ -25,6 +25,7 @@ export const demoConfig = {
     strategist: str('a real strategist instead of the built-in one (e.g. http://127.0.0.1:8000/v1#m or local:DIR)', { arg: '<spec>' }),
     actor: str('a real actor instead of the rule-based one (it gets the available actions)', { arg: '<spec>' }),
     next: { ...next, help: 'with a --strategist trained outside: the served checkpoint of an iteration, as <iteration>=<spec>' },
+    protocol: { ...protocol, help: "epo (epo's own) or reference (the EPO release's ALFWorld prompts, layout, parsing, 40 steps and greedy actor; its prompts exceed the built-in model's context, so it needs --strategist and --actor)" },
   },
   output: {
     run: str('run name (folder under runs/)', { arg: '<name>', default: d.run }),

@@ -1,7 +1,7 @@
 /** `epo eval <env>` and `epo eval --env <module>`: the strategist ⇄ actor loop over a split, resumable. */
 import { RULES } from '../number.js';
 import { bool, int, num, str, list } from '../schema.js';
-import { concurrency, data, maxSteps, maxTokens, run, seed, showAdmissible, temperature, trials } from './common.js';
+import { concurrency, data, maxSteps, maxTokens, protocol, run, seed, showAdmissible, temperature, trials } from './common.js';
 
 export const MODES = ['epo', 'actor-only', 'single'] as const;
 
@@ -13,6 +13,7 @@ export const evalConfig = {
     types: list('only these task types, e.g. Pick,Look (ALFWorld: pick_and_place_simple, … or Pick, Look, Clean, Heat, Cool, PickTwo)'),
     order: str('task order before --limit: reference (the environment\'s; ALFWorld valid_unseen: the reference evaluation order), sorted, or shuffle (by --seed)', { default: 'reference', choices: ['reference', 'sorted', 'shuffle'] }),
     example: bool('give both roles a one-shot example (--no-example: zero-shot)', { default: true }),
+    protocol,
     data,
   },
   models: {

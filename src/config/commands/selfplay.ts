@@ -2,7 +2,7 @@
 import { RULE_NAMES } from '../../rewards/returns.js';
 import { RULES } from '../number.js';
 import { int, num, str, withDefault } from '../schema.js';
-import { concurrency, data, maxSteps, next, reportTo, run, samples, seed, showAdmissible, temperature, training, trials } from './common.js';
+import { concurrency, data, maxSteps, next, protocol, reportTo, run, samples, seed, showAdmissible, temperature, training, trials } from './common.js';
 
 export const selfplayConfig = {
   environment: {
@@ -11,6 +11,7 @@ export const selfplayConfig = {
     evalTasks: str("held-out tasks: a split (default: the environment's, e.g. valid_seen); SOTOPIA (required): as --train-tasks, e.g. builtin:3-5, hard, all:300-", { arg: '<tasks>' }),
     evalLimit: int('first N held-out tasks', RULES.tasks),
     data,
+    protocol: { ...protocol, help: "epo (epo's own) or reference (ALFWorld/WebShop: the EPO release's prompts, layout, parsing and step limits; its greedy decoding in evaluations and for the actor)" },
   },
   models: {
     strategist: str('starting strategist (local:DIR is trained in process)', { arg: '<spec>', required: true }),
