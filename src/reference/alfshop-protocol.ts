@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { EpoError } from '../core/errors.js';
 import { dataDir } from '../data/dir.js';
 import { AlfworldEnv } from '../envs/alfworld/env.js';
+import { WebShopEnv } from '../envs/webshop/env.js';
 import type { Task, TextEnv } from '../core/env.js';
 import type { Suite } from '../eval/suite.js';
 import { loadAlfshopReference, type AlfshopEnv, type AlfshopReference } from './alfshop.js';
@@ -43,13 +44,24 @@ function olderAlfworld<T extends Task>(suite: Suite<T>, root: string): { suite: 
   return { suite: { ...suite, makeEnv: () => new AlfworldEnv({ logic }) as unknown as TextEnv<T>, dataVersion: `${suite.dataVersion} logic-epo` } };
 }
 
+/** WebShop goals whose options are a dict are compared as (name, value) pairs, as the release's goal.py does. */
+function pairedGoalOptions<T extends Task>(suite: Suite<T>): Suite<T> {
+  return {
+    ...suite,
+    makeEnv: () => {
+      const env = suite.makeEnv() as unknown as TextEnv<T>;
+      return (env instanceof WebShopEnv ? new WebShopEnv(env.world, { goalOptions: 'pairs' }) : env) as unknown as ReturnType<Suite<T>['makeEnv']>;
+    },
+  };
+}
+
 /** The suite under the reference protocol, the sampling its roles must use, and what is not exact. */
 export function referenceSuite<T extends Task>(suite: Suite<T>, root?: string): { suite: Suite<T>; sampling: ReferenceSampling; warnings: string[] } {
   if (!(REFERENCE_ENVS as readonly string[]).includes(suite.env)) {
     throw new EpoError('BAD_INPUT', `--protocol reference covers ${REFERENCE_ENVS.join(', ')} here (and SOTOPIA under eval sotopia), not ${suite.env}; use --protocol epo`, { where: '--protocol' });
   }
   const ref = loadAlfshopReference(suite.env as AlfshopEnv, root);
-  const world = suite.env === 'alfworld' ? olderAlfworld(suite, root ?? dataDir()) : { suite };
+  const world = suite.env === 'alfworld' ? olderAlfworld(suite, root ?? dataDir()) : { suite: pairedGoalOptions(suite) };
   return {
     warnings: world.warning ? [world.warning] : [],
     suite: {

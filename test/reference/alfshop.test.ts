@@ -178,3 +178,16 @@ for (const c of CASES) {
     });
   });
 }
+
+describe.skipIf(!refDir)('WebShop under the reference protocol', () => {
+  it('compares dict goal options as (name, value) pairs, as goal.py:240-245 does', async () => {
+    const { referenceSuite } = await import('../../src/reference/alfshop-protocol.js');
+    const { WebShopEnv } = await import('../../src/envs/webshop/env.js');
+    const world = {} as ConstructorParameters<typeof WebShopEnv>[0];
+    const suite = { env: 'webshop', makeEnv: () => new WebShopEnv(world) } as unknown as Parameters<typeof referenceSuite>[0];
+    const made = referenceSuite(suite, dirname(refDir!)).suite.makeEnv() as unknown as { world: unknown; opts: { goalOptions?: string } };
+    expect(made.world).toBe(world);
+    expect(made.opts.goalOptions).toBe('pairs');
+    expect((suite.makeEnv() as unknown as { opts: { goalOptions?: string } }).opts.goalOptions).toBeUndefined();
+  });
+});
