@@ -17,12 +17,13 @@ export function testLoad(closed: string[] = []): (spec: string) => ChatModel {
 
 export interface Rig { upstream: FakeUpstream; proxy: RunningProxy; episodes: Episode[]; closed: string[]; stop(): Promise<void> }
 
-export async function rig(o: Partial<ProxyOptions> = {}): Promise<Rig> {
+/** A fake upstream and a proxy in front of it; `upstreamSpec` turns the upstream's base URL into the spec given. */
+export async function rig(o: Partial<ProxyOptions> = {}, upstreamSpec = (url: string) => `${url}#fake-model`): Promise<Rig> {
   const upstream = await startFakeUpstream();
   const episodes: Episode[] = [];
   const closed: string[] = [];
   const proxy = await startProxy({
-    upstream: upstream.spec, strategist: 'scripted:plan-A', load: testLoad(closed), run: 'proxy-test',
+    upstream: upstreamSpec(upstream.url), strategist: 'scripted:plan-A', load: testLoad(closed), run: 'proxy-test',
     save: (e) => { if (episodes.some((x) => x.id === e.id)) throw new Error(`stored twice: ${e.id}`); episodes.push(e); },
     stored: (id) => episodes.some((x) => x.id === id),
     ...o,
@@ -33,3 +34,6 @@ export async function rig(o: Partial<ProxyOptions> = {}): Promise<Rig> {
 export async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 }
+
+/** A response body as JSON, typed loosely for assertions. */
+export const json = async (res: Response): Promise<any> => res.json();

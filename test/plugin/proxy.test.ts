@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { strategistChat } from '../../src/core/episode.js';
 import type { AgentMessage } from '../../src/plugin/conversation.js';
 import { injectStrategy } from '../../src/plugin/inject.js';
-import { post, rig, type Rig } from './proxy-helpers.js';
+import { json, post, rig, type Rig } from './proxy-helpers.js';
 
 let r: Rig | undefined;
 afterEach(async () => { await r?.stop(); r = undefined; });
@@ -62,7 +62,7 @@ describe('epo proxy: what the upstream receives', () => {
     expect((await fetch(`${r.proxy.url}/health`)).status).toBe(200);
     expect((await fetch(`${r.proxy.baseURL}/models`)).status).toBe(401);
     const res = await fetch(`${r.proxy.baseURL}/models`, { headers: { authorization: 'Bearer tok-123456789' } });
-    expect((await res.json()).data[0].id).toBe('fake-model');
+    expect((await json(res)).data[0].id).toBe('fake-model');
     const chat = await post(`${r.proxy.baseURL}/chat/completions`, { messages: start });
     expect(chat.status).toBe(401);
     expect(r.upstream.received).toHaveLength(0);
@@ -77,7 +77,7 @@ describe('epo proxy: a tool-using session becomes one episode', () => {
     r.upstream.queue.push({ kind: 'tools', calls: [{ id: 'c1', name: 'search_trains', arguments: '{"to":"Lyon"}' }] });
     const a1 = await post(url, { model: 'fake-model', messages: start, tools });
     const session = a1.headers.get('x-epo-session')!;
-    const m1 = (await a1.json()).choices[0].message;
+    const m1 = (await json(a1)).choices[0].message;
     // an unrelated agent in between starts its own session
     const other = await post(url, { model: 'fake-model', messages: [{ role: 'user', content: 'What is 2+2?' }] });
     expect(other.headers.get('x-epo-session')).not.toBe(session);
@@ -85,13 +85,13 @@ describe('epo proxy: a tool-using session becomes one episode', () => {
     r.upstream.queue.push({ kind: 'text', content: 'Booked TGV 6601.' });
     const a2 = await post(url, { model: 'fake-model', messages: turn2, tools });
     expect(a2.headers.get('x-epo-session')).toBe(session);
-    const m2 = (await a2.json()).choices[0].message;
+    const m2 = (await json(a2)).choices[0].message;
     const turn3: AgentMessage[] = [...turn2, m2, { role: 'user', content: 'Thanks! And a return on Sunday?' }];
     const a3 = await post(url, { model: 'fake-model', messages: turn3, tools, stream: true });
     expect(a3.headers.get('x-epo-session')).toBe(session);
     await a3.text();
     const out = await post(`${r.proxy.url}/v1/epo/sessions/${session}/outcome`, { reward: 0.8, success: true });
-    expect(await out.json()).toEqual({ session, episode: `${session}#0`, turns: 3, stored: true });
+    expect(await json(out)).toEqual({ session, episode: `${session}#0`, turns: 3, stored: true });
 
     expect(r.episodes).toHaveLength(1);
     const e = r.episodes[0];
