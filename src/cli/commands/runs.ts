@@ -1,6 +1,7 @@
 /** `epo runs merge|report|check`: combine the shards of one evaluation, re-print a run's results, check a store. */
 import type { Command } from 'commander';
 import { summariseRun } from '../../eval/evaluate.js';
+import { proxyRunReport } from '../../plugin/proxy/run-report.js';
 import { checkStore, formatCheck, isSound } from '../../store/check.js';
 import { mergeRuns } from '../../store/merge.js';
 import { existingRunDir, runDir } from '../../store/run-dir.js';
@@ -29,12 +30,14 @@ export function registerRuns(program: Command): void {
       else process.stderr.write(`run ${o.into} was not made by epo eval; print it with its own report command (e.g. epo sotopia report)\n`);
     });
   runs.command('report')
-    .description('print the results table of an evaluation run (damaged episodes are named and skipped; exit code 1 then)')
+    .description('print the results table of an evaluation run, or the per-strategist (A/B) outcomes of an `epo proxy` run (damaged episodes are named and skipped; exit code 1 then)')
     .requiredOption('--run <name>', 'run name')
     .option('--summary <file>', 'write the summary JSON here')
     .action((o: { run: string; summary?: string }) => {
       const skipped = skippedDamage(o.run);
-      printSummary(summariseRun(o.run, undefined, skipped.onDamaged), o.summary);
+      const proxy = proxyRunReport(o.run, skipped.onDamaged); // a proxy run: per-strategist outcomes, not an evaluation
+      if (proxy !== undefined) process.stdout.write(proxy);
+      else printSummary(summariseRun(o.run, undefined, skipped.onDamaged), o.summary);
       skipped.report(runDir(o.run).store);
     });
   runs.command('check')
