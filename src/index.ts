@@ -81,3 +81,7 @@ export { strategize, strategistInput, type StrategistState, type StrategizeOptio
 export { injectStrategy, INJECT_MODES, type InjectMode } from './plugin/inject.js';
 export { TASK_AGNOSTIC, type StrategistPrompt } from './plugin/prompt.js';
 export { renderMessage, renderMessages, type AgentMessage, type ToolCall } from './plugin/conversation.js';
+
+// plug-in: the strategist proxy (epo proxy)
+export { startProxy, type ProxyOptions, type RunningProxy } from './plugin/proxy/server.js';
+export { abReport, formatAbReport, newcombeDiff, type AbReport, type ArmReport } from './plugin/proxy/ab-report.js';

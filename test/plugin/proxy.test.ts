@@ -123,6 +123,17 @@ describe('epo proxy: a tool-using session becomes one episode', () => {
     expect(r.episodes.map((e) => e.id)).toContain('idle-1#1');
   });
 
+  it('an agent that rewrites its history under the same session id goes on as the next trial', async () => {
+    r = await rig();
+    const url = `${r.proxy.baseURL}/chat/completions`;
+    const a1 = await json(await post(url, { messages: start }, { 'x-epo-session': 'rw' }));
+    await post(url, { messages: [...start, a1.choices[0].message, { role: 'user', content: 'go on' }] }, { 'x-epo-session': 'rw' });
+    await post(url, { messages: [{ role: 'user', content: 'Something else entirely.' }] }, { 'x-epo-session': 'rw' });
+    await post(`${r.proxy.url}/v1/epo/sessions/rw/outcome`, { reward: 1 });
+    expect(r.episodes.map((e) => [e.id, e.turns.length, e.outcome.reason])).toEqual([['rw#0', 2, 'restarted'], ['rw#1', 1, 'outcome']]);
+    for (const e of r.episodes) expect(strategistChat(e).filter((m) => m.role === 'assistant')).toHaveLength(e.turns.length);
+  });
+
   it('stores open sessions at shutdown with reason shutdown', async () => {
     r = await rig();
     await post(`${r.proxy.baseURL}/chat/completions`, { messages: start }, { 'x-epo-session': 'open-1' });

@@ -13,6 +13,7 @@ import { publicSpec } from '../../llm/spec.js';
 import type { InjectMode } from '../../plugin/inject.js';
 import { PROXY_META } from '../../plugin/proxy/run-report.js';
 import { startProxy } from '../../plugin/proxy/server.js';
+import { upstreamFromSpec } from '../../plugin/proxy/upstream.js';
 import { ensureRunDir } from '../../store/run-dir.js';
 import { RunStore } from '../../store/run-store.js';
 import { addConfigOptions, commandConfig } from '../config-options.js';
@@ -31,6 +32,7 @@ export function registerProxy(program: Command): void {
       token = process.env[f.tokenEnv];
       if (!token) throw new EpoError('BAD_CONFIG', `environment variable ${f.tokenEnv} is not set`, { where: '--token-env' });
     }
+    const upstream = upstreamFromSpec(f.upstream); // a wrong upstream stops here, before the run folder is made
     const dir = ensureRunDir(f.run);
     const log = createLogger({ file: dir.log }, { run: f.run });
     const store = RunStore.open(dir.store);
@@ -41,7 +43,7 @@ export function registerProxy(program: Command): void {
         split: f.split, inject: f.inject, seed: f.seed,
       });
       proxy = await startProxy({
-        upstream: f.upstream, strategist: f.strategist, candidate: f.candidate, split: f.split, seed: f.seed,
+        upstream, strategist: f.strategist, candidate: f.candidate, split: f.split, seed: f.seed,
         load: (spec) => createModel(spec, { logger: log }),
         inject: f.inject as InjectMode, onStrategistError: f.onStrategistError as 'pass' | 'fail',
         strategistTimeoutMs: f.strategistTimeout * 1000, strategistMaxTokens: f.strategistMaxTokens, idleTimeoutMs: f.idleTimeout * 1000,
