@@ -98,6 +98,17 @@ describe('epo proxy: bad input and failures', () => {
     await stuck;
   });
 
+  it('stops within its drain time although an upstream request hangs, storing the open sessions', async () => {
+    r = await rig({ drainMs: 100 });
+    await chat(r, { messages }, { 'x-epo-session': 'kept' });
+    r.upstream.queue.push({ kind: 'hang' });
+    const stuck = chat(r, { messages: [{ role: 'user', content: 'never answered' }] }).catch(() => undefined);
+    while (r.upstream.received.length < 2) await new Promise((z) => setTimeout(z, 5));
+    await r.proxy.close();
+    await stuck;
+    expect(r.episodes.map((e) => [e.id, e.outcome.reason])).toEqual([['kept#0', 'shutdown']]);
+  });
+
   it('refuses an outcome without a numeric reward and for unknown sessions', async () => {
     r = await rig();
     await chat(r, { messages }, { 'x-epo-session': 'o1' });

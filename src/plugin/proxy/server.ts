@@ -57,6 +57,8 @@ export interface ProxyOptions {
   logger?: Logger;
   names?: Partial<ListenNames>;
   onTimings?: ChatContext['onTimings'];
+  /** At close, how long requests in flight may take to finish before their connections are cut (default 10 s). */
+  drainMs?: number;
 }
 
 export interface RunningProxy {
@@ -181,7 +183,10 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
       if (sweep) clearInterval(sweep);
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await Promise.allSettled([...inFlight]);
+      // requests in flight finish (their turns join their sessions), but a hanging upstream cannot hold the stop
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled([...inFlight]), new Promise<void>((z) => { timer = setTimeout(z, o.drainMs ?? 10_000); })]);
+      clearTimeout(timer);
       server.closeAllConnections();
       await stopped;
       sessions.closeAll();
