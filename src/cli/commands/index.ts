@@ -9,6 +9,7 @@ import { registerEval } from './eval.js';
 import { registerSotopia } from './eval-sotopia.js';
 import { registerLabel } from './label.js';
 import { registerModel } from './model.js';
+import { registerProxy } from './proxy.js';
 import { registerReplay } from './replay.js';
 import { registerRuns } from './runs.js';
 import { registerSelfplay } from './selfplay.js';
@@ -26,6 +27,7 @@ export const commands: Register[] = [
   registerEval,
   registerRuns,
   registerServe,
+  registerProxy,
   registerSotopia,
   registerModel,
   registerLabel,

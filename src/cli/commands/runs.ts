@@ -1,6 +1,7 @@
 /** `epo runs merge|report|check`: combine the shards of one evaluation, re-print a run's results, check a store. */
 import type { Command } from 'commander';
 import { summariseRun } from '../../eval/evaluate.js';
+import { proxyRunReport } from '../../plugin/proxy/run-report.js';
 import { checkStore, formatCheck, isSound } from '../../store/check.js';
 import { mergeRuns } from '../../store/merge.js';
 import { existingRunDir, runDir, runsRoot } from '../../store/run-dir.js';
@@ -38,7 +39,7 @@ export function registerRuns(program: Command): void {
       else process.stderr.write(`run ${o.into} was not made by epo eval; print it with its own report command (e.g. epo sotopia report)\n`);
     });
   runs.command('report')
-    .description('print the results table of an evaluation run (damaged episodes are named and skipped; exit code 1 then); on a self-play or demo run, its iterations and their sub-runs')
+    .description('print the results table of an evaluation run, or the per-strategist (A/B) outcomes of an `epo proxy` run (damaged episodes are named and skipped; exit code 1 then); on a self-play or demo run, its iterations and their sub-runs')
     .requiredOption('--run <name>', 'run name, or a sub-run by path (e.g. demo/it1-eval)')
     .option('--summary <file>', 'write the summary JSON here')
     .option('--html <file>', 'write the run\'s page (self-play runs: their iterations) as one self-contained HTML file; --run may name a sub-run (demo/it3-eval)')
@@ -52,7 +53,9 @@ export function registerRuns(program: Command): void {
       const sp = selfPlayState(o.run);
       if (sp) { process.stdout.write(describeSelfPlayRun(o.run, runDir(o.run).dir, sp)); return; }
       const skipped = skippedDamage(o.run);
-      printSummary(summariseRun(o.run, undefined, skipped.onDamaged), o.summary);
+      const proxy = proxyRunReport(o.run, skipped.onDamaged); // a proxy run: per-strategist outcomes, not an evaluation
+      if (proxy !== undefined) process.stdout.write(proxy);
+      else printSummary(summariseRun(o.run, undefined, skipped.onDamaged), o.summary);
       skipped.report(runDir(o.run).store);
     });
   runs.command('check')

@@ -45,6 +45,17 @@ const FAMILY: Record<EnvFamily, FamilyText> = {
 
 const fmt = (x: number): string => String(Math.round(x * 1000) / 1000);
 
+/** Sessions recorded by `epo proxy` (env `proxy`): any agent, any task; the outcome is what the application reported. */
+const PROXY: FamilyText & { action: string; observation: string } = {
+  role: 'an AI agent that serves a user: it answers, and may call tools whose results come back to it',
+  outcome: (e) => {
+    if (e.outcome.reason !== 'outcome') return `The session ended without a reported outcome (it went ${e.outcome.reason === 'idle' ? 'idle' : `to an end by ${e.outcome.reason}`}); judge from the conversation whether the user's request was met.`;
+    return `The application reported ${e.outcome.success ? 'success' : 'failure'} (reward ${fmt(e.outcome.reward)}).`;
+  },
+  action: 'Agent', observation: 'Then',
+};
+const isProxy = (e: Episode): boolean => e.env === 'proxy';
+
 /** The episode as text with the strategies of `seat` numbered; returns the text and how many strategies it shows. */
 export function renderTrajectory(e: Episode, seat?: number): { text: string; count: number } {
   const lines: string[] = [];
@@ -58,6 +69,9 @@ export function renderTrajectory(e: Episode, seat?: number): { text: string; cou
     if (two) {
       lines.push(`${who(t.seat, mine)}: ${t.action.trim()}`);
       if (t.observation.trim() && !mine) lines.push(`(${clip(t.observation.trim())})`);
+    } else if (isProxy(e)) {
+      lines.push(`${PROXY.action}: ${t.action.trim() || '(no answer)'}`);
+      if (t.observation.trim()) lines.push(`${PROXY.observation}: ${clip(t.observation.trim())}`);
     } else {
       lines.push(`Action: ${t.action.trim()}`);
       lines.push(`Observation: ${clip(t.observation.trim())}`);
@@ -68,7 +82,7 @@ export function renderTrajectory(e: Episode, seat?: number): { text: string; cou
 
 /** The judge chat for one episode (and seat in two-seat environments). */
 export function judgeMessages(e: Episode, seat?: number): { messages: ChatMessage[]; count: number } {
-  const fam = FAMILY[envFamily(e.env)];
+  const fam = isProxy(e) ? PROXY : FAMILY[envFamily(e.env)];
   const { text, count } = renderTrajectory(e, seat);
   const sys = [
     'You assess the decisions of a strategist.',
