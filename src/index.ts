@@ -113,6 +113,7 @@ export { loadAlfshopReference, type AlfshopReference } from './reference/alfshop
 export { parseReferenceAction, promptWithIcl, referenceLayout } from './reference/alfshop-layout.js';
 export { referenceSuite, type ReferenceSampling } from './reference/alfshop-protocol.js';
 export { referenceData, REFERENCE_FILES } from './reference/install.js';
+
 // plug-in: the strategist proxy (epo proxy)
 export { startProxy, type ProxyOptions, type RunningProxy } from './plugin/proxy/server.js';
 export { abReport, formatAbReport, newcombeDiff, type AbReport, type ArmReport } from './plugin/proxy/ab-report.js';
