@@ -31,6 +31,8 @@ export interface Conditions {
   dataVersion?: string;
   mode?: string;
   models: Record<string, ModelRef>;
+  /** `reference` for episodes played under the EPO release's protocol (SOTOPIA records it); absent: epo's own. */
+  protocol?: string;
 }
 
 export interface RunConditions extends Conditions {
@@ -44,10 +46,11 @@ export interface RunConditions extends Conditions {
 
 export function episodeConditions(e: Episode): Conditions {
   const mode = e.outcome?.mode;
-  return { env: e.env, dataVersion: e.dataVersion, ...(typeof mode === 'string' ? { mode } : {}), models: e.models ?? {} };
+  const protocol = (e.task as { protocol?: unknown } | undefined)?.protocol;
+  return { env: e.env, dataVersion: e.dataVersion, ...(typeof mode === 'string' ? { mode } : {}), models: e.models ?? {}, ...(typeof protocol === 'string' && protocol !== 'epo' ? { protocol } : {}) };
 }
 
-const conditionsKey = (c: Conditions) => canonical({ env: c.env, dataVersion: c.dataVersion, mode: c.mode, models: c.models });
+const conditionsKey = (c: Conditions) => canonical({ env: c.env, dataVersion: c.dataVersion, mode: c.mode, models: c.models, protocol: c.protocol ?? 'epo' });
 
 export function runConditions(store: RunStore): RunConditions | undefined {
   const p = store.getMeta<Rec>('protocol');
@@ -56,7 +59,10 @@ export function runConditions(store: RunStore): RunConditions | undefined {
       models: (p.models ?? {}) as Record<string, ModelRef>, seed: p.seed as number | undefined, trials: p.trials as number | undefined };
   }
   const s = store.getMeta<Rec>('sotopia');
-  if (s) return { from: 'sotopia', env: String(s.env ?? 'sotopia'), dataVersion: s.dataVersion as string | undefined, models: (s.models ?? {}) as Record<string, ModelRef>, seed: s.seed as number | undefined };
+  if (s) {
+    return { from: 'sotopia', env: String(s.env ?? 'sotopia'), dataVersion: s.dataVersion as string | undefined, models: (s.models ?? {}) as Record<string, ModelRef>, seed: s.seed as number | undefined,
+      ...(typeof s.evalProtocol === 'string' ? { protocol: s.evalProtocol } : {}) };
+  }
   for (const e of store.episodes(() => {})) return { from: 'episode', ...episodeConditions(e) };
   return undefined;
 }
@@ -80,6 +86,7 @@ export function misfit(run: RunConditions, e: Episode): string | undefined {
   if (c.env !== run.env) why.push(`environment ${c.env}, not ${run.env}`);
   if (c.dataVersion !== run.dataVersion) why.push(`data version ${c.dataVersion ?? 'none'}, not ${run.dataVersion ?? 'none'}`);
   if (c.mode !== run.mode) why.push(`mode ${c.mode ?? 'none'}, not ${run.mode ?? 'none'}`);
+  if ((c.protocol ?? 'epo') !== (run.protocol ?? 'epo')) why.push(`protocol ${c.protocol ?? 'epo'}, not ${run.protocol ?? 'epo'}`);
   if (canonical(c.models) !== canonical(run.models)) why.push(`models ${describeModels(c.models)}, not ${describeModels(run.models)}`);
   if (run.seed !== undefined && e.seed !== deriveSeed(run.seed, e.taskId, e.trial)) why.push(`seed ${e.seed}, which does not derive from the run seed ${run.seed} (it comes from a run with another --seed)`);
   if (run.trials !== undefined && e.trial >= run.trials) why.push(`trial ${e.trial}, beyond the run's ${run.trials} trial(s) per task`);

@@ -18,6 +18,7 @@ import { extractSotopiaEvaluator, extractSotopiaProfiles, extractSotopiaPrompts,
 import { runSotopiaEpisode } from '../../src/rollout/sotopia.js';
 import { referenceSotopia, type ReferenceTemplates } from '../../src/rollout/sotopia-protocol.js';
 import { isEpoError } from '../../src/core/errors.js';
+import { episodeConditions, misfit, sameConditions, type RunConditions } from '../../src/store/run-protocol.js';
 
 const RELEASE = join(process.env.EPO_DATA_DIR ?? '/tmp/epodata', 'epo-reference');
 const source = (rel: string) => readFileSync(join(RELEASE, rel), 'utf8');
@@ -211,5 +212,18 @@ describe('the first requests of a reference episode, message by message', () => 
     const noise = await play('epo-task-noise-1', (i) => say(`u${i}`), 1);
     const [, D] = noise.characters.map(name);
     expect(noise.strategist.calls[0].messages[0].content).toContain(`${D}'s background: ${D} \n`);
+  });
+});
+
+describe('the protocol in the run fingerprint', () => {
+  it('a reference episode does not fit an epo run, nor an epo episode a reference run', async () => {
+    const { e } = await play('epo-task-rent-1', (i) => say(`u${i}`), 1);
+    const run = (protocol?: string): RunConditions => ({ from: 'sotopia', env: 'sotopia', models: {}, ...(protocol ? { protocol } : {}) });
+    expect(episodeConditions(e).protocol).toBe('reference');
+    expect(misfit(run(), e)).toBe('protocol reference, not epo');
+    expect(misfit(run('reference'), e)).toBeUndefined();
+    const epoEpisode = { ...e, task: { ...e.task, protocol: undefined } };
+    expect(misfit(run('reference'), epoEpisode)).toBe('protocol epo, not reference');
+    expect(sameConditions(episodeConditions(e), episodeConditions(epoEpisode))).toBe(false);
   });
 });
