@@ -2,7 +2,7 @@
 import { RULE_NAMES } from '../../rewards/returns.js';
 import { RULES } from '../number.js';
 import { int, num, str, withDefault } from '../schema.js';
-import { concurrency, data, maxSteps, next, run, seed, showAdmissible, temperature, training, trials } from './common.js';
+import { concurrency, data, maxSteps, next, protocol, run, seed, showAdmissible, temperature, training, trials } from './common.js';
 
 export const selfplayConfig = {
   environment: {
@@ -36,6 +36,7 @@ export const selfplayConfig = {
     maxTurns: int('SOTOPIA: turns per episode, both seats together', { ...RULES.steps, defaultText: '20' }),
     actionTypes: str('SOTOPIA: full (none, speak, non-verbal communication, action, leave) or epo (none, speak, leave, as the reference fork)', { default: 'full', choices: ['full', 'epo'] }),
     showAdmissible,
+    protocol: { ...protocol, help: "SOTOPIA: epo, or reference (the EPO release's rules, prompts and layout, and its judge for the labels; fixes --max-turns and --action-types)" },
     seed: { ...seed, help: 'seed' },
   },
   training: {
