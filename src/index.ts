@@ -81,3 +81,8 @@ export { strategize, strategistInput, type StrategistState, type StrategizeOptio
 export { injectStrategy, INJECT_MODES, type InjectMode } from './plugin/inject.js';
 export { TASK_AGNOSTIC, type StrategistPrompt } from './plugin/prompt.js';
 export { renderMessage, renderMessages, type AgentMessage, type ToolCall } from './plugin/conversation.js';
+
+// the reference protocol: SOTOPIA and the judge (issue 17)
+export { sotopiaProtocol, referenceSotopia, loadReferenceTemplates, EPO_SOTOPIA, type SotopiaProtocol } from './rollout/sotopia-protocol.js';
+export { REFERENCE_RULES } from './envs/sotopia/episode-rules.js';
+export { referenceJudgeEpisode, referenceJudgeRequest, shareGptRecord } from './rewards/judge/reference.js';
