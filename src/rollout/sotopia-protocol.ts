@@ -35,6 +35,8 @@ export interface SeatTurn {
 export interface SotopiaProtocol {
   name: ProtocolName;
   rules: EpisodeRules;
+  /** Whether actor and evaluator requests carry their JSON schema (`response_format`); the reference's do not. */
+  structuredOutput: boolean;
   /** Whether a partner without its own strategist is guided by the tested seat's strategist by default. */
   partnerStrategistByDefault: boolean;
   strategistInput(s: SeatTurn): ChatMessage[];
@@ -49,6 +51,7 @@ const namesOf = (c: readonly [Character, Character]) => [fullName(c[0]), fullNam
 export const EPO_SOTOPIA: SotopiaProtocol = {
   name: 'epo',
   rules: DEFAULT_RULES,
+  structuredOutput: true,
   partnerStrategistByDefault: false,
   strategistInput(s) {
     const names = namesOf(s.characters);
@@ -100,6 +103,7 @@ export function referenceSotopia(t: ReferenceTemplates): SotopiaProtocol {
   return {
     name: 'reference',
     rules,
+    structuredOutput: false,
     partnerStrategistByDefault: true,
     strategistInput(s) {
       const w = woven(s);

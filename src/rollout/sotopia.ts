@@ -146,7 +146,7 @@ export async function runSotopiaEpisode(spec: SotopiaEpisodeSpec): Promise<Episo
       const r = await completeJson(actors[seat], {
         messages: actorInput, temperature: sampling.actorTemperature, maxTokens: sampling.actorMaxTokens,
         seed: deriveSeed(spec.seed, t, 'actor'), signal: spec.signal,
-      }, actionSchema(rules.actionTypes), { maxRepairs: sampling.maxRepairs, jsonSchema: actionJsonSchema(rules.actionTypes) });
+      }, actionSchema(rules.actionTypes), { maxRepairs: sampling.maxRepairs, jsonSchema: actionJsonSchema(rules.actionTypes), plain: !protocol.structuredOutput });
       action = normaliseAction(r.value); raw = r.raw; attempts = r.attempts;
     } catch (e) {
       if (!isEpoError(e, 'MODEL_OUTPUT')) throw e;
@@ -201,12 +201,13 @@ export async function evaluateSotopiaEpisode(e: Episode, evaluator: ChatModel, o
   const { scenario, characters, testSeats } = episodeTask(e);
   const names = [fullName(characters[0]), fullName(characters[1])] as const;
   const judge = metered(evaluator);
-  const messages = (opts.protocol ?? EPO_SOTOPIA).evaluatorInput(scenario, characters, episodeHistory(e), sampling.systemRole);
+  const protocol = opts.protocol ?? EPO_SOTOPIA;
+  const messages = protocol.evaluatorInput(scenario, characters, episodeHistory(e), sampling.systemRole);
   let ev: SotopiaEvaluation;
   try {
     const r = await completeJson(judge, {
       messages, temperature: 0, maxTokens: sampling.evaluatorMaxTokens, seed: deriveSeed(e.seed, 'evaluator'), signal: opts.signal,
-    }, evaluationSchema, { maxRepairs: sampling.maxRepairs, jsonSchema: EVALUATION_JSON_SCHEMA });
+    }, evaluationSchema, { maxRepairs: sampling.maxRepairs, jsonSchema: EVALUATION_JSON_SCHEMA, plain: !protocol.structuredOutput });
     ev = {
       evaluator: evaluator.spec, ok: true, testSeats, input: messages, raw: r.raw, attempts: r.attempts, usage: judge.drain(),
       seats: r.value.seats.map((s, k) => ({

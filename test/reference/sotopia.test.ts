@@ -197,6 +197,8 @@ describe('the first requests of a reference episode, message by message', () => 
     expect(last).toBe(21);
     expect(judge.calls[0].messages).toEqual([{ role: 'user', content: fill(T.evaluator.template, { history: lines.join('\n'), format_instructions: evaluationFormatInstructions(T.evaluator) }) }]);
     expect(judge.calls[0].temperature).toBe(0);
+    // asked in words only, as the reference asks: no JSON schema (response_format) on any request
+    expect([...actorModel.calls, ...judge.calls, ...strategist.calls].every((c) => c.jsonSchema === undefined)).toBe(true);
     for (const d of T.evaluator.dimensions) expect(judge.calls[0].messages[0].content).toContain(JSON.stringify(d.description));
   });
 
