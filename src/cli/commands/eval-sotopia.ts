@@ -101,6 +101,7 @@ async function runSotopiaEval(o: EvalOptions): Promise<void> {
     ...(partnerStrategistSpec ? { partner_strategist: ref(partnerStrategistSpec, sampling.strategistTemperature) } : {}),
   };
 
+  if (reference && !o.strategist) log.warn('--protocol reference without --strategist: the release always runs a strategist; the actors get an empty strategy');
   if (selfPlay && o.seats !== 'both') log.warn('--seats is ignored in self-play: the tested model holds both seats');
   const protocol = selfPlay ? 'self-play' : `fixed partner, tested seat${seats.length > 1 ? 's 0 and 1' : ' ' + seats[0]}`;
   const config = { env: 'sotopia', taskSet, models, selfPlay, seats, trials, seed, rules: { ...rules }, ...(reference ? { evalProtocol: 'reference' } : {}), dataVersion: data.version, limit: o.limit ?? null, systemRole: o.systemRole, shard: o.shard ?? null };
