@@ -73,6 +73,19 @@ describe('epo eval sotopia --protocol reference', () => {
     expect(String(again.error)).toMatch(/different configuration/);
   });
 
+  it('runs offline with scripted:sotopia in every role (it tells the reference requests apart)', async () => {
+    const m = 'scripted:sotopia?goal=8';
+    const r = await epo(['--model', m, '--strategist', m, '--evaluator', m, '--run', 'scripted', '--protocol', 'reference']);
+    expect(r.error).toBeUndefined();
+    const st = RunStore.open(join(runs, 'scripted', 'epo.sqlite'));
+    const [e] = [...st.episodes()];
+    st.close();
+    expect(e.outcome).toMatchObject({ evaluated: true, reason: 'max_turns' });
+    expect(e.outcome.reward).toBeCloseTo(0.8, 10);
+    expect(e.turns.map((t) => t.info?.strategy)).toEqual(e.turns.map((t) => `Strategy: make progress on turn 0`));
+    expect(e.turns.every((t) => t.info?.actionType === 'speak')).toBe(true);
+  });
+
   it('names the missing install when the reference files are absent', async () => {
     process.env.EPO_DATA_DIR = join(root, 'empty');
     try {
