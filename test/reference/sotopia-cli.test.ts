@@ -82,7 +82,7 @@ describe('epo eval sotopia --protocol reference', () => {
     st.close();
     expect(e.outcome).toMatchObject({ evaluated: true, reason: 'max_turns' });
     expect(e.outcome.reward).toBeCloseTo(0.8, 10);
-    expect(e.turns.map((t) => t.info?.strategy)).toEqual(e.turns.map((t) => `Strategy: make progress on turn 0`));
+    expect(new Set(e.turns.map((t) => t.info?.strategy))).toEqual(new Set([`Strategy: make progress on turn 0`]));
     expect(e.turns.every((t) => t.info?.actionType === 'speak')).toBe(true);
   });
 
