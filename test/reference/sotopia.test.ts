@@ -202,6 +202,21 @@ describe('the first requests of a reference episode, message by message', () => 
     for (const d of T.evaluator.dimensions) expect(judge.calls[0].messages[0].content).toContain(JSON.stringify(d.description));
   });
 
+  it("after seat 0's none, its strategies shift as the reference's do: 'None' and a none read as leaving", async () => {
+    const none = '{"action_type": "none", "argument": ""}';
+    const { strategist, characters } = await play('epo-task-rent-1', (i) => (i === 2 ? none : say(`utterance ${i}`)), 5);
+    const [A, B] = characters.map(name);
+    const chat = strategist.calls[4].messages;
+    expect(chat.slice(1)).toEqual([
+      { role: 'assistant', content: 'Strategy: move 0' },
+      { role: 'user', content: `${A} said: utterance 0"\n${B} said: utterance 1"` },
+      { role: 'assistant', content: 'None' },
+      { role: 'user', content: `${A} left the conversation\n${B} said: utterance 3".` },
+    ]);
+    // the strategy of turn 2 (call 2) is woven before seat 0's next words, not at turn 2
+    expect(strategist.calls[6].messages[5]).toEqual({ role: 'assistant', content: 'Strategy: move 2' });
+  });
+
   it('profiles follow the relationship: strangers see Unknown, people who know each other by name see the name only', async () => {
     const { strategist, scenario, characters } = await play('epo-task-bike-1', (i) => say(`u${i}`), 1);
     expect(scenario.relationship).toBe('stranger');
