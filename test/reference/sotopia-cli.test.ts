@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerSotopia } from '../../src/cli/commands/eval-sotopia.js';
+import { registerLabel } from '../../src/cli/commands/label.js';
 import { registerScriptedModel } from '../../src/llm/named-scripts.js';
 import { scriptedModel } from '../../src/llm/scripted.js';
 import { REFERENCE_EXTRACTS } from '../../src/reference/extracts.js';
@@ -28,6 +29,15 @@ registerScriptedModel('test-ref-sotopia', (_o, spec) => scriptedModel((req) => {
   if (text.includes('"action_type"')) return '{"action_type": "speak", "argument": "hello"}';
   return 'Strategy: be kind';
 }, { spec }));
+
+// the release's judge answers: seat 0's judgement picks position 1, seat 1's is not JSON
+registerScriptedModel('test-ref-judge', (_o, spec) => scriptedModel((req) => (/^Here's a conversation in JSON format between Ines /.test(req.messages[0].content) ? '{"indexes": [1], "reasoning": "r"}' : 'no idea'), { spec }));
+
+async function label(args: string[]) {
+  const program = new Command('epo').enablePositionalOptions().exitOverride();
+  registerLabel(program);
+  return captured(() => program.parseAsync(['node', 'epo', 'label', ...args]));
+}
 
 async function epo(args: string[]) {
   const program = new Command('epo').enablePositionalOptions().exitOverride();
@@ -84,6 +94,18 @@ describe('epo eval sotopia --protocol reference', () => {
     expect(e.outcome.reward).toBeCloseTo(0.8, 10);
     expect(new Set(e.turns.map((t) => t.info?.strategy))).toEqual(new Set([`Strategy: make progress on turn 0`]));
     expect(e.turns.every((t) => t.info?.actionType === 'speak')).toBe(true);
+  });
+
+  it('epo label --protocol reference: one request per seat, a failed judgement keeps the episode with its outcome only', async () => {
+    const r = await label(['--run', 'scripted', '--judge', 'scripted:test-ref-judge', '--protocol', 'reference', '--no-cache']);
+    expect(r.error).toBeUndefined();
+    expect(r.out).toMatch(/labelled 1 episodes with judge:scripted:test-ref-judge \(0 already labelled or over the limit, 0 failed\); 1 of 21 strategist turns critical/);
+    expect(r.out).toMatch(/2 calls .* 1 unusable samples/);
+    const st = RunStore.open(join(runs, 'scripted', 'epo.sqlite'));
+    const [e] = [...st.episodes()];
+    const l = st.getLabel(e.id, 'judge:scripted:test-ref-judge')!;
+    st.close();
+    expect(l).toMatchObject({ critical: [0], protocol: 'reference', failed: 'seat 1: the answer holds no {…} object' });
   });
 
   it('names the missing install when the reference files are absent', async () => {

@@ -85,7 +85,7 @@ export function registerLabel(program: Command): void {
               ? async (e: Parameters<typeof judgeEpisode>[0]) => {
                 counters.calls += Math.max(1, new Set(e.turns.filter((t) => t.strategist).map((t) => t.seat)).size);
                 const l = await referenceJudgeEpisode(e, { model, prompts: referencePrompts, labeler, temperature: judging.temperature, seed: judging.seed, signal: ctrl.signal });
-                if (l.failed) { counters.failedSamples++; log.warn(`judgement failed, outcome only: ${String(l.failed)}`, { episode: e.id }); }
+                if (l.failed) { counters.failedSamples += String(l.failed).split('; ').length; log.warn(`judgement failed, outcome only: ${String(l.failed)}`, { episode: e.id }); }
                 return l;
               }
               : (e: Parameters<typeof judgeEpisode>[0]) => judgeEpisode(e, { model, labeler, ...judging, signal: ctrl.signal }, counters);
