@@ -117,3 +117,8 @@ export { referenceData, REFERENCE_FILES } from './reference/install.js';
 // plug-in: the strategist proxy (epo proxy)
 export { startProxy, type ProxyOptions, type RunningProxy } from './plugin/proxy/server.js';
 export { abReport, formatAbReport, newcombeDiff, type AbReport, type ArmReport } from './plugin/proxy/ab-report.js';
+
+// the reference protocol: SOTOPIA and the judge
+export { sotopiaProtocol, referenceSotopia, loadReferenceTemplates, EPO_SOTOPIA, type SotopiaProtocol } from './rollout/sotopia-protocol.js';
+export { REFERENCE_RULES } from './envs/sotopia/episode-rules.js';
+export { referenceJudgeEpisode, referenceJudgeRequest, shareGptRecord } from './rewards/judge/reference.js';

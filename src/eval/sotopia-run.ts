@@ -16,6 +16,7 @@ import type { ChatModel } from '../llm/model.js';
 import { planHas, type Plan } from '../rollout/plan.js';
 import { runEpisodes, type ScheduleStats } from '../rollout/scheduler.js';
 import { evaluateSotopiaEpisode, runSotopiaEpisode, type Seat, type SeatAgents, type SotopiaEvaluation, type SotopiaSampling } from '../rollout/sotopia.js';
+import type { SotopiaProtocol } from '../rollout/sotopia-protocol.js';
 import { ensureRunDir } from '../store/run-dir.js';
 import { RunStore } from '../store/run-store.js';
 
@@ -38,6 +39,8 @@ export interface SotopiaRunOptions<I extends SotopiaPlanned> {
   evaluator: ChatModel;
   models: Record<string, ModelRef>;
   rules: EpisodeRules;
+  /** Rules and request layouts (default: epo's with `rules`); its rules win over `rules`. */
+  protocol?: SotopiaProtocol;
   sampling: Partial<SotopiaSampling>;
   /** The run seed: episode seeds derive from it, the task and the trial. */
   seed: number;
@@ -85,7 +88,7 @@ export async function runSotopia<I extends SotopiaPlanned>(o: SotopiaRunOptions<
       return runSotopiaEpisode({
         id: item.id, taskId: item.taskId, trial: item.trial, seed: deriveSeed(o.seed, item.taskId, item.trial), run: o.run,
         combo: item.combo, scenario, characters, seats: o.seats(item), evaluator: o.evaluator, testSeats: item.testSeats,
-        models: o.models, rules: o.rules, sampling: o.sampling, codeVersion: codeVersion(), dataVersion: o.dataVersion, signal,
+        models: o.models, rules: o.rules, protocol: o.protocol, sampling: o.sampling, codeVersion: codeVersion(), dataVersion: o.dataVersion, signal,
       });
     }, store, { concurrency: o.concurrency, timeoutMs: o.timeoutMs, signal: o.signal, log, onEpisode: o.onEpisode });
     if (o.signal?.aborted) return { episodes: [], stats, unevaluated: [], interrupted: true };
@@ -97,7 +100,7 @@ export async function runSotopia<I extends SotopiaPlanned>(o: SotopiaRunOptions<
       const e = store.getEpisode(id)!;
       log.info(`re-evaluating ${id}`);
       try {
-        await evaluateSotopiaEpisode(e, o.evaluator, { sampling: o.sampling, signal: o.signal });
+        await evaluateSotopiaEpisode(e, o.evaluator, { sampling: o.sampling, signal: o.signal, protocol: o.protocol });
       } catch (err) {
         if (o.signal?.aborted) return { episodes: [], stats, unevaluated: [], interrupted: true };
         unevaluated.push({ id, error: describeError(err) });

@@ -51,12 +51,12 @@ export async function completeJson<T>(
   model: ChatModel,
   req: CompletionRequest,
   schema: z.ZodType<T>,
-  opts: { maxRepairs?: number; jsonSchema?: JsonSchemaSpec; counters?: StructuredCounters } = {},
+  opts: { maxRepairs?: number; jsonSchema?: JsonSchemaSpec; counters?: StructuredCounters; /** send no schema (`response_format`): a protocol that asks in words only */ plain?: boolean } = {},
 ): Promise<{ value: T; raw: string; attempts: number }> {
   const maxRepairs = opts.maxRepairs ?? 2;
   const c = opts.counters;
   if (c) c.requests++;
-  const jsonSchema = opts.jsonSchema ?? req.jsonSchema ?? schemaFor(schema);
+  const jsonSchema = opts.plain ? undefined : opts.jsonSchema ?? req.jsonSchema ?? schemaFor(schema);
   const messages = [...req.messages];
   let raw = '';
   let error = '';

@@ -4,6 +4,9 @@
  * result beside the raw files, so run time reads plain data. An extract fails loudly when the source no longer holds
  * what it expects (a different commit), naming the file.
  */
+import { JUDGE_EXTRACTS } from './judge-extract.js';
+import { SOTOPIA_EXTRACTS } from './sotopia-extracts.js';
+
 export interface ReferenceExtract {
   /** The Python file it reads, relative to the release's `EPO/` folder. */
   from: string;
@@ -14,4 +17,7 @@ export interface ReferenceExtract {
 }
 
 /** Filled by the parts of the reference protocol that need text from Python source. */
-export const REFERENCE_EXTRACTS: ReferenceExtract[] = [];
+export const REFERENCE_EXTRACTS: ReferenceExtract[] = [
+  // SOTOPIA and the judge (issue 17)
+  ...SOTOPIA_EXTRACTS, ...JUDGE_EXTRACTS,
+];

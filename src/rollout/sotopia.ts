@@ -11,12 +11,12 @@ import { describeError, EpoError, isEpoError } from '../core/errors.js';
 import type { ChatMessage } from '../core/messages.js';
 import type { ChatModel, CompletionRequest, CompletionResult } from '../llm/model.js';
 import { completeJson } from '../llm/structured.js';
-import { actionJsonSchema, actionSchema, actorMessages } from '../agents/sotopia/actor.js';
-import { extendStrategistChat, foldSystem, parseStrategy, strategistFirstUser, strategistNextUser, strategistSystem } from '../agents/sotopia/strategist.js';
-import { DEFAULT_RULES, endReason, normaliseAction, seatAt, type AgentAction, type EpisodeRules } from '../envs/sotopia/episode-rules.js';
-import { DIMENSIONS, EVALUATION_JSON_SCHEMA, evaluationSchema, evaluatorMessages, flatScores, type Dimension } from '../envs/sotopia/evaluator.js';
+import { actionJsonSchema, actionSchema } from '../agents/sotopia/actor.js';
+import { endReason, normaliseAction, seatAt, type AgentAction, type EpisodeRules } from '../envs/sotopia/episode-rules.js';
+import { DIMENSIONS, EVALUATION_JSON_SCHEMA, evaluationSchema, flatScores, type Dimension } from '../envs/sotopia/evaluator.js';
 import { fullName, type Character, type Combo, type Scenario } from '../envs/sotopia/profiles.js';
-import { renderBackground, renderHistory, turnLine, type HistoryEntry } from '../envs/sotopia/render.js';
+import { renderBackground, turnLine, type HistoryEntry } from '../envs/sotopia/render.js';
+import { EPO_SOTOPIA, epoSotopia, type SeatTurn, type SotopiaProtocol } from './sotopia-protocol.js';
 
 export type Seat = 0 | 1;
 
@@ -57,6 +57,8 @@ export interface SotopiaEpisodeSpec {
   testSeats: Seat[];
   models: Record<string, ModelRef>;
   rules?: EpisodeRules;
+  /** Rules and request layouts (default: epo's, with `rules`); when given, its rules win over `rules`. */
+  protocol?: SotopiaProtocol;
   sampling?: Partial<SotopiaSampling>;
   codeVersion: string;
   dataVersion?: string;
@@ -95,7 +97,8 @@ function metered(model: ChatModel): ChatModel & { drain(): TokenUsage } {
 }
 
 export async function runSotopiaEpisode(spec: SotopiaEpisodeSpec): Promise<Episode> {
-  const rules = spec.rules ?? DEFAULT_RULES;
+  const protocol = spec.protocol ?? (spec.rules ? epoSotopia(spec.rules) : EPO_SOTOPIA);
+  const rules = protocol.rules;
   const sampling = { ...DEFAULT_SAMPLING, ...spec.sampling };
   const startedAt = new Date().toISOString();
   const chars = spec.characters;
@@ -104,36 +107,36 @@ export async function runSotopiaEpisode(spec: SotopiaEpisodeSpec): Promise<Episo
   const strategists = spec.seats.map((s) => (s.strategist ? metered(s.strategist) : undefined));
   const history: HistoryEntry[] = [];
   const turns: Turn[] = [];
-  // Per seat: the strategist's last chat, its last output and how much history it has seen.
-  const strat: { chat?: ChatMessage[]; output?: string; seen: number }[] = [{ seen: 0 }, { seen: 0 }];
+  // Per seat: the strategist's last chat, its outputs so far and how much history it had seen.
+  const strat: { chat?: ChatMessage[]; outputs: string[]; seen: number }[] = [{ outputs: [], seen: 0 }, { outputs: [], seen: 0 }];
   let reason: string | undefined;
 
   for (let t = 0; reason === undefined; t++) {
     if (spec.signal?.aborted) throw spec.signal.reason ?? new EpoError('INTERRUPTED', 'episode aborted', { where: spec.id });
     const seat = seatAt(t);
     const turnStart = Date.now();
-    const view = renderHistory(spec.scenario, chars, seat, history);
+    const s = strat[seat];
+    const seatTurn: SeatTurn = {
+      scenario: spec.scenario, characters: chars, seat, turn: t, history: [...history], ownStrategies: [...s.outputs],
+      previousChat: s.chat, seen: s.seen, systemRole: sampling.systemRole,
+    };
 
     let strategy: string | undefined;
     let strategistCall: Call | undefined;
     const sm = strategists[seat];
     if (sm) {
-      const s = strat[seat];
-      const userContent = s.chat
-        ? strategistNextUser(history.slice(s.seen).map((h) => turnLine(h.turn, names[h.seat], h.action)), names[seat], t)
-        : strategistFirstUser(view, names[seat], t);
-      const input = extendStrategistChat(s.chat, s.output, userContent, strategistSystem(names[seat], names[1 - seat]), sampling.systemRole);
+      const input = protocol.strategistInput(seatTurn);
       const t0 = Date.now();
       const res = await sm.complete({
         messages: input, temperature: sampling.strategistTemperature, maxTokens: sampling.strategistMaxTokens,
         seed: deriveSeed(spec.seed, t, 'strategist'), signal: spec.signal,
       });
       strategistCall = { input, output: res.text, usage: sm.drain(), ms: Date.now() - t0, ...(res.truncated ? { truncated: true } : {}) };
-      strategy = parseStrategy(res.text);
-      s.chat = input; s.output = res.text; s.seen = history.length;
+      strategy = protocol.strategyForActor(res.text);
+      s.chat = input; s.outputs.push(res.text); s.seen = history.length;
     }
 
-    const actorInput = foldSystem(actorMessages({ name: names[seat], history: view, turn: t, actionTypes: rules.actionTypes, strategy }), sampling.systemRole);
+    const actorInput = protocol.actorInput(seatTurn, strategy);
     const t1 = Date.now();
     let action: AgentAction;
     let raw = '';
@@ -143,7 +146,7 @@ export async function runSotopiaEpisode(spec: SotopiaEpisodeSpec): Promise<Episo
       const r = await completeJson(actors[seat], {
         messages: actorInput, temperature: sampling.actorTemperature, maxTokens: sampling.actorMaxTokens,
         seed: deriveSeed(spec.seed, t, 'actor'), signal: spec.signal,
-      }, actionSchema(rules.actionTypes), { maxRepairs: sampling.maxRepairs, jsonSchema: actionJsonSchema(rules.actionTypes) });
+      }, actionSchema(rules.actionTypes), { maxRepairs: sampling.maxRepairs, jsonSchema: actionJsonSchema(rules.actionTypes), plain: !protocol.structuredOutput });
       action = normaliseAction(r.value); raw = r.raw; attempts = r.attempts;
     } catch (e) {
       if (!isEpoError(e, 'MODEL_OUTPUT')) throw e;
@@ -166,12 +169,12 @@ export async function runSotopiaEpisode(spec: SotopiaEpisodeSpec): Promise<Episo
   const episode: Episode = {
     id: spec.id, run: spec.run, env: 'sotopia', taskId: spec.taskId, trial: spec.trial, seed: spec.seed, models: spec.models,
     codeVersion: spec.codeVersion, ...(spec.dataVersion ? { dataVersion: spec.dataVersion } : {}),
-    task: { comboId: spec.combo.id, scenarioId: spec.scenario.id, codename: spec.scenario.codename, relationship: spec.scenario.relationship, testSeats: spec.testSeats, scenario: spec.scenario, characters: chars },
+    task: { ...(protocol.name === 'epo' ? {} : { protocol: protocol.name }), comboId: spec.combo.id, scenarioId: spec.scenario.id, codename: spec.scenario.codename, relationship: spec.scenario.relationship, testSeats: spec.testSeats, scenario: spec.scenario, characters: chars },
     initialObservation: renderBackground(spec.scenario, chars, 'environment'),
     turns, outcome: { reward: 0, success: false, reason: reason!, evaluated: false },
     startedAt, finishedAt: startedAt,
   };
-  if (spec.evaluator) await evaluateSotopiaEpisode(episode, spec.evaluator, { sampling, signal: spec.signal });
+  if (spec.evaluator) await evaluateSotopiaEpisode(episode, spec.evaluator, { sampling, signal: spec.signal, protocol });
   episode.finishedAt = new Date().toISOString();
   return episode;
 }
@@ -193,17 +196,18 @@ export function episodeTask(e: Episode): { scenario: Scenario; characters: [Char
  * JSON within the repairs, or whose endpoint fails after its retries, leaves `evaluation.ok = false`: the episode is
  * kept and `epo eval sotopia` evaluates it again on the next run. Only an abort propagates.
  */
-export async function evaluateSotopiaEpisode(e: Episode, evaluator: ChatModel, opts: { sampling?: Partial<SotopiaSampling>; signal?: AbortSignal } = {}): Promise<SotopiaEvaluation> {
+export async function evaluateSotopiaEpisode(e: Episode, evaluator: ChatModel, opts: { sampling?: Partial<SotopiaSampling>; signal?: AbortSignal; protocol?: SotopiaProtocol } = {}): Promise<SotopiaEvaluation> {
   const sampling = { ...DEFAULT_SAMPLING, ...opts.sampling };
   const { scenario, characters, testSeats } = episodeTask(e);
   const names = [fullName(characters[0]), fullName(characters[1])] as const;
   const judge = metered(evaluator);
-  const messages = foldSystem(evaluatorMessages(renderHistory(scenario, characters, 'environment', episodeHistory(e), { skipNone: true }), names), sampling.systemRole);
+  const protocol = opts.protocol ?? EPO_SOTOPIA;
+  const messages = protocol.evaluatorInput(scenario, characters, episodeHistory(e), sampling.systemRole);
   let ev: SotopiaEvaluation;
   try {
     const r = await completeJson(judge, {
       messages, temperature: 0, maxTokens: sampling.evaluatorMaxTokens, seed: deriveSeed(e.seed, 'evaluator'), signal: opts.signal,
-    }, evaluationSchema, { maxRepairs: sampling.maxRepairs, jsonSchema: EVALUATION_JSON_SCHEMA });
+    }, evaluationSchema, { maxRepairs: sampling.maxRepairs, jsonSchema: EVALUATION_JSON_SCHEMA, plain: !protocol.structuredOutput });
     ev = {
       evaluator: evaluator.spec, ok: true, testSeats, input: messages, raw: r.raw, attempts: r.attempts, usage: judge.drain(),
       seats: r.value.seats.map((s, k) => ({

@@ -19,6 +19,8 @@ import { join } from 'node:path';
 import { EpoError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/log.js';
 import type { Task } from '../core/env.js';
+import type { Episode } from '../core/episode.js';
+import type { Label } from '../core/label.js';
 import { deriveSeed, hashString } from '../core/random.js';
 import { codeVersion } from '../core/version.js';
 import type { Suite } from '../eval/suite.js';
@@ -62,6 +64,8 @@ export interface SelfPlayOptions {
   makeStrategist?(spec: string, stage: 'rollouts' | 'eval'): RoleModel;
   /** `env` (environment progress; not for SOTOPIA) or a judge model. */
   judge: 'env' | ChatModel;
+  /** How a judge model labels an episode (default: epo's judge; the reference protocol passes its own). */
+  judgeWith?: (e: Episode, model: ChatModel, signal?: AbortSignal) => Promise<Label>;
   rule: ReturnRule;
   iterations: number;
   /** Training episodes per iteration (tasks × trials). */
@@ -214,7 +218,7 @@ export async function selfPlay(o: SelfPlayOptions): Promise<SelfPlayResult> {
         // 2. process-reward labels
         if (!rec.done.labels) {
           await timed(rec, 'labels', async () => {
-            rec.labels = await labelRun(join(sub, `it${i}-rollouts`, 'epo.sqlite'), o.judge, o.signal);
+            rec.labels = await labelRun(join(sub, `it${i}-rollouts`, 'epo.sqlite'), o.judge, o.signal, o.judgeWith);
             checkAbort();
             if (rec.labels.failed) throw new EpoError('INTERNAL', `${rec.labels.failed} episodes could not be labelled; re-run to retry them`, { where: `it${i}-rollouts` });
             rec.done.labels = true;
@@ -305,13 +309,13 @@ export async function selfPlay(o: SelfPlayOptions): Promise<SelfPlayResult> {
   }
 }
 
-async function labelRun(storePath: string, judge: 'env' | ChatModel, signal?: AbortSignal): Promise<{ labelled: number; failed: number }> {
+async function labelRun(storePath: string, judge: 'env' | ChatModel, signal?: AbortSignal, judgeWith?: SelfPlayOptions['judgeWith']): Promise<{ labelled: number; failed: number }> {
   const s = RunStore.open(storePath);
   try {
     const labeler = judge === 'env' ? ENV_LABELER : judgeLabeler(judge.spec);
     const done = s.labelledIds(labeler);
     const ids = [...s.finishedIds()].filter((id) => !done.has(id)).sort();
-    const stats = await labelEpisodes(ids, (id) => s.getEpisode(id), async (e) => (judge === 'env' ? envLabel(e) : judgeEpisode(e, { model: judge, signal })),
+    const stats = await labelEpisodes(ids, (id) => s.getEpisode(id), async (e) => (judge === 'env' ? envLabel(e) : judgeWith ? judgeWith(e, judge, signal) : judgeEpisode(e, { model: judge, signal })),
       (id, l) => s.putLabel(id, l), { concurrency: judge === 'env' ? 1 : 8, signal });
     return { labelled: done.size + stats.labelled, failed: stats.failed };
   } finally { s.close(); }

@@ -20,6 +20,7 @@ import type { Seat, SeatAgents, SotopiaSampling } from '../rollout/sotopia.js';
 import { arrayPlan } from '../rollout/plan.js';
 import { failureLine } from '../rollout/scheduler.js';
 import type { EpisodeRules } from '../envs/sotopia/episode-rules.js';
+import type { SotopiaProtocol } from '../rollout/sotopia-protocol.js';
 import type { SotopiaTask, SotopiaTaskSelection } from '../envs/sotopia/task-spec.js';
 import { iterationTasks, type Arena, type ArenaStage } from './arena.js';
 
@@ -32,6 +33,8 @@ export interface SotopiaArenaOptions {
   partner?: ChatModel;
   evaluator: ChatModel;
   rules: EpisodeRules;
+  /** Rules and request layouts (default: epo's with `rules`; the reference's rules win over `rules`). */
+  protocol?: SotopiaProtocol;
   /** Actor sampling and chat-template settings; the strategist's temperature and budget come from its `ref`. */
   sampling?: Partial<Pick<SotopiaSampling, 'actorTemperature' | 'actorMaxTokens' | 'evaluatorMaxTokens' | 'maxRepairs' | 'systemRole'>>;
   concurrency: number;
@@ -44,6 +47,8 @@ const BOTH: Seat[] = [0, 1];
 const mean = (episodes: readonly Episode[], f: (e: Episode) => number): number => (episodes.length ? episodes.reduce((a, e) => a + f(e), 0) / episodes.length : 0);
 
 export function sotopiaArena(o: SotopiaArenaOptions): Arena {
+  const rules = o.protocol?.rules ?? o.rules;
+  const reference = o.protocol?.name === 'reference';
   const actorTemperature = o.sampling?.actorTemperature ?? 0.7;
   const refs = (strategist: ModelRef): Record<string, ModelRef> => ({
     actor: { spec: o.actor.spec, temperature: actorTemperature }, partner: { spec: (o.partner ?? o.actor).spec, temperature: actorTemperature },
@@ -62,9 +67,9 @@ export function sotopiaArena(o: SotopiaArenaOptions): Arena {
     let goal = 0, n = 0;
     try {
       const r = await runSotopia({
-        run: s.run, runsRoot: s.runsRoot, plan: arrayPlan(plan), models, rules: o.rules, sampling, seed, dataVersion: selection.dataVersion, evaluator: o.evaluator,
+        run: s.run, runsRoot: s.runsRoot, plan: arrayPlan(plan), models, rules, protocol: o.protocol, sampling, seed, dataVersion: selection.dataVersion, evaluator: o.evaluator,
         // the configuration `epo sotopia report` reads (self-play protocol: both seats tested)
-        config: { env: 'sotopia', taskSet: selection.set, tasks: selection.spec, models, selfPlay: !o.partner, seats: BOTH, trials: 1, seed, rules: o.rules, dataVersion: selection.dataVersion },
+        config: { env: 'sotopia', taskSet: selection.set, tasks: selection.spec, models, selfPlay: !o.partner, seats: BOTH, trials: 1, seed, rules, ...(reference ? { evalProtocol: 'reference' } : {}), dataVersion: selection.dataVersion },
         task: (combo) => byCombo.get(combo.id)!, seats: () => seats,
         concurrency: o.concurrency, timeoutMs: o.timeoutMs, signal: s.signal, log: s.log,
         onEpisode(e, st) {
@@ -87,7 +92,7 @@ export function sotopiaArena(o: SotopiaArenaOptions): Arena {
     env: 'sotopia',
     envProgress: false,
     identity: (c) => ['sotopia', o.actor.spec, o.partner?.spec ?? null, o.evaluator.spec, o.train.spec, o.train.dataVersion, o.eval.spec, o.eval.dataVersion,
-      o.rules, actorTemperature, o.sampling?.systemRole ?? true, c],
+      rules, actorTemperature, o.sampling?.systemRole ?? true, ...(reference ? ['reference'] : []), c],
 
     async rollouts(s) {
       const tasks = iterationTasks(o.train.tasks, Math.ceil(s.episodes / s.trials), s.seed, s.iteration);

@@ -32,8 +32,11 @@ export type SotopiaRole = 'evaluator' | 'strategist' | 'actor';
 
 export function roleOf(req: CompletionRequest): SotopiaRole {
   const sys = req.messages[0]?.role === 'system' ? req.messages[0].content : '';
-  if (req.jsonSchema?.name === 'sotopia_evaluation' || /impartial judge/.test(sys)) return 'evaluator';
-  if (/^You advise /.test(sys)) return 'strategist';
+  const all = req.messages.map((m) => m.content).join('\n');
+  if (req.jsonSchema?.name === 'sotopia_evaluation' || /impartial judge/.test(sys) || all.includes('"agent_1_evaluation"')) return 'evaluator';
+  if (/^You advise /.test(sys) || /^You advise /.test(req.messages[0]?.content ?? '')) return 'strategist';
+  // the reference protocol's requests have no system message; only the actor's states the action's JSON keys
+  if (!sys && !req.jsonSchema && !all.includes('"action_type"')) return 'strategist';
   return 'actor';
 }
 

@@ -18,6 +18,7 @@ import { aggregateSotopia, formatSotopiaTable, planSotopia } from '../../eval/so
 import type { Seat } from '../../rollout/sotopia.js';
 import { failureLine, parseShard, shardItems } from '../../rollout/scheduler.js';
 import { runSotopia } from '../../eval/sotopia-run.js';
+import { sotopiaProtocol } from '../../rollout/sotopia-protocol.js';
 import { ensureRunDir, existingRunDir } from '../../store/run-dir.js';
 import { interruptible } from '../shared.js';
 import { showEpisode } from '../show-episode.js';
@@ -48,6 +49,7 @@ interface EvalOptions {
   strategistTemperature: string;
   systemRole: boolean;
   shard?: string;
+  protocol: string;
 }
 
 const num = (v: string, flag: string, rule: NumberRule): number => parseNumber(flag, v, rule)!;
@@ -59,13 +61,19 @@ async function runSotopiaEval(o: EvalOptions): Promise<void> {
   if (!['all', 'hard', 'builtin', 'extra'].includes(o.tasks)) throw new EpoError('BAD_INPUT', `--tasks must be all, hard, builtin or extra, got "${o.tasks}"`, { where: '--tasks' });
   if (!['both', '0', '1'].includes(o.seats)) throw new EpoError('BAD_INPUT', `--seats must be both, 0 or 1, got "${o.seats}"`, { where: '--seats' });
   if (!['full', 'epo'].includes(o.actionTypes)) throw new EpoError('BAD_INPUT', `--action-types must be full or epo`, { where: '--action-types' });
+  if (!['epo', 'reference'].includes(o.protocol)) throw new EpoError('BAD_INPUT', `--protocol must be epo or reference, got "${o.protocol}"`, { where: '--protocol' });
+  const reference = o.protocol === 'reference';
   const taskSet = o.tasks as TaskSet;
   const partnerSpec = o.partner ?? o.model;
-  const selfPlay = partnerSpec === o.model && (o.partnerStrategist === undefined || o.partnerStrategist === o.strategist);
-  const partnerStrategistSpec = selfPlay ? o.strategist : o.partnerStrategist;
+  // the reference runs a strategist for the partner too: by default the tested seat's
+  const partnerStrategistFlag = o.partnerStrategist ?? (reference ? o.strategist : undefined);
+  const selfPlay = partnerSpec === o.model && (partnerStrategistFlag === undefined || partnerStrategistFlag === o.strategist);
+  const partnerStrategistSpec = selfPlay ? o.strategist : partnerStrategistFlag;
   const seats: Seat[] = o.seats === 'both' ? [0, 1] : [Number(o.seats) as Seat];
   const trials = num(o.trials, '--trials', RULES.trials), concurrency = num(o.concurrency, '--concurrency', RULES.concurrency), seed = num(o.seed, '--seed', RULES.seed);
-  const rules: EpisodeRules = { maxTurns: num(o.maxTurns, '--max-turns', RULES.steps), maxStale: 2, actionTypes: o.actionTypes === 'epo' ? EPO_ACTION_TYPES : ACTION_TYPES };
+  const epoRules: EpisodeRules = { maxTurns: num(o.maxTurns, '--max-turns', RULES.steps), maxStale: 2, actionTypes: o.actionTypes === 'epo' ? EPO_ACTION_TYPES : ACTION_TYPES };
+  const sotopia = sotopiaProtocol(reference ? 'reference' : 'epo', epoRules); // reads the installed reference files at once
+  const rules = sotopia.rules;
   const sampling = { actorTemperature: num(o.temperature, '--temperature', RULES.temperature), strategistTemperature: num(o.strategistTemperature, '--strategist-temperature', RULES.temperature), systemRole: o.systemRole };
   const limit = o.limit === undefined ? undefined : num(o.limit, '--limit', RULES.tasks);
   const timeoutMs = o.timeout === undefined ? undefined : num(o.timeout, '--timeout', RULES.timeoutSeconds) * 1000;
@@ -93,15 +101,16 @@ async function runSotopiaEval(o: EvalOptions): Promise<void> {
     ...(partnerStrategistSpec ? { partner_strategist: ref(partnerStrategistSpec, sampling.strategistTemperature) } : {}),
   };
 
+  if (reference && !o.strategist) log.warn('--protocol reference without --strategist: the release always runs a strategist; the actors get an empty strategy');
   if (selfPlay && o.seats !== 'both') log.warn('--seats is ignored in self-play: the tested model holds both seats');
   const protocol = selfPlay ? 'self-play' : `fixed partner, tested seat${seats.length > 1 ? 's 0 and 1' : ' ' + seats[0]}`;
-  const config = { env: 'sotopia', taskSet, models, selfPlay, seats, trials, seed, rules: { ...rules }, dataVersion: data.version, limit: o.limit ?? null, systemRole: o.systemRole, shard: o.shard ?? null };
+  const config = { env: 'sotopia', taskSet, models, selfPlay, seats, trials, seed, rules: { ...rules }, ...(reference ? { evalProtocol: 'reference' } : {}), dataVersion: data.version, limit: o.limit ?? null, systemRole: o.systemRole, shard: o.shard ?? null };
   const lock = lockRun(rd); // one writer per run: a second process would play (and pay for) the same episodes
   const stop = interruptible();
   try {
     log.info(`sotopia: ${plan.size} episodes (${tasks.length} tasks × ${trials} trial(s), ${protocol}), data ${data.version}, run ${o.run}`);
     const r = await runSotopia({
-      run: o.run, plan, config, mayChange: ['trials'], hard: data.hard, models, rules, sampling, seed, dataVersion: data.version, evaluator,
+      run: o.run, plan, config, mayChange: ['trials'], hard: data.hard, models, rules, protocol: sotopia, sampling, seed, dataVersion: data.version, evaluator,
       task: (combo) => ({ scenario: data.scenarios.get(combo.scenarioId)!, characters: [data.characters.get(combo.characterIds[0])!, data.characters.get(combo.characterIds[1])!] }),
       seats: (item) => {
         const agentsFor = (s: Seat) => (item.testSeats.includes(s) ? { actor: tested, strategist } : { actor: partner, strategist: partnerStrategist });
@@ -144,7 +153,7 @@ function reportDetails(c: StoredConfig): string[] {
   const m = (k: string) => (c.models[k] ? `${k} ${c.models[k].spec}${c.models[k].temperature !== undefined ? ` (T=${c.models[k].temperature})` : ''}` : undefined);
   const rules = c.rules as EpisodeRules | undefined;
   const facts = [
-    c.dataVersion && `data ${String(c.dataVersion)}`, `tasks ${c.taskSet}${c.limit ? ` (first ${String(c.limit)})` : ''}`,
+    `protocol ${String(c.evalProtocol ?? 'epo')}`, c.dataVersion && `data ${String(c.dataVersion)}`, `tasks ${c.taskSet}${c.limit ? ` (first ${String(c.limit)})` : ''}`,
     rules && `max turns ${rules.maxTurns}`, rules && `actions ${rules.actionTypes.join('/')}`,
     c.seed !== undefined && `seed ${String(c.seed)}`, c.trials !== undefined && `trials ${String(c.trials)}`, c.shard ? `shard ${String(c.shard)}` : undefined,
   ].filter(Boolean);
@@ -173,15 +182,16 @@ export function registerSotopiaEval(evalCmd: Command): void {
     .option('--partner <spec>', 'the partner actor model (default: the tested model, i.e. self-play)')
     .requiredOption('--evaluator <spec>', 'the judge model (run at temperature 0)')
     .option('--strategist <spec>', 'strategist guiding the tested seat(s) (default: none)')
-    .option('--partner-strategist <spec>', 'strategist guiding the partner (default: none; in self-play the same as --strategist)')
+    .option('--partner-strategist <spec>', 'strategist guiding the partner (default: none, under --protocol reference the --strategist; in self-play the same as --strategist)')
     .option('--seats <which>', 'seats the tested model takes against a fixed partner: both, 0 or 1', 'both')
     .option('--trials <n>', 'episodes per task and seat', '1')
     .option('--concurrency <n>', 'episodes in flight', '4')
     .requiredOption('--run <name>', 'run name (folder under runs/); the same name resumes')
     .option('--summary <file>', 'write the summary JSON here (default runs/<name>/sotopia-summary.json)')
     .option('--data <dir>', 'SOTOPIA data folder (default: the installed copy)')
-    .option('--action-types <set>', 'full (none, speak, non-verbal communication, action, leave) or epo (none, speak, leave)', 'full')
-    .option('--max-turns <n>', 'turns per episode (both seats together)', '20')
+    .option('--action-types <set>', 'full (none, speak, non-verbal communication, action, leave) or epo (none, speak, leave); --protocol reference fixes none, speak, leave', 'full')
+    .option('--max-turns <n>', 'turns per episode (both seats together); --protocol reference fixes 21 (its turn > 20)', '20')
+    .option('--protocol <name>', "epo, or reference: the EPO release's rules (21 actions, the idle seat's none counted as stale), its prompts and layout (from `epo data install epo-reference`), a partner strategist by default", 'epo')
     .option('--seed <n>', 'base seed', '0')
     .option('--limit <n>', 'only the first n tasks (smoke runs)')
     .option('--shard <i/n>', 'run only shard i of n (0-based) of the planned episodes, e.g. one per machine')

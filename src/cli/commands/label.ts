@@ -9,6 +9,9 @@ import { publicSpec } from '../../llm/spec.js';
 import { UsageMeter } from '../../llm/usage.js';
 import { ENV_LABELER, envLabel } from '../../rewards/env-progress.js';
 import { judgeEpisode, judgeLabeler, labelEpisodes, newCounters } from '../../rewards/judge/label.js';
+import { referenceJudgeEpisode } from '../../rewards/judge/reference.js';
+import { JUDGE_PROMPTS_JSON, type JudgeFamily, type JudgePromptParts } from '../../reference/judge-extract.js';
+import { readReferenceJson } from '../../reference/files.js';
 import { existingRunDir } from '../../store/run-dir.js';
 import type { Label } from '../../core/label.js';
 import { lockRun } from '../../store/run-lock.js';
@@ -17,7 +20,7 @@ import { parseNumber, RULES } from '../num.js';
 
 interface LabelFlags {
   run: string; judge: string; labeler?: string; concurrency: string; samples: string; voteThreshold: string;
-  temperature: string; maxRepairs: string; seed: string; force?: boolean; limit?: string; cache: boolean;
+  temperature: string; maxRepairs: string; seed: string; force?: boolean; limit?: string; cache: boolean; protocol: string;
 }
 
 export function registerLabel(program: Command): void {
@@ -35,6 +38,7 @@ export function registerLabel(program: Command): void {
     .option('--no-cache', 'do not use the LLM response cache (EPO_LLM_CACHE or ~/.cache/epo/llm-cache.sqlite)')
     .option('--force', 'label again episodes that already have a label from this labeler')
     .option('--limit <n>', 'label at most this many episodes')
+    .option('--protocol <name>', "epo, or reference: the EPO release's judge (prm.py's prompt over the ShareGPT record, 0-based positions, one sample, no repair; a failed judgement keeps the episode with its outcome only)", 'epo')
     .action(async (o: LabelFlags) => {
       // every flag is checked before the first episode is judged
       const limit = parseNumber('--limit', o.limit, { integer: true, min: 0 });
@@ -44,6 +48,10 @@ export function registerLabel(program: Command): void {
         temperature: parseNumber('--temperature', o.temperature, RULES.temperature), maxRepairs: parseNumber('--max-repairs', o.maxRepairs, RULES.repairs),
         seed: parseNumber('--seed', o.seed, RULES.seed),
       };
+      if (!['epo', 'reference'].includes(o.protocol)) throw new EpoError('BAD_INPUT', `--protocol must be epo or reference, got "${o.protocol}"`, { where: '--protocol' });
+      const reference = o.protocol === 'reference';
+      // read before any judging: a missing install is reported at once
+      const referencePrompts = reference && o.judge !== ENV_LABELER ? readReferenceJson<Record<JudgeFamily, JudgePromptParts>>(JUDGE_PROMPTS_JSON) : undefined;
       const r = existingRunDir(o.run);
       const log = createLogger({ file: r.log });
       const lock = lockRun(r); // one writer per run: two labellers would pay twice for the same judgements
@@ -73,8 +81,15 @@ export function registerLabel(program: Command): void {
           const stop = () => ctrl.abort(new EpoError('INTERRUPTED', 'interrupted'));
           process.once('SIGINT', stop);
           try {
-            stats = await labelEpisodes(todo, load, async (e) => count(await judgeEpisode(e, { model, labeler, ...judging, signal: ctrl.signal }, counters)),
-              save, { concurrency, signal: ctrl.signal, onProgress });
+            const judge = referencePrompts
+              ? async (e: Parameters<typeof judgeEpisode>[0]) => {
+                counters.calls += Math.max(1, new Set(e.turns.filter((t) => t.strategist).map((t) => t.seat)).size);
+                const l = await referenceJudgeEpisode(e, { model, prompts: referencePrompts, labeler, temperature: judging.temperature, seed: judging.seed, signal: ctrl.signal });
+                if (l.failed) { counters.failedSamples += String(l.failed).split('; ').length; log.warn(`judgement failed, outcome only: ${String(l.failed)}`, { episode: e.id }); }
+                return l;
+              }
+              : (e: Parameters<typeof judgeEpisode>[0]) => judgeEpisode(e, { model, labeler, ...judging, signal: ctrl.signal }, counters);
+            stats = await labelEpisodes(todo, load, async (e) => count(await judge(e)), save, { concurrency, signal: ctrl.signal, onProgress });
           } finally { process.off('SIGINT', stop); cache.close(); }
           if (ctrl.signal.aborted) {
             progress.done();

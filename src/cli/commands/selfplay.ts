@@ -21,6 +21,10 @@ import { makeRule } from '../../rewards/returns.js';
 import type { Arena } from '../../selfplay/arena.js';
 import { selfPlay } from '../../selfplay/selfplay.js';
 import { sotopiaArena } from '../../selfplay/sotopia-arena.js';
+import { sotopiaProtocol } from '../../rollout/sotopia-protocol.js';
+import { referenceJudgeEpisode } from '../../rewards/judge/reference.js';
+import { readReferenceJson } from '../../reference/files.js';
+import { JUDGE_PROMPTS_JSON, type JudgeFamily, type JudgePromptParts } from '../../reference/judge-extract.js';
 import { suiteArena } from '../../selfplay/suite-arena.js';
 import { ensureRunDir } from '../../store/run-dir.js';
 import type { CutoffPolicy } from '../../train/export/fit.js';
@@ -42,6 +46,9 @@ function checkCombos(c: CommandConfig<typeof selfplayConfig>): void {
     if (f.judge === 'env') throw new EpoError('BAD_INPUT', 'SOTOPIA records no environment progress: give --judge a judge model spec (it labels each seat\'s strategies)', { where: '--judge' });
     only('maxSteps', '--max-steps', 'alfworld|webshop (SOTOPIA: --max-turns)');
     only('showAdmissible', '--show-admissible', 'alfworld|webshop');
+    for (const [key, flag] of [['maxTurns', '--max-turns'], ['actionTypes', '--action-types']] as const) {
+      if (f.protocol === 'reference' && c.given(key)) throw new EpoError('BAD_INPUT', `${flag} does not apply under --protocol reference: its rules are fixed (21 actions; none, speak, leave)`, { where: flag });
+    }
     for (const [flag, v] of [['--train-tasks', f.trainTasks], ['--eval-tasks', f.evalTasks]] as const) {
       if (!v) throw new EpoError('BAD_INPUT', `${flag} is required for SOTOPIA: a task set (builtin, all, hard, extra) with an optional slice, e.g. --train-tasks builtin:0-3 --eval-tasks builtin:3-5 offline, or --train-tasks extra --eval-tasks hard`, { where: flag });
     }
@@ -82,9 +89,11 @@ function buildSotopiaArena(f: Config, log: Logger): Arena {
   if (shared.length) log.warn(`${shared.length} held-out task(s) are also training tasks (e.g. ${shared[0]}): the evaluation is not on unseen tasks`);
   const make = (spec: string) => createModel(spec, { logger: log, concurrency: Math.max(8, f.concurrency) });
   const actor = make(f.actor);
+  const rules = { maxTurns: f.maxTurns ?? 20, maxStale: 2, actionTypes: f.actionTypes === 'epo' ? EPO_ACTION_TYPES : ACTION_TYPES };
   return sotopiaArena({
+    protocol: f.protocol === 'reference' ? sotopiaProtocol('reference', rules) : undefined,
     train, eval: evalSet, actor, partner: f.partner && f.partner !== f.actor ? make(f.partner) : undefined, evaluator: make(f.evaluator ?? f.judge),
-    rules: { maxTurns: f.maxTurns ?? 20, maxStale: 2, actionTypes: f.actionTypes === 'epo' ? EPO_ACTION_TYPES : ACTION_TYPES },
+    rules,
     sampling: { actorTemperature: f.actorTemperature ?? 0.7 }, concurrency: f.concurrency,
   });
 }
@@ -105,6 +114,8 @@ export function registerSelfplay(program: Command): void {
     }
     const built = f.env === 'sotopia' ? { arena: buildSotopiaArena(f, log), sampling: undefined } : await buildSuiteArena(f, log);
     const { arena, sampling } = built;
+    // SOTOPIA under the reference protocol labels with the release's judge too
+    const judgePrompts = f.env === 'sotopia' && f.protocol === 'reference' && f.judge !== 'env' ? readReferenceJson<Record<JudgeFamily, JudgePromptParts>>(JUDGE_PROMPTS_JSON) : undefined;
     const models = new Map<string, ReturnType<typeof createModel>>();
     const tracker = await commandTracker(f.reportTo, { dir: dir.dir, name: f.run, yaml: c.yaml, log });
     const progress = createLineProgress({ say: (l) => log.info(l) });
@@ -121,6 +132,7 @@ export function registerSelfplay(program: Command): void {
           return { model, ref: { spec, temperature: stage === 'rollouts' ? f.temperature : f.evalTemperature, maxTokens: f.maxTokens } };
         },
         judge: f.judge === 'env' ? 'env' : createModel(f.judge, { logger: log }),
+        ...(judgePrompts ? { judgeWith: (e, model, signal) => referenceJudgeEpisode(e, { model, prompts: judgePrompts, signal }) } : {}),
         rule: makeRule(f.rule, f.gamma !== undefined ? { gamma: f.gamma } : {}),
         iterations: f.iterations, episodes: f.episodes, trials: f.trials, window: f.window,
         train: {

@@ -11,7 +11,7 @@ export const selfplayConfig = {
     evalTasks: str("held-out tasks: a split (default: the environment's, e.g. valid_seen); SOTOPIA (required): as --train-tasks, e.g. builtin:3-5, hard, all:300-", { arg: '<tasks>' }),
     evalLimit: int('first N held-out tasks', RULES.tasks),
     data,
-    protocol: { ...protocol, help: "epo (epo's own) or reference (ALFWorld/WebShop: the EPO release's prompts, layout, parsing and step limits; its greedy decoding in evaluations and for the actor)" },
+    protocol: { ...protocol, help: "epo (epo's own) or reference: ALFWorld/WebShop get the EPO release's prompts, layout, parsing and step limits, and its greedy decoding in evaluations and for the actor; SOTOPIA its rules, prompts and layout, and its judge for the labels (fixes --max-turns and --action-types)" },
   },
   models: {
     strategist: str('starting strategist (local:DIR is trained in process)', { arg: '<spec>', required: true }),

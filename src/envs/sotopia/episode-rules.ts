@@ -20,9 +20,17 @@ export interface EpisodeRules {
   /** The episode ends when more than this many consecutive actions are `none`. */
   maxStale: number;
   actionTypes: readonly ActionType[];
+  /**
+   * Count the idle seat's forced `none` too, as the reference's staleness check does (`envs/evaluators.py:196-246`):
+   * each turn then adds two actions, seat 0's before seat 1's, the idle one being `none`.
+   */
+  idleSeatCountsAsNone?: boolean;
 }
 
 export const DEFAULT_RULES: EpisodeRules = { maxTurns: 20, maxStale: 2, actionTypes: ACTION_TYPES };
+
+/** The reference's rules: none/speak/leave, the end after turn 20 is exceeded (21 actions), the idle seat's `none` counted. */
+export const REFERENCE_RULES: EpisodeRules = { maxTurns: 21, maxStale: 2, actionTypes: EPO_ACTION_TYPES, idleSeatCountsAsNone: true };
 
 /** The seat acting at 0-based turn t. */
 export const seatAt = (turn: number): 0 | 1 => (turn % 2) as 0 | 1;
@@ -33,12 +41,19 @@ export type EndReason = 'left' | 'stale' | 'max_turns';
 export function endReason(actions: readonly AgentAction[], rules: EpisodeRules): EndReason | undefined {
   const last = actions[actions.length - 1];
   if (last?.type === 'leave') return 'left';
+  const seen = rules.idleSeatCountsAsNone ? withIdleSeat(actions) : actions;
   let stale = 0;
-  for (let i = actions.length - 1; i >= 0 && actions[i].type === 'none'; i--) stale++;
+  for (let i = seen.length - 1; i >= 0 && seen[i].type === 'none'; i--) stale++;
   if (stale > rules.maxStale) return 'stale';
   if (actions.length >= rules.maxTurns) return 'max_turns';
   return undefined;
 }
+
+const NONE: AgentAction = { type: 'none', argument: '' };
+
+/** The actions as the reference's environment records them: per turn seat 0's then seat 1's, the idle seat's `none`. */
+export const withIdleSeat = (actions: readonly AgentAction[]): AgentAction[] =>
+  actions.flatMap((a, t) => (seatAt(t) === 0 ? [a, NONE] : [NONE, a]));
 
 /** Normalise an action: none and leave carry no argument. */
 export const normaliseAction = (a: AgentAction): AgentAction =>
