@@ -88,7 +88,6 @@ export function misfit(run: RunConditions, e: Episode): string | undefined {
   if (c.env !== run.env) why.push(`environment ${c.env}, not ${run.env}`);
   if (c.dataVersion !== run.dataVersion) why.push(`data version ${c.dataVersion ?? 'none'}, not ${run.dataVersion ?? 'none'}`);
   if (c.mode !== run.mode) why.push(`mode ${c.mode ?? 'none'}, not ${run.mode ?? 'none'}`);
-  if ((c.protocol ?? 'epo') !== (run.protocol ?? 'epo')) why.push(`protocol ${c.protocol ?? 'epo'}, not ${run.protocol ?? 'epo'}`);
   if (canonical(c.models) !== canonical(run.models)) why.push(`models ${describeModels(c.models)}, not ${describeModels(run.models)}`);
   if (run.seed !== undefined && e.seed !== deriveSeed(run.seed, e.taskId, e.trial)) why.push(`seed ${e.seed}, which does not derive from the run seed ${run.seed} (it comes from a run with another --seed)`);
   if (run.trials !== undefined && e.trial >= run.trials) why.push(`trial ${e.trial}, beyond the run's ${run.trials} trial(s) per task`);
