@@ -10,7 +10,7 @@ import type { ChatMessage } from '../../core/messages.js';
 import { createModel } from '../../llm/create.js';
 import type { ChatModel, CompletionUsage } from '../../llm/model.js';
 import { publicSpec } from '../../llm/spec.js';
-import { renderMessage, type AgentMessage } from '../conversation.js';
+import type { AgentMessage } from '../conversation.js';
 import type { InjectMode } from '../inject.js';
 import type { StrategistPrompt } from '../prompt.js';
 import type { SessionLog } from '../session-log.js';
@@ -158,6 +158,3 @@ export class Guide {
     }, models);
   }
 }
-
-/** Rendered messages, for comparing what the model received with what was expected. */
-export const rendered = (messages: AgentMessage[]): string[] => messages.map(renderMessage);
