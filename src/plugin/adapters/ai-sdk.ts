@@ -61,10 +61,10 @@ const promptIndexes = (prompt: Prompt): number[] => prompt.flatMap((m, i) => pro
 
 function appendToMessage(m: PromptMessage, note: string): PromptMessage {
   if (m.role === 'system') return { ...m, content: appendNote(m.content, note) };
+  // as injectStrategy on the OpenAI message the provider sends: one text part is string content, more are parts
   const content = [...m.content] as { type: string; text?: string }[];
-  const last = content[content.length - 1];
-  if (last?.type === 'text') content[content.length - 1] = { ...last, text: appendNote(last.text ?? '', note) };
-  else content.push({ type: 'text', text: content.length ? `\n\n${note}` : note });
+  if (content.length === 1 && content[0].type === 'text') content[0] = { ...content[0], text: appendNote(content[0].text ?? '', note) };
+  else content.push({ type: 'text', text: `\n\n${note}` });
   return { ...m, content } as PromptMessage;
 }
 

@@ -64,11 +64,7 @@ function appendToMessage(m: BaseMessage, note: string): BaseMessage {
   let content: BaseMessage['content'];
   if (typeof m.content === 'string') content = appendNote(m.content, note);
   else {
-    const blocks = [...m.content] as { type: string; text?: string }[];
-    const last = blocks[blocks.length - 1];
-    if (last?.type === 'text') blocks[blocks.length - 1] = { ...last, text: appendNote(last.text ?? '', note) };
-    else blocks.push({ type: 'text', text: blocks.length ? `\n\n${note}` : note });
-    content = blocks as BaseMessage['content'];
+    content = [...m.content, { type: 'text', text: `\n\n${note}` }] as BaseMessage['content']; // as injectStrategy does
   }
   const fields = { content, additional_kwargs: m.additional_kwargs, response_metadata: m.response_metadata, id: m.id, name: m.name };
   return typeOf(m) === 'human' ? new HumanMessage(fields) : new SystemMessage(fields);
