@@ -81,3 +81,7 @@ export { strategize, strategistInput, type StrategistState, type StrategizeOptio
 export { injectStrategy, INJECT_MODES, type InjectMode } from './plugin/inject.js';
 export { TASK_AGNOSTIC, type StrategistPrompt } from './plugin/prompt.js';
 export { renderMessage, renderMessages, type AgentMessage, type ToolCall } from './plugin/conversation.js';
+
+// plug-in adapters (epo/ai-sdk, epo/langchain are subpath exports): recording agent sessions as episodes
+export { SessionLog, type SessionLogOptions, type SessionOutcome } from './plugin/session-log.js';
+export { sessionEpisodes, PLUGIN_ENV, type SessionCall, type SessionMeta } from './plugin/session-episode.js';

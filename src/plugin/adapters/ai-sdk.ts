@@ -144,3 +144,5 @@ export function epoStrategist(options: EpoStrategistOptions): LanguageModelMiddl
     },
   };
 }
+
+export type { StrategyRecord, StrategistOptions } from './guide.js';

@@ -156,3 +156,5 @@ const modelName = (m: BaseChatModel): string => {
 export function withStrategist(model: BaseChatModel, options: WithStrategistOptions): StrategistChatModel {
   return new StrategistChatModel(model, new Guide(options), options);
 }
+
+export type { StrategyRecord, StrategistOptions } from './guide.js';
