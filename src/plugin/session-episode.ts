@@ -4,7 +4,8 @@
  *
  * One Turn per model call: the strategist's exact call, the actor's call (what the model received, strategy
  * included, and its answer), the answer as the action (text and tool calls), and what the agent added before its
- * next call (tool results, the user's reply) as the observation. The strategist's chat must extend call by call
+ * next call (tool results, the user's reply) as the observation; the last turn carries the outcome reward. The same
+ * shape as `epo proxy` records (reason `outcome` when the application reported one), so both label and train alike. The strategist's chat must extend call by call
  * (src/core/episode.ts); when the strategist started afresh (the agent rewrote its history) the session goes on in
  * a new episode of the same task: `${session}#0`, `${session}#1`, …
  */
@@ -45,27 +46,31 @@ export interface SessionMeta {
   reason?: string;
 }
 
-/** The answer as an action: its text, then one line per tool call. */
+/** The answer as an action: its text, then one line per tool call (`calls name(arguments)`), as the proxy records it. */
 export function answerText(m: AgentMessage): string {
-  const calls = (m.tool_calls ?? []).map((c) => `${c.function.name}(${c.function.arguments})`);
+  const calls = (m.tool_calls ?? []).map((c) => `calls ${c.function.name}(${c.function.arguments})`);
   return [contentText(m.content).trim(), ...calls].filter(Boolean).join('\n');
 }
 
-/** A message the way a text-only chat keeps it: tool results become user messages that name the tool. */
+/**
+ * A message the way a text-only chat keeps it (the proxy's rule): system and developer as system, tool results and
+ * other roles as user messages that name the speaker, assistant tool calls as the strategist reads them.
+ */
 export function asChatMessage(m: AgentMessage): ChatMessage {
-  if (m.role === 'system' || m.role === 'developer') return { role: 'system', content: contentText(m.content) };
-  if (m.role === 'user') return { role: 'user', content: contentText(m.content) };
-  if (m.role === 'assistant') return { role: 'assistant', content: answerText(m) };
-  return { role: 'user', content: renderMessage(m) };
+  const role = m.role === 'system' || m.role === 'developer' ? 'system' : m.role === 'assistant' ? 'assistant' : 'user';
+  const plain = (role !== 'user' || m.role === 'user') && !m.tool_calls?.length;
+  return { role, content: plain ? contentText(m.content) : renderMessage(m) };
 }
 
-/** What the agent added after `answer` before sending `next`: the messages of `next` beyond what it shares with them. */
-export function addedSince(before: AgentMessage[], next: AgentMessage[]): AgentMessage[] {
-  const seen = before.map(renderMessage);
-  let k = 0;
-  while (k < seen.length && k < next.length && seen[k] === renderMessage(next[k])) k++;
-  return next.slice(k);
+/** What the agent sent after the answer: the messages after the last assistant message of its next request. */
+export function addedSince(next: AgentMessage[]): AgentMessage[] {
+  let at = next.length - 1;
+  while (at >= 0 && next[at].role !== 'assistant') at--;
+  return next.slice(at + 1);
 }
+
+/** The user's goal as the first user message says it (the session's task). */
+const firstUserText = (messages: AgentMessage[]): string => contentText(messages.find((m) => m.role === 'user')?.content ?? '');
 
 /** Whether `later` extends the chat `earlier` ended with (its input and output): the turn-by-turn rule. */
 const extendsCall = (earlier: Call, later: Call): boolean => {
@@ -85,17 +90,20 @@ export function splitAtRestarts(calls: SessionCall[]): SessionCall[][] {
   return parts;
 }
 
-function turnOf(c: SessionCall, next: SessionCall | undefined, index: number): Turn {
-  const observation = next ? renderMessages(addedSince([...c.request, c.answer], next.request)) : '';
+function turnOf(c: SessionCall, next: SessionCall | undefined, index: number, finalReward: number): Turn {
+  const info: Record<string, unknown> = {};
+  if (c.strategistError) info.strategistError = c.strategistError;
+  if (c.answer.tool_calls?.length) info.toolCalls = c.answer.tool_calls.map((t) => ({ id: t.id, name: t.function.name, arguments: t.function.arguments }));
   return {
     index,
     ...(c.strategist ? { strategist: c.strategist } : {}),
     actor: { input: c.sent.map(asChatMessage), output: answerText(c.answer), ...(c.usage ? { usage: c.usage } : {}), ...(c.ms !== undefined ? { ms: c.ms } : {}) },
     action: answerText(c.answer),
-    observation,
-    reward: 0,
+    observation: next ? renderMessages(addedSince(next.request)) : '',
+    // the last turn carries the outcome, as the proxy records it
+    reward: next ? 0 : finalReward,
     done: next === undefined,
-    ...(c.strategistError ? { info: { strategistError: c.strategistError } } : {}),
+    ...(Object.keys(info).length ? { info } : {}),
   };
 }
 
@@ -105,7 +113,7 @@ export function sessionEpisodes(calls: SessionCall[], meta: SessionMeta): Episod
   return parts.map((part, trial) => {
     const last = trial === parts.length - 1;
     const outcome: Outcome = last && meta.outcome
-      ? { reason: 'done', ...meta.outcome }
+      ? { reason: 'outcome', ...meta.outcome }
       : { reward: 0, success: false, reason: last ? meta.reason ?? 'closed' : 'restarted' };
     return {
       id: episodeId(meta.session, trial),
@@ -116,9 +124,9 @@ export function sessionEpisodes(calls: SessionCall[], meta: SessionMeta): Episod
       seed: 0,
       models: meta.models,
       codeVersion: meta.codeVersion,
-      task: { session: meta.session },
+      task: { goal: firstUserText(part[0].request), session: meta.session },
       initialObservation: renderMessages(part[0].request),
-      turns: part.map((c, i) => turnOf(c, part[i + 1], i)),
+      turns: part.map((c, i) => turnOf(c, part[i + 1], i, outcome.reward)),
       outcome,
       startedAt: meta.startedAt,
       finishedAt: meta.finishedAt,

@@ -122,9 +122,9 @@ describe('epoStrategist (AI SDK middleware)', () => {
       const [e] = [...store.episodes()];
       store.close();
       expect(e.env).toBe('proxy');
-      expect(e.outcome).toMatchObject({ reward: 1, success: true, reason: 'done' });
+      expect(e.outcome).toMatchObject({ reward: 1, success: true, reason: 'outcome' });
       expect(e.models).toEqual({ strategist: { spec: 'scripted' }, actor: { spec: 'local.chat:actor-model' } });
-      expect(e.turns.map((t) => t.action)).toEqual(['search_trains({"to":"Lyon","day":"Fri"})', 'book({"train":"TGV 6601"})', 'Booked: TGV 6601 at 08:04 on Friday.']);
+      expect(e.turns.map((t) => t.action)).toEqual(['calls search_trains({"to":"Lyon","day":"Fri"})', 'calls book({"train":"TGV 6601"})', 'Booked: TGV 6601 at 08:04 on Friday.']);
       expect(e.turns[0].observation).toBe('Tool result (search_trains): [{"id":"TGV 6601","to":"Lyon","dep":"08:04"}]');
       expect(e.turns[2].actor!.input.at(-1)!.content).toBe('Strategy for your next step (from your planner): Confirm the booking to the user.');
       expect(strategistChat(e)).toEqual([...strategist.calls[2].messages, { role: 'assistant', content: STRATEGIES[2] }]);

@@ -118,7 +118,7 @@ describe('withStrategist (LangChain.js)', () => {
       const store = RunStore.open(join(root, run, 'epo.sqlite'));
       const [e] = [...store.episodes()];
       store.close();
-      expect(e.turns.map((t) => t.action)).toEqual(['search_trains({"to":"Lyon","day":"Fri"})', 'book({"train":"TGV 6601"})', 'Booked: TGV 6601 at 08:04 on Friday.']);
+      expect(e.turns.map((t) => t.action)).toEqual(['calls search_trains({"to":"Lyon","day":"Fri"})', 'calls book({"train":"TGV 6601"})', 'Booked: TGV 6601 at 08:04 on Friday.']);
       expect(e.turns[1].observation).toBe('Tool result (book): booked TGV 6601');
       expect(e.models.actor.spec).toBe('langchain:openai:actor-model');
       expect(strategistChat(e)).toEqual([...strategist.calls[2].messages, { role: 'assistant', content: STRATEGIES[2] }]);

@@ -48,16 +48,19 @@ describe('sessionEpisodes', () => {
   it('one turn per call: the answer as the action, what the agent added next as the observation', async () => {
     const calls = await play([[sys, ask], [sys, ask, search, found]], [search, booked], ['Search first.', 'Book it.']);
     const [e] = sessionEpisodes(calls, { ...meta, outcome: { reward: 1, success: true } });
-    expect(e).toMatchObject({ id: 's1#0', env: 'proxy', taskId: 's1', trial: 0, outcome: { reward: 1, success: true, reason: 'done' } });
+    expect(e).toMatchObject({ id: 's1#0', env: 'proxy', taskId: 's1', trial: 0, task: { goal: 'Book me a train to Lyon.', session: 's1' }, outcome: { reward: 1, success: true, reason: 'outcome' } });
     expect(e.initialObservation).toBe('Agent instructions: You are a travel agent.\n\nUser: Book me a train to Lyon.');
-    expect(e.turns.map((t) => [t.action, t.observation, t.done])).toEqual([
-      ['search({"to":"Lyon"})', 'Tool result (search): TGV 6601 08:04', false],
-      ['Booked TGV 6601.', '', true],
+    expect(e.turns.map((t) => [t.action, t.observation, t.reward, t.done])).toEqual([
+      ['calls search({"to":"Lyon"})', 'Tool result (search): TGV 6601 08:04', 0, false],
+      ['Booked TGV 6601.', '', 1, true],
     ]);
+    expect(e.turns[0].info).toEqual({ toolCalls: [{ id: 'c1', name: 'search', arguments: '{"to":"Lyon"}' }] });
     expect(e.turns[0].actor!.input).toEqual([
       { role: 'system', content: 'You are a travel agent.' }, { role: 'user', content: 'Book me a train to Lyon.' }, { role: 'user', content: 'Strategy: Search first.' },
     ]);
-    expect(e.turns[1].actor!.input[3]).toEqual({ role: 'user', content: 'Tool result (search): TGV 6601 08:04' });
+    expect(e.turns[1].actor!.input.slice(2, 4)).toEqual([
+      { role: 'assistant', content: 'Agent: calls search({"to":"Lyon"})' }, { role: 'user', content: 'Tool result (search): TGV 6601 08:04' },
+    ]);
     expect(strategistChat(e).filter((m) => m.role === 'assistant').map((m) => m.content)).toEqual(['Search first.', 'Book it.']);
   });
 
@@ -71,13 +74,14 @@ describe('sessionEpisodes', () => {
     const calls = await play([[sys, ask], [sys, ask, search, found], [sys, rewritten]], [search, booked, booked], ['A', 'B', 'C']);
     expect(splitAtRestarts(calls).map((p) => p.length)).toEqual([2, 1]);
     const es = sessionEpisodes(calls, { ...meta, outcome: { reward: 1, success: true } });
-    expect(es.map((e) => [e.id, e.outcome.reason, e.turns.length])).toEqual([['s1#0', 'restarted', 2], ['s1#1', 'done', 1]]);
+    expect(es.map((e) => [e.id, e.outcome.reason, e.turns.length])).toEqual([['s1#0', 'restarted', 2], ['s1#1', 'outcome', 1]]);
     for (const e of es) expect(() => strategistChat(e)).not.toThrow();
   });
 
-  it('addedSince: the messages beyond the shared beginning', () => {
-    expect(addedSince([sys, ask, search], [sys, ask, search, found])).toEqual([found]);
-    expect(addedSince([sys, ask, search], [sys, ask, booked])).toEqual([booked]);
+  it('addedSince: the messages after the last assistant message', () => {
+    expect(addedSince([sys, ask, search, found])).toEqual([found]);
+    expect(addedSince([sys, ask, search, found, booked, ask])).toEqual([ask]);
+    expect(addedSince([sys, ask])).toEqual([sys, ask]);
   });
 });
 
