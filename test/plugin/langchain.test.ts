@@ -125,6 +125,16 @@ describe('withStrategist (LangChain.js)', () => {
     });
   }
 
+  it('withStructuredOutput works through the wrapper: the schema goes up as a tool, the answer comes back parsed', async () => {
+    const wrapped = await chat(() => ({ toolCalls: [{ id: 'call_9', name: 'Booking', arguments: '{"train":"TGV 6601","dep":"08:04"}' }] }));
+    const schema = { type: 'object', properties: { train: { type: 'string' }, dep: { type: 'string' } }, required: ['train', 'dep'] };
+    const model = withStrategist(wrapped.model, { strategist: scriptedModel(['Answer with the booking.']) });
+    const out = await model.withStructuredOutput(schema, { name: 'Booking' }).invoke(opening());
+    expect(out).toEqual({ train: 'TGV 6601', dep: '08:04' });
+    expect(wrapped.up.requests[0].tools.map((t: any) => t.function.name)).toEqual(['Booking']);
+    expect(wrapped.up.requests[0].messages[0].content).toBe('You are a travel agent.\n\nStrategy for your next step (from your planner): Answer with the booking.');
+  });
+
   it('takes the session from the epoSession call option', async () => {
     const wrapped = await chat(() => ({ text: 'ok' }));
     const records: StrategyRecord[] = [];

@@ -86,6 +86,18 @@ const usageOf = (m: AIMessage): CompletionUsage | undefined =>
 
 type Inner = Runnable<BaseLanguageModelInput, AIMessageChunk>;
 
+/**
+ * The answer as the AIMessageChunk this chat model declares (providers answer `invoke` with an AIMessage; LangChain's
+ * own structured-output parser accepts only chunks).
+ */
+function asChunk(m: AIMessage): AIMessageChunk {
+  if (AIMessageChunk.isInstance(m)) return m;
+  return new AIMessageChunk({
+    content: m.content, id: m.id, name: m.name, tool_calls: m.tool_calls, invalid_tool_calls: m.invalid_tool_calls,
+    additional_kwargs: m.additional_kwargs, response_metadata: m.response_metadata, usage_metadata: m.usage_metadata,
+  });
+}
+
 export class StrategistChatModel extends BaseChatModel<StrategistCallOptions, AIMessageChunk> {
   constructor(
     /** The chat model wrapped (tools are bound on it). */
@@ -129,7 +141,7 @@ export class StrategistChatModel extends BaseChatModel<StrategistCallOptions, AI
 
   async _generate(messages: BaseMessage[], options: this['ParsedCallOptions'], _runManager?: CallbackManagerForLLMRun): Promise<ChatResult> {
     const { advice, sent, passOn } = await this.prepare(messages, options);
-    const message = await this.inner.invoke(sent, passOn);
+    const message = asChunk(await this.inner.invoke(sent, passOn));
     this.record(advice, sent, message);
     return { generations: [{ text: message.text, message }] };
   }
