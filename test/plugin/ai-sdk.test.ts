@@ -163,6 +163,13 @@ describe('epoStrategist (AI SDK middleware)', () => {
     expect(e.turns[0].strategist).toBeUndefined();
     expect(e.turns[0].info).toEqual({ strategistError: 'Error: strategist down' });
   });
+
+  it('an onStrategy callback that throws fails the call even with onStrategistError pass (it is not a strategist failure)', async () => {
+    const up = await model(() => ({ text: 'ok' }));
+    const middleware = epoStrategist({ strategist: scriptedModel(['Go.']), onStrategistError: 'pass', onStrategy: () => { throw new Error('recorder full'); } });
+    await expect(generateText({ model: wrapLanguageModel({ model: up.model, middleware }), system, messages, maxRetries: 0 })).rejects.toThrow(/recorder full/);
+    expect(up.up.requests).toHaveLength(0);
+  });
 });
 
 describe('the AI SDK prompt', () => {

@@ -14,7 +14,7 @@ import type { AgentMessage } from '../conversation.js';
 import type { InjectMode } from '../inject.js';
 import type { StrategistPrompt } from '../prompt.js';
 import type { SessionLog } from '../session-log.js';
-import { extendsSeen, strategize, type StrategistState } from '../strategize.js';
+import { extendsSeen, strategize, type StrategistState, type Strategizing } from '../strategize.js';
 
 /** What the strategist was asked and answered for one model call of a session. */
 export interface StrategyRecord {
@@ -128,20 +128,22 @@ export class Guide {
     const id = this.sessionOf(conversation, named);
     const s = this.session(id);
     const call = s.calls++;
+    let r: Strategizing;
     try {
-      const r = await strategize(conversation, {
+      r = await strategize(conversation, {
         strategist: await this.strategist(), state: s.state, prompt: this.opts.prompt,
         temperature: this.opts.temperature, maxTokens: this.opts.maxTokens, signal,
       });
-      s.state = r.state;
-      const ms = Date.now() - startedAt;
-      const strategist: Call = { input: r.input, output: r.result.text, usage: r.result.usage, ms, ...(r.result.truncated ? { truncated: true } : {}) };
-      this.opts.onStrategy?.({ session: id, call, input: r.input, output: r.result.text, strategy: r.strategy, usage: r.result.usage, ms, restarted: r.restarted });
-      return { session: id, call, conversation, strategy: r.strategy, strategist, startedAt };
     } catch (e) {
       if ((this.opts.onStrategistError ?? 'fail') === 'fail') throw e;
       return { session: id, call, conversation, error: describeError(e), startedAt };
     }
+    s.state = r.state;
+    const ms = Date.now() - startedAt;
+    const strategist: Call = { input: r.input, output: r.result.text, usage: r.result.usage, ms, ...(r.result.truncated ? { truncated: true } : {}) };
+    // outside the try: a failing callback is the caller's error, never taken for a strategist failure
+    this.opts.onStrategy?.({ session: id, call, input: r.input, output: r.result.text, strategy: r.strategy, usage: r.result.usage, ms, restarted: r.restarted });
+    return { session: id, call, conversation, strategy: r.strategy, strategist, startedAt };
   }
 
   /** The call is answered: record it (when there is a log). `actor` names the agent's model. */
