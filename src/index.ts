@@ -82,6 +82,30 @@ export { injectStrategy, INJECT_MODES, type InjectMode } from './plugin/inject.j
 export { TASK_AGNOSTIC, type StrategistPrompt } from './plugin/prompt.js';
 export { renderMessage, renderMessages, type AgentMessage, type ToolCall } from './plugin/conversation.js';
 
+// the released EPO RL data, exact Llama-3/Qwen2 token counts, the LLaMA-Factory hand-off
+export { importEpoRl, preprocessScores, type EpoRlRecord, type ImportOptions as EpoRlImportOptions } from './train/epo-rl-data.js';
+export { tokenizerJsonCounter } from './train/export/token-counters.js';
+export { resolveBaseModel } from './train/export/base-model.js';
+
+// the run viewer (epo view) and shareable run reports
+export { startView, type ViewServer } from './view/server.js';
+export { runReportHtml } from './view/report.js';
+// environment server: environments over AgentGym's HTTP protocol and /v1/envs
+export { startEnvServer, type EnvServerOptions, type RunningEnvServer } from './serve/env/server.js';
+export { loadServedEnv, type LoadServedOptions } from './serve/env/load.js';
+export type { ServedEnv } from './serve/env/served.js';
+
+// tracking, self-play reports and episode transcripts (issue 18)
+export { parseReportTo, fanOut, nullTracker, TRACKER_NAMES, type Tracker, type TrackerName, type TableRow } from './track/tracker.js';
+export { openTrackers } from './track/open.js';
+export { jsonlTracker } from './track/jsonl.js';
+export { tensorboardTracker } from './track/tensorboard.js';
+export { wandbTracker } from './track/wandb.js';
+export { summariseSelfPlay, type SelfPlaySummary } from './selfplay/summary.js';
+export { renderSelfPlayReport } from './selfplay/report.js';
+export { formatEpisode } from './eval/transcript.js';
+export { episodeWeights, type SeatWeights } from './rewards/episode-weights.js';
+
 // plug-in adapters (epo/ai-sdk, epo/langchain are subpath exports): recording agent sessions as episodes
 export { SessionLog, type SessionLogOptions, type SessionOutcome } from './plugin/session-log.js';
 export { sessionEpisodes, PLUGIN_ENV, type SessionCall, type SessionMeta } from './plugin/session-episode.js';

@@ -244,6 +244,6 @@ describe('token counters', () => {
     expect(await loadTokenCounter('chars4')).toBeUndefined();
     registerTokenCounter('words', (arg) => (t: string) => t.split(/\s+/).filter(Boolean).length + Number(arg || 0));
     expect((await loadTokenCounter('words:1'))!('a b c')).toBe(4);
-    await expect(loadTokenCounter('hf:x.json')).rejects.toThrow(/unknown tokenizer "hf:x.json"; available: chars4, (local:<arg>, )?words:<arg>.*--tokenizer/);
+    await expect(loadTokenCounter('nope:x.json')).rejects.toThrow(/unknown tokenizer "nope:x.json"; available: chars4, hf:<arg>, (local:<arg>, )?words:<arg>.*--tokenizer/);
   });
 });

@@ -15,6 +15,7 @@ import { modelRef } from '../src/llm/spec.js';
 import { makeRule } from '../src/rewards/returns.js';
 import { selfPlay, type SelfPlayOptions } from '../src/selfplay/selfplay.js';
 import { folderBytes } from './helpers/output.js';
+import { baseModelFolder } from './helpers/base-model.js';
 
 class DoorsEnv implements TextEnv<Task> {
   readonly name = 'doors';
@@ -40,6 +41,7 @@ describe('self-play with inline secrets in strategist specs', () => {
     const first = 'http://127.0.0.1:9/v1#s0?header.X-Api-Key=sk-first-0123456789';
     const next = 'http://127.0.0.1:9/v1#s1?header.X-Api-Key=sk-next-0123456789';
     const called: string[] = [];
+    const base = baseModelFolder();
     const actor = ruleActor();
     const options = (extra: Partial<SelfPlayOptions>): SelfPlayOptions => ({
       run: 'sp', runsRoot: root, trainSuite: suite('train', 4), evalSuite: suite('eval', 4), strategist: first,
@@ -48,7 +50,7 @@ describe('self-play with inline secrets in strategist specs', () => {
         called.push(spec);
         return { model: scriptedModel(['Thought: go right.'], { spec: 'scripted:doors', cycle: true }), ref: modelRef(spec, { temperature: 0 }) };
       },
-      judge: 'env', rule: makeRule('reference'), iterations: 2, episodes: 4, concurrency: 2, showAdmissible: true, seed: 1, ...extra,
+      judge: 'env', rule: makeRule('reference'), iterations: 2, episodes: 4, concurrency: 2, showAdmissible: true, seed: 1, handoff: { model: base }, ...extra,
     });
     const waiting = await selfPlay(options({}));
     expect(waiting.waiting).toBe(true); // a served strategist is trained outside

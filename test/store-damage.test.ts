@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Episode } from '../src/core/episode.js';
 import { EpoError } from '../src/core/errors.js';
 import { exportEpisodes } from '../src/store/jsonl.js';
+import { encodeEpisode } from '../src/store/codec.js';
+import { migrations } from '../src/store/migrations.js';
 import { RunStore } from '../src/store/run-store.js';
 import { epo, evalEpisode, makeRun } from './helpers/store-cli.js';
 
@@ -132,6 +134,31 @@ describe('a run store with overwritten pages', () => {
     expect(r.err).not.toMatch(/unexpected error/);
   });
 
+  it('a damaged store written by the first schema still opens: the facts it cannot fill stay empty', () => {
+    const path = join(runs, 'v1', 'epo.sqlite');
+    RunStore.open(join(runs, 'v1', 'x.sqlite')).close(); // makes the folder
+    const old = new Database(path);
+    old.exec(migrations[0] as string);
+    old.pragma('user_version = 1');
+    const insert = old.prepare(`INSERT INTO episodes (id, run, env, task_id, trial, seed, reward, success, reason, turns, finished_at, data) VALUES (?, 'v1', 'alfworld', ?, 0, 1, 0, 0, 'done', 1, ?, ?)`);
+    for (let i = 0; i < 40; i++) {
+      const e = { ...evalEpisode(i, 'actor-only', 'v1'), task: { blob: 'x'.repeat(20000 + i * 37) } };
+      insert.run(e.id, e.taskId, e.finishedAt, JSON.stringify(encodeEpisode(e)));
+    }
+    old.close();
+    const size = statSync(path).size;
+    const fd = openSync(path, 'r+');
+    writeSync(fd, Buffer.alloc(4096, '"'), 0, 4096, Math.floor((size * 0.7) / 4096) * 4096 + 100);
+    closeSync(fd);
+    const s = RunStore.open(path);
+    const bad: string[] = [];
+    try {
+      const good = [...s.episodes((d) => bad.push(d.id))];
+      expect(bad.length).toBeGreaterThan(0);
+      expect(good.length + bad.length).toBe(40);
+    } finally { s.close(); }
+  });
+
   it('a store whose first page is overwritten fails with an error naming the file', async () => {
     const path = makeRun(runs, 'header', 'actor-only', 3);
     const fd = openSync(path, 'r+');
@@ -153,6 +180,7 @@ describe('episodes export', () => {
     writeFileSync(out, 'earlier export\n');
     const failing = {
       path: join(dir, 'epo.sqlite'),
+      labelers: () => [],
       // large enough that a streaming writer has opened (and truncated) the output before the store fails
       *episodes() { yield { ...evalEpisode(0, 'epo'), task: { blob: 'x'.repeat(100_000) } }; throw new EpoError('STORE', 'the store broke'); },
     } as unknown as RunStore;

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { ruleActor } from '../src/agents/rule-actor.js';
 import { registerLocalBackend } from '../src/model/register.js';
 import { RunStore } from '../src/store/run-store.js';
+import { createLogger } from '../src/core/log.js';
 import { DEMO_DEFAULTS, formatDemoTable, runDemo, type DemoSummary } from '../src/demo/run-demo.js';
 import { buildStartingStrategist, SHIPPED_STRATEGIST } from '../src/demo/start.js';
 
@@ -25,7 +26,24 @@ describe('epo demo', () => {
   });
 
   it('runs evaluation, one self-play iteration and a second evaluation, writes summary.json and report.html, and resumes', async () => {
-    const s = await runDemo({ ...small, run: 'small' });
+    const logFile = join(root, 'small-log.jsonl');
+    const terminal: string[] = [];
+    const progress: [number, string, number | undefined, number | undefined][] = [];
+    const s = await runDemo({
+      ...small, run: 'small', log: createLogger({ file: logFile, quiet: true }), onLine: (l) => terminal.push(l),
+      onProgress: (i, stage, _line, done, total) => progress.push([i, stage, done, total]),
+    });
+    // per-episode progress within the stages, as `epo eval` shows it
+    for (const [i, stage] of [[0, 'eval'], [1, 'rollouts'], [1, 'eval']] as const) {
+      expect(progress.filter((p) => p[0] === i && p[1] === stage).map((p) => [p[2], p[3]])).toEqual(Array.from({ length: 8 }, (_, k) => [k + 1, 8]));
+    }
+    // log.jsonl holds each line once (the stage results used to be written by self-play and again by the demo)
+    const msgs = readFileSync(logFile, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { msg: string }).msg);
+    expect(msgs.filter((m) => m.startsWith('iteration 1 train:'))).toHaveLength(1);
+    expect(msgs.filter((m) => m.startsWith('iteration 0 eval:'))).toHaveLength(1);
+    const stages = msgs.filter((m) => m.startsWith('iteration '));
+    expect(new Set(stages).size).toBe(stages.length);
+    expect(terminal.filter((m) => m.startsWith('iteration 1 train:'))).toHaveLength(1);
     expect(s.rows.map((r) => [r.iteration, r.episodes])).toEqual([[0, 8], [1, 8]]);
     for (const r of s.rows) {
       expect(r.rate.mean).toBeCloseTo(r.successes / 8, 10);

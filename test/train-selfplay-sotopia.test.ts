@@ -21,6 +21,7 @@ import type { Label } from '../src/core/label.js';
 import { RunStore } from '../src/store/run-store.js';
 import { selfPlay, type SelfPlayOptions, type Stage } from '../src/selfplay/selfplay.js';
 import { sotopiaArena } from '../src/selfplay/sotopia-arena.js';
+import { baseModelFolder } from './helpers/base-model.js';
 
 const JUDGE = 'scripted:judge?pick=first';
 const MAX_TURNS = 4; // seats alternate: seat 0 on turns 0 and 2, seat 1 on turns 1 and 3
@@ -130,7 +131,8 @@ describe('SOTOPIA self-play (built-in tasks, micro local strategist)', () => {
 
   it('a served strategist stops for outside training with both seats in the LLaMA-Factory export, then continues with --next', async () => {
     const served = 'scripted:sotopia';
-    const first = setup('outside', { strategist: served });
+    const base = baseModelFolder();
+    const first = setup('outside', { strategist: served, handoff: { model: base } });
     const r1 = await selfPlay(first.options);
     expect(r1.waiting).toBe(true);
     expect(r1.state.iterations[1].train).toMatchObject({ waiting: expect.stringContaining('llamafactory-cli train') });
@@ -139,7 +141,7 @@ describe('SOTOPIA self-play (built-in tasks, micro local strategist)', () => {
     const seats = readFileSync(join(root, 'outside', 'it1-dataset', 'train.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).seat);
     expect(seats.sort()).toEqual([0, 0, 0, 1, 1, 1]);
     expect(sharegpt).toHaveLength(6);
-    const again = setup('outside', { strategist: served, next: { 1: 'scripted:sotopia?leave=2' } });
+    const again = setup('outside', { strategist: served, handoff: { model: base }, next: { 1: 'scripted:sotopia?leave=2' } });
     const r2 = await selfPlay(again.options);
     expect(r2.waiting).toBe(false);
     expect(again.actor.calls).toBe(2 * MAX_TURNS); // only the held-out episodes of the served checkpoint

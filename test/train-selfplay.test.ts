@@ -137,3 +137,44 @@ describe('kill and resume', () => {
     }, 60_000);
   }
 });
+
+describe('reports and tracking', () => {
+  it('writes summary.json and report.html, and reports training steps across iterations, iteration figures and sample trajectories', async () => {
+    const dir = join(root, 'tracked');
+    const { jsonlTracker } = await import('../src/track/jsonl.js');
+    const { tensorboardTracker } = await import('../src/track/tensorboard.js');
+    const { fanOut } = await import('../src/track/tracker.js');
+    const { readEvents } = await import('./track/tb-reader.js');
+    const tracker = fanOut([jsonlTracker(dir), tensorboardTracker(dir)]);
+    const r = await selfPlay(options('tracked', { tracker, samples: 2 }));
+    await tracker.close();
+
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+    expect(summary).toMatchObject({ run: 'tracked', env: 'doors', metric: 'success', waiting: false, models: { strategist: `local:${start}`, actor: 'scripted:rule-actor' } });
+    expect(summary.rows.map((x: { iteration: number; episodes: number }) => [x.iteration, x.episodes])).toEqual([[0, 40], [1, 40], [2, 40]]);
+    expect(summary.rows[1].train.steps).toBe((r.state.iterations[1].train as { steps: number }).steps);
+    expect(summary.improvement.difference).toBeCloseTo(r.state.iterations[2].eval!.rate.mean - r.state.iterations[0].eval!.rate.mean, 10);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('<svg');
+    expect(html).toContain('EPO self-play on doors');
+    expect(html.match(/<tr><td>\d/g)).toHaveLength(3);
+
+    const records = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const steps1 = (r.state.iterations[1].train as { steps: number }).steps, steps2 = (r.state.iterations[2].train as { steps: number }).steps;
+    const lossSteps = records.filter((x) => x.name === 'train/loss').map((x) => x.step);
+    expect(lossSteps).toEqual(Array.from({ length: steps1 + steps2 }, (_, k) => k + 1)); // numbered across iterations
+    expect(records.filter((x) => x.name === 'eval/success').map((x) => [x.step, x.value])).toEqual(r.state.iterations.map((it) => [it.iteration, it.eval!.rate.mean]));
+    expect(records.filter((x) => x.name === 'rollouts/success').map((x) => x.step)).toEqual([1, 2]);
+    const tables = records.filter((x) => x.kind === 'table');
+    expect(tables.map((x) => [x.name, x.step, x.rows.length])).toEqual([['eval/samples', 0, 2], ['eval/samples', 1, 2], ['eval/samples', 2, 2]]);
+    expect(tables[0].rows[0]).toMatchObject({ id: 'eval-0#0', task: 'eval-0', turns: 1 });
+
+    const { readdirSync } = await import('node:fs');
+    const file = readdirSync(dir).find((f) => f.startsWith('events.out.tfevents.'))!;
+    const events = readEvents(readFileSync(join(dir, file)));
+    const tb = events.flatMap((e) => e.values.map((v) => [v.tag, e.step, v.simple ?? v.text]));
+    expect(tb.filter(([t]) => t === 'train/loss').map(([, s]) => s)).toEqual(lossSteps);
+    expect(tb.filter(([t]) => t === 'eval/success').map(([, s, v]) => [s, v])).toEqual(r.state.iterations.map((it) => [it.iteration, Math.fround(it.eval!.rate.mean)]));
+    expect(String(tb.find(([t]) => t === 'eval/samples')![2])).toMatch(/^\| id \| task \| success \|/);
+  }, 120_000);
+});

@@ -25,11 +25,13 @@ import { parseModelSpec } from '../llm/spec.js';
 import { makeRule } from '../rewards/returns.js';
 import { ensureRunDir } from '../store/run-dir.js';
 import { ruleActor } from '../agents/rule-actor.js';
-import { selfPlay, type SelfPlayState } from '../selfplay/selfplay.js';
+import { selfPlay, type SelfPlayOptions, type SelfPlayState } from '../selfplay/selfplay.js';
+import type { Tracker } from '../track/tracker.js';
 import { demoSuite, GAME_KNOBS } from './suite.js';
 import { buildStartingStrategist, SHIPPED_STRATEGIST, START_DEFAULTS } from './start.js';
 import { DEMO_DEFAULTS as CONFIG_DEMO_DEFAULTS } from '../config/commands/demo.js';
 import { renderReport } from './report.js';
+import { summariseSelfPlay } from '../selfplay/summary.js';
 
 export interface DemoOptions {
   run: string;
@@ -64,11 +66,16 @@ export interface DemoOptions {
   log?: Logger;
   signal?: AbortSignal;
   onLine?(line: string): void;
+  /** Per-episode progress within the rollout and evaluation stages (see selfplay.ts). */
+  onProgress?: SelfPlayOptions['onProgress'];
+  /** Experiment tracking (src/track/) and the sample trajectories tabled per evaluation. */
+  tracker?: Tracker;
+  samples?: number;
   /** The command's resolved configuration (YAML), written to the run folder by self-play. */
   config?: string;
 }
 
-export const DEMO_DEFAULTS: Omit<DemoOptions, 'log' | 'signal' | 'onLine' | 'strategist' | 'actor' | 'start' | 'config'> = CONFIG_DEMO_DEFAULTS;
+export const DEMO_DEFAULTS: Omit<DemoOptions, 'log' | 'signal' | 'onLine' | 'onProgress' | 'tracker' | 'samples' | 'strategist' | 'actor' | 'start' | 'config'> = CONFIG_DEMO_DEFAULTS;
 
 export interface DemoRow { iteration: number; strategist: string; successes: number; episodes: number; rate: Estimate; trainSeconds: number; wallSeconds: number }
 
@@ -86,7 +93,7 @@ export interface DemoSummary {
   seeds: { seed: number };
   dataVersion: { train: string; eval: string };
   codeVersion: string;
-  options: Omit<DemoOptions, 'log' | 'signal' | 'onLine'>;
+  options: Omit<DemoOptions, 'log' | 'signal' | 'onLine' | 'onProgress' | 'tracker'>;
 }
 
 
@@ -151,7 +158,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
       next: o.next, rule: makeRule('discounted', { gamma: o.gamma }), iterations: o.iterations, episodes: o.episodes, trials: 1, window: 2,
       train: { epochs: o.epochs, lr: o.lr, batchSize: 8, accum: 1, warmupRatio: 0.1, saveEvery: 10, advantages: 'nonnegative' },
       concurrency: o.concurrency, maxSteps, showAdmissible: true, seed: o.seed, signal: o.signal, log,
-      onEvent: (i, stage, msg) => { if (stage !== 'rollouts' && stage !== 'eval') say(`iteration ${i} ${stage}: ${msg}`); else if (msg.includes('held-out') || msg.includes('episodes,')) say(`iteration ${i} ${stage}: ${msg}`); },
+      // Self-play logs its stage results itself; the terminal gets them here (per-episode lines go to onProgress).
+      onEvent: (i, stage, msg) => { if ((stage !== 'rollouts' && stage !== 'eval') || msg.includes('held-out') || msg.includes('episodes,')) o.onLine?.(`iteration ${i} ${stage}: ${msg}`); },
+      onProgress: o.onProgress, tracker: o.tracker, samples: o.samples,
     });
   } finally {
     await Promise.all([...strategistModels.values()].map((m) => m.close?.()));
@@ -162,7 +171,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   const summary = summarise(o, sp.state, strategist, actor.spec, setup, wallSeconds, trainSuite.dataVersion, evalSuite.dataVersion, sp.waiting);
   if (startDir) summary.start = { checkpoint: startDir, sha256: createHash('sha256').update(readFileSync(join(startDir, 'model.safetensors'))).digest('hex') };
   writeFileSync(join(dir.dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-  writeFileSync(join(dir.dir, 'report.html'), renderReport(summary));
+  writeFileSync(join(dir.dir, 'report.html'), renderReport(summary, summariseSelfPlay(sp.state, { run: o.run, env: 'demo', waiting: sp.waiting, strategist })));
   return summary;
 }
 
@@ -175,7 +184,7 @@ function summarise(o: DemoOptions, state: SelfPlayState, strategist: string, act
   });
   const first = rows[0], last = rows[rows.length - 1];
   const improvement = first && last ? newcombe(first.successes, first.episodes, last.successes, last.episodes) : { from: NaN, to: NaN, difference: NaN, lo: NaN, hi: NaN };
-  const { log: _l, signal: _s, onLine: _o, ...options } = o;
+  const { log: _l, signal: _s, onLine: _o, onProgress: _p, tracker: _t, ...options } = o;
   return {
     run: o.run, waiting, rows, improvement, wallSeconds, setupSeconds: setup, models: { strategist, actor }, seeds: { seed: o.seed },
     dataVersion: { train: trainVersion, eval: evalVersion }, codeVersion: codeVersion(), options,

@@ -24,7 +24,8 @@ export interface ArenaStage {
   seed: number;
   signal?: AbortSignal;
   log: Logger;
-  onProgress?(line: string): void;
+  /** A progress line after each episode, with the episodes done (stored ones included) of the stage's total. */
+  onProgress?(line: string, done?: number, total?: number): void;
 }
 
 export interface RolloutRecord {

@@ -35,10 +35,14 @@ import { lockRun } from '../store/run-lock.js';
 import { RunStore } from '../store/run-store.js';
 import { buildDataset, type DatasetExample } from '../train/dataset.js';
 import { writeDataset, type WriteOptions } from '../train/export/export-dataset.js';
+import { resolveBaseModel } from '../train/export/base-model.js';
 import { launchPlan } from '../train/export/llamafactory-launch.js';
 import type { Arena, EvalRecord } from './arena.js';
 import { suiteArena } from './suite-arena.js';
 import { TRAIN_DEFAULTS, trainEpo, type TrainOptions } from '../train/trainer.js';
+import { sampleRows, trackStage, trackStep } from '../track/metrics.js';
+import type { Tracker } from '../track/tracker.js';
+import { writeSelfPlayReport } from './write-report.js';
 
 export type Stage = 'rollouts' | 'labels' | 'dataset' | 'train' | 'eval';
 export const STAGES: readonly Stage[] = ['rollouts', 'labels', 'dataset', 'train', 'eval'];
@@ -67,7 +71,7 @@ export interface SelfPlayOptions {
   /** Use the rollouts of the last `window` iterations for each dataset (default 1: on-policy). */
   window?: number;
   minOutcome?: number;
-  train?: Partial<Omit<TrainOptions, 'init' | 'out' | 'examples' | 'log' | 'signal'>>;
+  train?: Partial<Omit<TrainOptions, 'init' | 'out' | 'examples' | 'log' | 'signal' | 'onStep'>>;
   /** Strategist specs the user serves after training iteration i outside (non-local strategists), by iteration. */
   next?: Record<number, string>;
   concurrency: number;
@@ -78,12 +82,21 @@ export interface SelfPlayOptions {
   log?: Logger;
   /** The command's resolved configuration (YAML), written to the run folder once the run is this one's. */
   config?: string;
-  /** For strategists trained outside: the LLaMA-Factory export (`model` is the base model's path or hub id). */
+  /**
+   * For strategists trained outside: the LLaMA-Factory export. `model` (the base model's folder or hub id) is required
+   * when the strategist is not `local:`; a folder's tokenizer.json gives exact token counts for the cutoff check.
+   */
   handoff?: Pick<WriteOptions, 'model' | 'template' | 'cutoffLen' | 'onCutoff' | 'countTokens' | 'tokenizer'>;
   /** Progress lines for the terminal. */
   onEvent?(iteration: number, stage: Stage, msg: string): void;
   /** Called when a stage starts (not when it is skipped as done). */
   onStageStart?(iteration: number, stage: Stage): void;
+  /** Per-episode progress within the rollout and evaluation stages (`done` of `total` episodes). */
+  onProgress?(iteration: number, stage: 'rollouts' | 'eval', line: string, done?: number, total?: number): void;
+  /** Experiment tracking (src/track/): training steps (numbered across iterations), per-iteration figures, and a
+   *  table of `samples` held-out trajectories per evaluation. Only work done in this call is reported. */
+  tracker?: Tracker;
+  samples?: number;
 }
 
 export interface IterationRecord {
@@ -140,6 +153,9 @@ export async function selfPlay(o: SelfPlayOptions): Promise<SelfPlayResult> {
   if (o.judge === 'env' && !arena.envProgress) {
     throw new EpoError('BAD_INPUT', `${arena.env} records no environment progress to label with: give --judge a judge model spec (e.g. openai:gpt-4o-2024-08-06)`, { where: '--judge' });
   }
+  // a strategist served outside is trained outside: LLaMA-Factory needs the base model (before anything is run)
+  const base = o.iterations > 0 && !isLocal(o.strategist) ? await resolveBaseModel(o.handoff?.model, publicSpec(o.strategist)) : undefined;
+  if (base?.warning) log.warn(base.warning);
   const dir = ensureRunDir(o.run, o.runsRoot);
   const sub = dir.dir; // sub-runs live inside the run folder
   const lock = lockRun(dir); // one writer per run (its sub-runs included)
@@ -157,6 +173,7 @@ export async function selfPlay(o: SelfPlayOptions): Promise<SelfPlayResult> {
   state ??= { fingerprint, codeVersion: codeVersion(), iterations: [] };
   if (o.config) writeFileSync(dir.config, o.config);
   const save = () => store.setMeta('selfplay', state);
+  const report = (waiting: boolean) => writeSelfPlayReport(dir.dir, state!, { run: o.run, env: arena.env, waiting, strategist: publicSpec(o.strategist), actor: o.actor?.ref.spec && publicSpec(o.actor.ref.spec) });
   const say = (i: number, stage: Stage, msg: string) => { log.info(`iteration ${i} ${stage}: ${msg}`); o.onEvent?.(i, stage, msg); };
   const timed = async <R>(rec: IterationRecord, stage: Stage, fn: () => Promise<R>): Promise<R> => {
     o.onStageStart?.(rec.iteration, stage);
@@ -185,11 +202,12 @@ export async function selfPlay(o: SelfPlayOptions): Promise<SelfPlayResult> {
           await timed(rec, 'rollouts', async () => {
             const r = await arena.rollouts({
               iteration: i, strategist: makeStrategist(previous, 'rollouts'), run: `it${i}-rollouts`, runsRoot: sub, seed: o.seed,
-              episodes: o.episodes, trials, signal: o.signal, log, onProgress: (line) => o.onEvent?.(i, 'rollouts', line),
+              episodes: o.episodes, trials, signal: o.signal, log, onProgress: (line, done, total) => { o.onEvent?.(i, 'rollouts', line); o.onProgress?.(i, 'rollouts', line, done, total); },
             });
             checkAbort();
             rec.rollouts = r;
             rec.done.rollouts = true;
+            if (o.tracker) trackStage(o.tracker, rec, 'rollouts');
             say(i, 'rollouts', `${r.episodes} episodes, success ${(r.success * 100).toFixed(1)}%, mean reward ${r.meanReward.toFixed(3)}`);
           });
         }
@@ -212,11 +230,15 @@ export async function selfPlay(o: SelfPlayOptions): Promise<SelfPlayResult> {
             // files, checked against the cutoff
             if (isLocal(previous)) await writeDataset(ds, { out: dsDir, format: 'jsonl', noCutoffCheck: true });
             else {
-              if (!o.handoff?.model) log.warn(`no base model given (--base-model): the training YAML names the serving spec ${publicSpec(previous)} as model_name_or_path; edit it or re-run with --base-model`);
-              await writeDataset(ds, { out: dsDir, format: 'llamafactory', name: `epo_it${i}`, ...o.handoff, model: o.handoff?.model ?? publicSpec(previous), warn: (m) => log.warn(m) });
+              const b = base ?? await resolveBaseModel(o.handoff?.model, publicSpec(previous));
+              await writeDataset(ds, {
+                out: dsDir, format: 'llamafactory', name: `epo_it${i}`, ...o.handoff, model: b.model,
+                countTokens: o.handoff?.countTokens ?? b.countTokens, tokenizer: o.handoff?.tokenizer ?? b.tokenizer, warn: (m) => log.warn(m),
+              });
             }
             rec.dataset = { examples: ds.examples.length, path: dsDir, weights: ds.record.weights };
             rec.done.dataset = true;
+            if (o.tracker) trackStage(o.tracker, rec, 'dataset');
             say(i, 'dataset', `${ds.examples.length} examples, weights mean ${ds.record.weights.mean.toFixed(3)} (min ${ds.record.weights.min.toFixed(3)}, max ${ds.record.weights.max.toFixed(3)})`);
           });
         }
@@ -230,6 +252,7 @@ export async function selfPlay(o: SelfPlayOptions): Promise<SelfPlayResult> {
               rec.train = { waiting: plan.shell };
               save();
               say(i, 'train', `train outside, serve the checkpoint, then re-run with --next ${i}=<spec>:\n  ${plan.shell}`);
+              report(true);
               return { state, waiting: true };
             }
             rec.strategist = publicSpec(served);
@@ -242,9 +265,11 @@ export async function selfPlay(o: SelfPlayOptions): Promise<SelfPlayResult> {
                 ...TRAIN_DEFAULTS, seed: deriveSeed(o.seed, 'train', i), ...o.train,
                 init: localDir(previous), out, examples: ds.map((e) => ({ id: e.id, system: e.system, messages: e.messages, weights: e.weights })),
                 log: log.child({ iteration: i, stage: 'train' }), signal: o.signal,
+                onStep: o.tracker ? (e) => trackStep(o.tracker!, e, stepsBefore(state!, i) + e.step) : undefined,
               });
               rec.train = { checkpoint: out, steps: r.steps, finalLoss: r.finalLoss, tokensPerSecond: r.tokensPerSecond };
               rec.strategist = `local:${out}`;
+              if (o.tracker) trackStage(o.tracker, rec, 'train');
               say(i, 'train', `${r.steps} steps${r.alreadyDone ? ' (already done)' : ''}, final loss ${r.finalLoss.toFixed(4)}, ${r.tokensPerSecond.toFixed(0)} tok/s`);
             });
           }
@@ -257,16 +282,21 @@ export async function selfPlay(o: SelfPlayOptions): Promise<SelfPlayResult> {
         await timed(rec, 'eval', async () => {
           const r = await arena.evaluate({
             iteration: i, strategist: makeStrategist(strategistOf(i), 'eval'), run: `it${i}-eval`, runsRoot: sub, seed: o.seed,
-            signal: o.signal, log, onProgress: (line) => o.onEvent?.(i, 'eval', line),
+            signal: o.signal, log, onProgress: (line, done, total) => { o.onEvent?.(i, 'eval', line); o.onProgress?.(i, 'eval', line, done, total); },
           });
           checkAbort();
           rec.eval = r;
           rec.done.eval = true;
+          if (o.tracker) {
+            trackStage(o.tracker, rec, 'eval');
+            if ((o.samples ?? 4) > 0) o.tracker.table('eval/samples', sampleRows(episodesOf(join(sub, `it${i}-eval`, 'epo.sqlite')), o.samples ?? 4), i);
+          }
           say(i, 'eval', r.metric === 'goal' ? `held-out goal ${(r.rate.mean * 10).toFixed(2)}/10 over ${r.rate.n} seats of ${r.episodes} episodes` : `held-out success ${r.successes}/${r.episodes}`);
         });
       }
       save();
     }
+    report(false);
     return { state, waiting: false };
   } finally {
     save();
@@ -299,6 +329,16 @@ function datasetOf(sub: string, i: number, o: SelfPlayOptions) {
     return buildDataset(stores.map(({ name, store }) => ({ name, episodes: () => store.episodes(), getLabel: (id: string, l: string) => store.getLabel(id, l) })),
       { rule: o.rule, labeler, minOutcome: o.minOutcome, seed: o.seed });
   } finally { for (const s of stores) s.store.close(); }
+}
+
+/** Optimizer steps of the iterations before i: the tracker numbers training steps across the whole loop. */
+export function stepsBefore(state: SelfPlayState, i: number): number {
+  return state.iterations.slice(0, i).reduce((a, r) => a + (r.train && 'steps' in r.train ? r.train.steps : 0), 0);
+}
+
+function episodesOf(path: string) {
+  const s = RunStore.open(path);
+  try { return [...s.episodes()]; } finally { s.close(); }
 }
 
 /** The training examples of iteration i (rebuilt: the build is deterministic, so a resumed run trains on the same data). */

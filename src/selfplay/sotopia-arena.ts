@@ -70,7 +70,7 @@ export function sotopiaArena(o: SotopiaArenaOptions): Arena {
         onEpisode(e, st) {
           if (e.outcome.evaluated !== false) { n++; goal += e.outcome.reward * 10; }
           s.log.debug(`episode ${e.id} ${e.outcome.reason} turns=${e.turns.length} goal=${e.outcome.evaluated === false ? 'unevaluated' : (e.outcome.reward * 10).toFixed(1)}`);
-          s.onProgress?.(`${st.skipped + st.finished}/${st.total} episodes · mean goal ${n ? (goal / n).toFixed(2) : '?'} · ${((Date.now() - t0) / 1000 / Math.max(1, st.finished)).toFixed(1)} s/episode`);
+          s.onProgress?.(`${st.skipped + st.finished}/${st.total} episodes · mean goal ${n ? (goal / n).toFixed(2) : '?'} · ${((Date.now() - t0) / 1000 / Math.max(1, st.finished)).toFixed(1)} s/episode`, st.skipped + st.finished, st.total);
         },
       });
       if (r.interrupted || s.signal?.aborted) return [];

@@ -75,12 +75,12 @@ async function write(store: RunStore, path: string, checked: Checked, opts: Impo
   if (opts.replace) result.labelsDropped = store.countLabels([...checked.ids].filter((id) => stored.has(id)));
   await store.atomically(async () => {
     // read again (the file is not held in memory); the checks run again in case it changed meanwhile
-    for await (const { episode: e, where } of readEpisodes(path)) {
+    for await (const { episode: e, where, labels } of readEpisodes(path)) {
       fits(checked, e, where);
-      if (!stored.has(e.id)) { store.putEpisode(e); result.added++; continue; }
-      if (!opts.replace) { result.skipped++; continue; }
-      store.replaceEpisode(e);
-      result.replaced++;
+      if (!stored.has(e.id)) { store.putEpisode(e); result.added++; }
+      else if (!opts.replace) { result.skipped++; continue; }
+      else { store.replaceEpisode(e); result.replaced++; }
+      for (const l of labels ?? []) store.putLabel(e.id, l); // an export's labels describe exactly these turns
     }
   });
   return result;

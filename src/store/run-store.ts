@@ -12,6 +12,7 @@ import type { Episode } from '../core/episode.js';
 import type { Label } from '../core/label.js';
 import { EpoError } from '../core/errors.js';
 import { decodeEpisode, encodeEpisode } from './codec.js';
+import { episodeFacts } from './episode-facts.js';
 import { episodeShapeProblem } from './episode-shape.js';
 import { migrations } from './migrations.js';
 
@@ -73,10 +74,20 @@ export class RunStore {
       throw new EpoError('STORE', `run store has schema version ${current}, newer than this code knows (${migrations.length}); upgrade epo`, { where: this.path });
     }
     for (let v = current; v < migrations.length; v++) {
+      const m = migrations[v];
+      const { schema, fill } = typeof m === 'string' ? { schema: m, fill: undefined } : m;
       this.db.transaction(() => {
-        this.db.exec(migrations[v]);
+        this.db.exec(schema);
         this.db.pragma(`user_version = ${v + 1}`);
       })();
+      if (fill) {
+        try {
+          this.db.transaction(() => this.db.exec(fill))();
+        } catch (e) {
+          if (!isDamage(e)) throw e;
+          // a damaged file: the old rows keep NULL facts; readers fall back as they do for damaged rows
+        }
+      }
     }
   }
 
@@ -112,9 +123,10 @@ export class RunStore {
 
   private insert(e: Episode, verb: 'INSERT' | 'INSERT OR REPLACE'): void {
     this.db.prepare(`${verb} INTO episodes
-      (id, run, env, task_id, trial, seed, reward, success, reason, turns, finished_at, data)
-      VALUES (@id, @run, @env, @taskId, @trial, @seed, @reward, @success, @reason, @turns, @finishedAt, @data)`)
+      (id, run, env, task_id, trial, seed, reward, success, reason, turns, finished_at, data, task_type, prompt_tokens, completion_tokens, cost_usd)
+      VALUES (@id, @run, @env, @taskId, @trial, @seed, @reward, @success, @reason, @turns, @finishedAt, @data, @taskType, @promptTokens, @completionTokens, @costUsd)`)
       .run({
+        ...episodeFacts(e),
         id: e.id, run: e.run, env: e.env, taskId: e.taskId, trial: e.trial, seed: e.seed,
         reward: e.outcome.reward, success: e.outcome.success ? 1 : 0, reason: e.outcome.reason,
         turns: e.turns.length, finishedAt: e.finishedAt, data: JSON.stringify(encodeEpisode(e)),

@@ -52,10 +52,12 @@ export interface TrainOptions {
   saveEvery: number;
   log?: Logger;
   signal?: AbortSignal;
+  /** Called after each optimizer step (experiment tracking: loss, learning rate, weight statistics). */
+  onStep?(entry: StepLog, totalSteps: number): void;
 }
 
 /** The trainer's defaults live with the command schemas (src/config/commands/common.ts), the one source of them. */
-export const TRAIN_DEFAULTS: Omit<TrainOptions, 'init' | 'out' | 'examples' | 'log' | 'signal'> = CONFIG_TRAIN_DEFAULTS;
+export const TRAIN_DEFAULTS: Omit<TrainOptions, 'init' | 'out' | 'examples' | 'log' | 'signal' | 'onStep'> = CONFIG_TRAIN_DEFAULTS;
 
 export interface TrainResult {
   out: string;
@@ -145,7 +147,7 @@ export async function trainEpo(o: TrainOptions): Promise<TrainResult> {
   log.info(`train: ${encoded.length} examples (${skipped} skipped), ${totalSteps} steps of ${perStep}, backend ${backend}${resumedAt ? `, resuming at step ${resumedAt}` : ''}`);
 
   const save = (done: boolean, loss: number) => {
-    saveCheckpoint(o.out, { model, tokenizer, optimizer, backend, trainerState: { step: optimizer.step, loss, done, fingerprint: fp, totalSteps, init: o.init, options: { ...o, examples: undefined, log: undefined, signal: undefined }, history } });
+    saveCheckpoint(o.out, { model, tokenizer, optimizer, backend, trainerState: { step: optimizer.step, loss, done, fingerprint: fp, totalSteps, init: o.init, options: { ...o, examples: undefined, log: undefined, signal: undefined, onStep: undefined }, history } });
   };
   const t0 = Date.now();
   let tokens = 0, lastLoss = NaN;
@@ -179,6 +181,7 @@ export async function trainEpo(o: TrainOptions): Promise<TrainResult> {
         ...(reference ? { kl } : {}),
       };
       history.push(entry);
+      o.onStep?.(entry, totalSteps);
       const tps = stepTokens / Math.max(1e-3, (Date.now() - stepStart) / 1000);
       log.info(`step ${entry.step}/${totalSteps} loss ${loss.toFixed(4)}${reference ? ` kl ${kl.toFixed(4)}` : ''} w mean ${entry.wMean.toFixed(3)} min ${entry.wMin.toFixed(3)} max ${entry.wMax.toFixed(3)} lr ${lr.toExponential(2)} grad-norm ${gradNorm.toFixed(2)} ${tps.toFixed(0)} tok/s`, { ...entry });
       if (optimizer.step % o.saveEvery === 0 && optimizer.step < totalSteps) save(false, loss);

@@ -13,7 +13,6 @@ import { UsageMeter } from '../../llm/usage.js';
 import { tasksOf, type TaskSet } from '../../envs/sotopia/data.js';
 import { loadTaskSet } from '../../envs/sotopia/task-spec.js';
 import { ACTION_TYPES, EPO_ACTION_TYPES, type EpisodeRules } from '../../envs/sotopia/episode-rules.js';
-import { formatTranscript } from '../../envs/sotopia/transcript.js';
 import { OFFICIAL_HARD_LIST, type HardEntry } from '../../envs/sotopia/hard.js';
 import { aggregateSotopia, formatSotopiaTable, planSotopia } from '../../eval/sotopia.js';
 import type { Seat } from '../../rollout/sotopia.js';
@@ -21,6 +20,7 @@ import { failureLine, parseShard, shardItems } from '../../rollout/scheduler.js'
 import { runSotopia } from '../../eval/sotopia-run.js';
 import { ensureRunDir, existingRunDir } from '../../store/run-dir.js';
 import { interruptible } from '../shared.js';
+import { showEpisode } from '../show-episode.js';
 import { lockRun } from '../../store/run-lock.js';
 import { RunStore } from '../../store/run-store.js';
 import { parseNumber, RULES, type NumberRule } from '../num.js';
@@ -192,7 +192,8 @@ export function registerSotopiaEval(evalCmd: Command): void {
     .action((o: EvalOptions) => runSotopiaEval(o));
 }
 
-/** `epo eval sotopia` (creating a minimal `eval` group when no other command made one) and `epo sotopia transcript`. */
+/** `epo eval sotopia` (creating a minimal `eval` group when no other command made one) and `epo sotopia transcript`
+ *  (kept as another name of `epo episodes show`). */
 export function registerSotopia(program: Command): void {
   const evalCmd = program.commands.find((c) => c.name() === 'eval') ?? program.command('eval').description('run benchmarks and print metrics with 95% confidence intervals');
   registerSotopiaEval(evalCmd);
@@ -218,17 +219,9 @@ export function registerSotopia(program: Command): void {
       } finally { store.close(); }
     });
   sot.command('transcript')
-    .description('print an episode as a readable transcript with strategies beside the actions and the scores')
+    .description('print an episode as a readable transcript with strategies beside the actions and the scores (any environment: the same as `epo episodes show`)')
     .requiredOption('--run <name>', 'run name')
     .requiredOption('--id <episode>', 'episode id (see `epo episodes list`)')
     .option('--reasoning', 'also print the evaluator\'s reasoning per dimension')
-    .action((o: { run: string; id: string; reasoning?: boolean }) => {
-      const r = existingRunDir(o.run);
-      const store = RunStore.open(r.store);
-      try {
-        const e = store.getEpisode(o.id);
-        if (!e) throw new EpoError('NOT_FOUND', `no episode "${o.id}" in run ${o.run}`, { where: r.store });
-        process.stdout.write(formatTranscript(e, { reasoning: o.reasoning }) + '\n');
-      } finally { store.close(); }
-    });
+    .action((o: { run: string; id: string; reasoning?: boolean }) => { process.stdout.write(showEpisode(o)); });
 }

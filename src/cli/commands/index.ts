@@ -14,6 +14,7 @@ import { registerRuns } from './runs.js';
 import { registerSelfplay } from './selfplay.js';
 import { registerServe } from './serve.js';
 import { registerTrain } from './train.js';
+import { registerView } from './view.js';
 
 export type Register = (program: Command) => void;
 
@@ -32,4 +33,5 @@ export const commands: Register[] = [
   registerTrain,
   registerSelfplay,
   registerDemo,
+  registerView,
 ];

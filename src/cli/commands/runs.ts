@@ -3,11 +3,20 @@ import type { Command } from 'commander';
 import { summariseRun } from '../../eval/evaluate.js';
 import { checkStore, formatCheck, isSound } from '../../store/check.js';
 import { mergeRuns } from '../../store/merge.js';
-import { existingRunDir, runDir } from '../../store/run-dir.js';
+import { existingRunDir, runDir, runsRoot } from '../../store/run-dir.js';
 import { RunStore } from '../../store/run-store.js';
 import { skippedDamage } from '../damaged.js';
-import { checkOutputFile } from '../output-file.js';
+import { checkOutputFile, writeOutputFile } from '../output-file.js';
 import { printSummary } from '../summary.js';
+import { runReportHtml } from '../../view/report.js';
+import { describeSelfPlayRun } from '../../selfplay/describe.js';
+import type { SelfPlayState } from '../../selfplay/selfplay.js';
+
+/** The state of a self-play (or demo) run whose folder holds no evaluation of its own, else undefined. */
+function selfPlayState(run: string): SelfPlayState | undefined {
+  const store = RunStore.open(existingRunDir(run).store);
+  try { return store.getMeta('protocol') === undefined ? store.getMeta<SelfPlayState>('selfplay') : undefined; } finally { store.close(); }
+}
 
 function hasProtocol(run: string): boolean {
   const store = RunStore.open(runDir(run).store);
@@ -29,10 +38,19 @@ export function registerRuns(program: Command): void {
       else process.stderr.write(`run ${o.into} was not made by epo eval; print it with its own report command (e.g. epo sotopia report)\n`);
     });
   runs.command('report')
-    .description('print the results table of an evaluation run (damaged episodes are named and skipped; exit code 1 then)')
-    .requiredOption('--run <name>', 'run name')
+    .description('print the results table of an evaluation run (damaged episodes are named and skipped; exit code 1 then); on a self-play or demo run, its iterations and their sub-runs')
+    .requiredOption('--run <name>', 'run name, or a sub-run by path (e.g. demo/it1-eval)')
     .option('--summary <file>', 'write the summary JSON here')
-    .action((o: { run: string; summary?: string }) => {
+    .option('--html <file>', 'write the run\'s page (self-play runs: their iterations) as one self-contained HTML file; --run may name a sub-run (demo/it3-eval)')
+    .action((o: { run: string; summary?: string; html?: string }) => {
+      if (o.html) {
+        checkOutputFile(o.html, '--html');
+        writeOutputFile(o.html, runReportHtml(runsRoot(), o.run), '--html');
+        process.stderr.write(`wrote ${o.html}\n`);
+        if (o.run.includes('/') || !hasProtocol(o.run)) return;
+      }
+      const sp = selfPlayState(o.run);
+      if (sp) { process.stdout.write(describeSelfPlayRun(o.run, runDir(o.run).dir, sp)); return; }
       const skipped = skippedDamage(o.run);
       printSummary(summariseRun(o.run, undefined, skipped.onDamaged), o.summary);
       skipped.report(runDir(o.run).store);

@@ -25,6 +25,9 @@ import { ensureRunDir } from '../../store/run-dir.js';
 import type { CutoffPolicy } from '../../train/export/fit.js';
 import { addConfigOptions, commandConfig, type CommandConfig } from '../config-options.js';
 import { interruptible, parseNext } from '../shared.js';
+import { createLineProgress } from '../../core/progress.js';
+import { commandTracker } from '../tracking.js';
+import { parseReportTo } from '../../track/tracker.js';
 
 type Config = ConfigOf<typeof selfplayConfig>;
 
@@ -83,10 +86,13 @@ export function registerSelfplay(program: Command): void {
     if (c.printOnly) return;
     const f = c.config;
     checkCombos(c);
+    parseReportTo(f.reportTo); // an unknown tracker is refused before anything runs
     const dir = ensureRunDir(f.run);
     const log = createLogger({ file: dir.log }, { run: f.run });
     const arena = f.env === 'sotopia' ? buildSotopiaArena(f, log) : await buildSuiteArena(f, log);
     const models = new Map<string, ReturnType<typeof createModel>>();
+    const tracker = await commandTracker(f.reportTo, { dir: dir.dir, name: f.run, yaml: c.yaml, log });
+    const progress = createLineProgress({ say: (l) => log.info(l) });
     const stop = interruptible();
     try {
       const r = await selfPlay({
@@ -105,13 +111,16 @@ export function registerSelfplay(program: Command): void {
           ...(f.maxLen !== undefined ? { maxLen: f.maxLen } : {}), // only when given: older runs keep their fingerprint
         },
         next: parseNext(f.next ?? []), concurrency: f.concurrency, seed: f.seed, signal: stop.signal, log,
+        tracker, samples: f.samples, onStageStart: () => progress.end(),
+        onProgress: (i, stage, line, done, total) => progress.update(`iteration ${i} ${stage}`, line, done, total),
       });
+      progress.end();
       const goal = f.env === 'sotopia';
       const rows = r.state.iterations.filter((it) => it.eval).map((it) => goal
         ? `${String(it.iteration).padEnd(9)}  ${formatEstimate(it.eval!.rate, 10, 2)}  (${it.eval!.rate.n} seats, ${it.eval!.episodes} episodes)  ${it.strategist}`
         : `${String(it.iteration).padEnd(9)}  ${formatEstimate(it.eval!.rate, 100)}  (${it.eval!.successes}/${it.eval!.episodes})  ${it.strategist}`);
       process.stdout.write([goal ? 'iteration  held-out goal 0-10, both seats (95% CI)' : 'iteration  held-out success (95% CI)', ...rows].join('\n') + '\n');
       if (r.waiting) process.stdout.write('waiting for a checkpoint trained outside: see the command above, then re-run with --next\n');
-    } finally { stop.dispose(); }
+    } finally { progress.end(); await tracker.close(); stop.dispose(); }
   });
 }

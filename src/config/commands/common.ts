@@ -36,3 +36,7 @@ export const training = {
 export const PROTOCOLS = ['epo', 'reference'] as const;
 export type ProtocolName = (typeof PROTOCOLS)[number];
 export const protocol = str("evaluation protocol: epo (epo's own) or reference (the EPO release's prompts, layout, rules and decoding, read from `epo data install epo-reference`)", { default: 'epo', choices: [...PROTOCOLS], arg: '<name>' });
+
+/** Experiment tracking backends (src/track/): where train, selfplay and demo report their metrics. */
+export const reportTo = repeat('experiment tracking: jsonl (metrics.jsonl), tensorboard (event files) or wandb (Weights & Biases SDK, offline without WANDB_API_KEY); repeat the flag or give a comma list (docs/tracking.md)', { arg: '<backend>' });
+export const samples = int('sample trajectories tabled per evaluation when tracking', { ...RULES.tasks, min: 0, default: 4 });

@@ -1,7 +1,7 @@
 /** `epo demo`: the EPO loop end to end, offline, on the built-in model (see docs/demo.md). */
 import { RULES } from '../number.js';
 import { bool, int, str } from '../schema.js';
-import { next } from './common.js';
+import { next, reportTo, samples } from './common.js';
 
 export const DEMO_DEFAULTS = {
   run: 'demo', iterations: 3, episodes: 64, evalTasks: 100, trainTasks: 300, pretrain: false,
@@ -28,5 +28,7 @@ export const demoConfig = {
   },
   output: {
     run: str('run name (folder under runs/)', { arg: '<name>', default: d.run }),
+    reportTo,
+    samples,
   },
 };

@@ -2,7 +2,7 @@
 import { RULE_NAMES } from '../../rewards/returns.js';
 import { RULES } from '../number.js';
 import { int, num, str, withDefault } from '../schema.js';
-import { concurrency, data, maxSteps, next, run, seed, showAdmissible, temperature, training, trials } from './common.js';
+import { concurrency, data, maxSteps, next, reportTo, run, samples, seed, showAdmissible, temperature, training, trials } from './common.js';
 
 export const selfplayConfig = {
   environment: {
@@ -43,12 +43,14 @@ export const selfplayConfig = {
     epochs: withDefault(training.epochs, 2),
   },
   handoff: {
-    baseModel: str("strategists trained outside: the base model's path or hub id, written as model_name_or_path in the LLaMA-Factory YAML", { arg: '<path|id>' }),
+    baseModel: str("strategists trained outside (required for them): the base model's folder (config.json, tokenizer.json: exact token counts for the cutoff check) or hub id, written as model_name_or_path in the LLaMA-Factory YAML", { arg: '<path|id>' }),
     template: str('strategists trained outside: the LLaMA-Factory chat template', { default: 'llama3', arg: '<name>' }),
     cutoffLen: int('strategists trained outside: LLaMA-Factory cutoff_len; examples whose scored turns it would cut are handled per --on-cutoff', { ...RULES.maxLen, default: 4096 }),
     onCutoff: str('what to do with an example whose scored turns the cutoff would cut: drop, trim (later turns) or warn', { default: 'drop', choices: ['drop', 'trim', 'warn'], arg: '<policy>' }),
   },
   output: {
     run: withDefault(run, 'selfplay'),
+    reportTo,
+    samples,
   },
 };

@@ -7,7 +7,7 @@
 import type { Task, TextEnv, StepResult } from '../../core/env.js';
 import { createRng, deriveSeed, type Rng } from '../../core/random.js';
 import { SEARCH_RETURN_N } from './bm25.js';
-import { computeReward, type RewardParts } from './reward.js';
+import { computeReward, type GoalOptionMatch, type RewardParts } from './reward.js';
 import { donePage, itemPage, observation, resultsPage, searchPage, subPage, SUB_PAGES, type Rendered, type SubPage } from './render.js';
 import type { Goal, Product } from './types.js';
 import type { WebShopWorld } from './world.js';
@@ -21,6 +21,8 @@ export interface WebShopEnvOptions {
   showSelected?: boolean;
   /** Offer the Attributes sub-page (the reference evaluation does not). */
   showAttributes?: boolean;
+  /** Goal options given as a dict: compared as their values (default) or as (name, value) pairs (the reference). */
+  goalOptions?: GoalOptionMatch;
 }
 
 const PRODUCTS_PER_PAGE = 10;
@@ -143,7 +145,7 @@ export class WebShopEnv implements TextEnv<WebShopTask> {
     if (arg === 'buy now') {
       const product = this.product();
       if (!product) return false;
-      const r = computeReward(this.goal, product, s.options, this.world.price(product.asin));
+      const r = computeReward(this.goal, product, s.options, this.world.price(product.asin), { goalOptions: this.opts.goalOptions });
       Object.assign(s, { page: 'done', reward: r.reward, parts: r.parts });
       return true;
     }
@@ -210,7 +212,7 @@ export class WebShopEnv implements TextEnv<WebShopTask> {
       const key = `${product.asin}\0${JSON.stringify(s.options)}`;
       let r = this.potential.get(key);
       if (r === undefined) {
-        r = computeReward(this.goal, product, s.options, this.world.price(product.asin)).reward;
+        r = computeReward(this.goal, product, s.options, this.world.price(product.asin), { goalOptions: this.opts.goalOptions }).reward;
         this.potential.set(key, r);
       }
       this.best = Math.max(this.best, r);

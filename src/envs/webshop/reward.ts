@@ -6,8 +6,8 @@
  * ratio > 85. Type: query match, ≥ 2 shared category levels, and the share of the goal title's nouns found in the
  * purchased title. A pure function: the same inputs always give the same reward and parts.
  */
-import * as fuzz from 'fuzzball';
-import { normalizeColor } from './normalize.js';
+import { COLOR_SET, normalizeColor } from './normalize.js';
+import { pyTuple, thefuzzTokenSetRatio } from './thefuzz.js';
 import { titleNouns } from './pos.js';
 import type { Goal, Product } from './types.js';
 
@@ -36,18 +36,17 @@ export interface RewardParts {
 
 export interface Reward { reward: number; parts: RewardParts }
 
-const FUZZ = { force_ascii: true, full_process: true };
 // Rewards compare the same short attribute and option strings over and over (every item view computes one), and
 // each fuzzball call tokenises and sorts both sides afresh: remembering the ratios takes that churn off the heap.
 const ratios = new Map<string, number>();
 const MAX_RATIOS = 20_000;
 
-/** thefuzz's token_set_ratio with its defaults (full processing, ASCII only), rounded to an integer. */
+/** thefuzz's token_set_ratio with its defaults (full processing, `force_ascii`), rounded to an integer. */
 export function tokenSetRatio(a: string, b: string): number {
   const key = `${a}\0${b}`;
   let r = ratios.get(key);
   if (r === undefined) {
-    r = fuzz.token_set_ratio(a, b, FUZZ);
+    r = thefuzzTokenSetRatio(a, b);
     if (ratios.size >= MAX_RATIOS) ratios.clear();
     ratios.set(key, r);
   }
@@ -87,16 +86,28 @@ export function typeReward(goal: Goal, product: Product): Pick<RewardParts, 'r_t
 }
 
 /**
- * Goal options as matched: their values (a dict's values, in order), colour-normalised like the purchased ones.
- * (Some older copies of the reference passed a dict's (name, value) pairs instead, which makes buying the exact
- * goal options score below 1 whenever a value contains a colour word; docs/webshop.md has the details.)
+ * How goal options given as a dict (synthetic goals) are compared with the selected values:
+ *   values  their values, colour-normalised like the selected ones (epo's default);
+ *   pairs   their (name, value) pairs, as the reference's `get_reward` passes `goal_options.items()`: colour
+ *           normalisation of a tuple only fires when the name or the value *equals* a colour (Python's `in` on a
+ *           tuple), and the fuzzy match reads the tuple's `str()`. Buying the exact goal options then scores below 1
+ *           whenever the value only contains a colour word (`r.brown2060`); docs/webshop.md has the count.
  */
-function goalOptionKeys(goal: Goal): { label: string; text: string }[] {
-  if (Array.isArray(goal.goal_options)) return goal.goal_options.map((o) => ({ label: o, text: normalizeColor(o) }));
-  return Object.entries(goal.goal_options).map(([name, value]) => ({ label: `${name}: ${value}`, text: normalizeColor(value) }));
+export type GoalOptionMatch = 'values' | 'pairs';
+
+export interface RewardOptions {
+  goalOptions?: GoalOptionMatch;
 }
 
-export function computeReward(goal: Goal, product: Product, selectedOptions: Record<string, string>, price: number): Reward {
+function goalOptionKeys(goal: Goal, match: GoalOptionMatch): { label: string; text: string }[] {
+  if (Array.isArray(goal.goal_options)) return goal.goal_options.map((o) => ({ label: o, text: normalizeColor(o) }));
+  return Object.entries(goal.goal_options).map(([name, value]) => ({
+    label: `${name}: ${value}`,
+    text: match === 'pairs' ? COLOR_SET.find((c) => c === name || c === value) ?? pyTuple(name, value) : normalizeColor(value),
+  }));
+}
+
+export function computeReward(goal: Goal, product: Product, selectedOptions: Record<string, string>, price: number, opts: RewardOptions = {}): Reward {
   const type = typeReward(goal, product);
 
   const { title, bullets, desc } = lowerText(product);
@@ -108,7 +119,7 @@ export function computeReward(goal: Goal, product: Product, selectedOptions: Rec
 
   const purchased = Object.values(selectedOptions).map(normalizeColor);
   const matched_options: string[] = [], missed_options: string[] = [];
-  const goalOpts = goalOptionKeys(goal);
+  const goalOpts = goalOptionKeys(goal, opts.goalOptions ?? 'values');
   for (const g of goalOpts) {
     const hit = purchased.some((p) => tokenSetRatio(p, g.text) > 85);
     (hit ? matched_options : missed_options).push(g.label);

@@ -5,6 +5,7 @@
  */
 import { EpoError } from '../../core/errors.js';
 import { BYTE_TO_CHAR, fromByteChars, pretokenize, toByteChars } from './bytes.js';
+import type { Pretokenize, TextStep } from './pretokenizers.js';
 
 export interface BpeData {
   /** Token strings in byte-level characters, index = id (specials included at their ids). */
@@ -15,6 +16,14 @@ export interface BpeData {
   specials: Record<string, number>;
 }
 
+/** The text pipeline of a loaded tokenizer.json (ours: GPT-2 pre-tokenization, no normalizer, merges always applied). */
+export interface BpePipeline {
+  pretokenize?: Pretokenize;
+  normalize?: TextStep;
+  /** A pre-token that is itself in the vocabulary becomes that token without merging (Llama-3's `ignore_merges`). */
+  ignoreMerges?: boolean;
+}
+
 export class BpeTokenizer {
   readonly vocab: string[];
   readonly merges: [string, string][];
@@ -23,8 +32,10 @@ export class BpeTokenizer {
   private readonly ranks = new Map<string, number>();
   private readonly cache = new Map<string, number[]>();
   private readonly specialPattern?: RegExp;
+  private readonly pipeline: BpePipeline;
 
-  constructor(data: BpeData) {
+  constructor(data: BpeData, pipeline: BpePipeline = {}) {
+    this.pipeline = pipeline;
     this.vocab = data.vocab;
     this.merges = data.merges;
     this.specials = data.specials;
@@ -61,10 +72,13 @@ export class BpeTokenizer {
 
   private encodeOrdinary(text: string): number[] {
     const out: number[] = [];
-    for (const piece of pretokenize(text)) {
+    const { normalize, pretokenize: split = pretokenize, ignoreMerges } = this.pipeline;
+    for (const piece of split(normalize ? normalize(text) : text)) {
       let ids = this.cache.get(piece);
       if (!ids) {
-        ids = this.bpe(toByteChars(piece)).map((t) => this.ids.get(t)!);
+        const chars = toByteChars(piece);
+        const whole = ignoreMerges ? this.ids.get(chars) : undefined;
+        ids = whole !== undefined && this.vocab[whole] !== undefined && !(chars in this.specials) ? [whole] : this.bpe(chars).map((t) => this.ids.get(t)!);
         if (this.cache.size < 200_000) this.cache.set(piece, ids);
       }
       for (const id of ids) out.push(id);

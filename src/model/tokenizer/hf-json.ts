@@ -5,6 +5,7 @@
 import { EpoError } from '../../core/errors.js';
 import { BpeTokenizer } from './bpe.js';
 import { CHAT_TEMPLATE_JINJA, SPECIAL } from './chat.js';
+import { readNormalizer, readPretokenizer } from './pretokenizers.js';
 
 export function toTokenizerJson(tok: BpeTokenizer): Record<string, unknown> {
   const specialIds = new Set(Object.values(tok.specials));
@@ -41,11 +42,15 @@ export function tokenizerConfigJson(): Record<string, unknown> {
   };
 }
 
-/** Read a `tokenizer.json` object (ours or any byte-level BPE one) into a tokenizer. */
+/**
+ * Read a `tokenizer.json` object into a tokenizer: ours, or any byte-level BPE one (GPT-2 style, and Llama-3's and
+ * Qwen2's with their regex split, NFC normalizer and `ignore_merges`), giving the ids Hugging Face gives.
+ */
 export function fromTokenizerJson(json: any, where = 'tokenizer.json'): BpeTokenizer {
   const model = json?.model;
   if (model?.type !== 'BPE') throw new EpoError('BAD_DATA', `expected a BPE model, got ${JSON.stringify(model?.type)}`, { where: `${where}:model.type` });
-  if (json.pre_tokenizer?.type !== 'ByteLevel') throw new EpoError('BAD_DATA', `only byte-level BPE is supported, got pre_tokenizer ${JSON.stringify(json.pre_tokenizer?.type)}`, { where: `${where}:pre_tokenizer` });
+  const pretokenize = readPretokenizer(json.pre_tokenizer, where);
+  const normalize = readNormalizer(json.normalizer, where);
   const vocab: string[] = [];
   for (const [t, id] of Object.entries(model.vocab as Record<string, number>)) vocab[id] = t;
   const specials: Record<string, number> = {};
@@ -57,5 +62,5 @@ export function fromTokenizerJson(json: any, where = 'tokenizer.json'): BpeToken
     if (sp <= 0) throw new EpoError('BAD_DATA', `merge ${i} "${m}" is not two tokens separated by a space`, { where: `${where}:model.merges[${i}]` });
     return [m.slice(0, sp), m.slice(sp + 1)];
   });
-  return new BpeTokenizer({ vocab, merges, specials });
+  return new BpeTokenizer({ vocab, merges, specials }, { pretokenize, normalize, ignoreMerges: model.ignore_merges === true });
 }

@@ -4,13 +4,17 @@
  * cut by its `infer_seqlen` rule (source and target trimmed in proportion). A dropped or trimmed assistant turn loses
  * its score silently (or trips the EPO loss's segment/score check), so the exporter measures this before writing.
  *
- * Token counts come from `countTokens` (a real tokenizer when given) plus the chat template's fixed tokens per turn.
- * Without a tokenizer the count is estimated as ⌈characters / 4⌉: good enough to catch gross overflows, not exact.
+ * Token counts come from `countTokens` (a real tokenizer when given) plus the chat template's fixed tokens per turn,
+ * or, for a tokenizer.json counter and a template whose layout is known (llama3, qwen), from encoding the template's
+ * own strings (`template-layouts.ts`): exact. Without a tokenizer the count is estimated as ⌈characters / 4⌉: good
+ * enough to catch gross overflows, not exact.
  */
 import type { ChatMessage } from '../../core/messages.js';
 import { estimateTokens } from '../../llm/model.js';
+import type { PairLengths } from './template-layouts.js';
 
-export type CountTokens = (text: string) => number;
+/** Tokens in a text; `parsesSpecials`: special-token strings count as their one id, as LLaMA-Factory encodes them. */
+export type CountTokens = ((text: string) => number) & { parsesSpecials?: boolean };
 
 /** Fixed tokens a chat template adds around each turn (estimates from the llama3 and mistral templates). */
 export interface TemplateOverhead {
@@ -52,14 +56,22 @@ export interface CutoffResult {
   tokens: number;
 }
 
+/** Pair lengths from content counts plus a template's fixed overhead (an estimate of the template's tokens). */
+export function overheadPairLengths(count: CountTokens, overhead: TemplateOverhead): PairLengths {
+  return (turn, user, assistant, system) => {
+    let src = count(user) + overhead.source;
+    if (turn === 0) src += overhead.first + (system ? count(system) + overhead.system : 0);
+    return [src, count(assistant) + overhead.target];
+  };
+}
+
 /** Simulate truncation of one example (messages alternate user/assistant, starting with user). */
-export function checkCutoff(messages: readonly ChatMessage[], system: string | undefined, cutoffLen: number, count: CountTokens = estimateTokens, overhead: TemplateOverhead = TEMPLATE_OVERHEAD.llama3): CutoffResult {
+export function checkCutoff(messages: readonly ChatMessage[], system: string | undefined, cutoffLen: number, count: CountTokens = estimateTokens, overhead: TemplateOverhead | PairLengths = TEMPLATE_OVERHEAD.llama3): CutoffResult {
+  const pair = typeof overhead === 'function' ? overhead : overheadPairLengths(count, overhead);
   let total = 0, intact = 0, tokens = 0, broken = false;
   const turns = Math.floor(messages.length / 2);
   for (let i = 0; i < turns; i++) {
-    let src = count(messages[2 * i].content) + overhead.source;
-    if (i === 0) src += overhead.first + (system ? count(system) + overhead.system : 0);
-    const tgt = count(messages[2 * i + 1].content) + overhead.target;
+    const [src, tgt] = pair(i, messages[2 * i].content, messages[2 * i + 1].content, system);
     tokens += src + tgt;
     if (broken || total >= cutoffLen) { broken = true; continue; }
     const [s, t] = inferSeqlen(src, tgt, cutoffLen - total);

@@ -78,6 +78,14 @@ export async function exportDataset(o: ExportOptions): Promise<ExportResult> {
 }
 
 /**
+ * The EPO fork's loss is −Σ weight · log-likelihood with no KL term and no reference model (reference §1.F): a
+ * negative weight (the baseline and grpo rules give them) pushes the turn's probability down without bound.
+ */
+export function negativeWeightsWarning(count: number, rule: string): string {
+  return `${count} strategy turn weight(s) are negative (rule ${rule}): the EPO fork of LLaMA-Factory trains on them as they are, with no KL term or reference model to bound the update, so training can drift or collapse; use --rule reference or discounted for that trainer, or the in-process trainer`;
+}
+
+/**
  * Write a built dataset: the cutoff check (always for LLaMA-Factory, which would cut scored turns silently), the
  * format's files and `manifest.json`. `epo dataset build` and the self-play hand-off both write through here.
  */
@@ -97,6 +105,8 @@ export async function writeDataset(ds: Dataset, o: WriteOptions): Promise<Export
     if (cutoff.overflowing) o.warn?.(`${cutoff.overflowing} example(s) have scored turns beyond cutoff_len ${cutoff.cutoffLen}: ${cutoff.dropped} dropped, ${cutoff.trimmed} trimmed, ${cutoff.keptTruncated} kept (policy ${cutoff.policy})`);
   }
   if (o.format === 'llamafactory') {
+    const negative = examples.reduce((n, x) => n + x.weights.filter((w) => w < 0).length, 0);
+    if (negative) o.warn?.(negativeWeightsWarning(negative, ds.record.rule.name));
     const long = examples.filter((x) => x.weights.length > SCORE_PAD_LENGTH).length;
     if (long) o.warn?.(`${long} example(s) have more than ${SCORE_PAD_LENGTH} scored turns: the EPO fork pads score vectors to ${SCORE_PAD_LENGTH}, so keep per_device_train_batch_size at 1`);
   }

@@ -6,6 +6,7 @@
  */
 import { EpoError } from '../../core/errors.js';
 import { checkCutoff, TEMPLATE_OVERHEAD, type CountTokens } from './cutoff.js';
+import { layoutPairLengths, TEMPLATE_LAYOUTS } from './template-layouts.js';
 import type { DatasetExample } from '../dataset.js';
 
 export type CutoffPolicy = 'drop' | 'trim' | 'warn';
@@ -15,7 +16,7 @@ export interface FitOptions {
   cutoffLen: number;
   policy: CutoffPolicy;
   countTokens?: CountTokens;
-  /** How tokens were counted, for the record (e.g. `chars/4 estimate`, `local:./ckpt`). */
+  /** How tokens were counted, for the record (e.g. `chars/4 estimate`, `local:./ckpt`, `hf:<model dir>`). */
   tokenizer: string;
   template: string;
 }
@@ -25,6 +26,8 @@ export interface FitCounts {
   policy: CutoffPolicy;
   tokenizer: string;
   template: string;
+  /** Counted with the model's tokenizer over the template's own strings (not content plus an estimated overhead). */
+  exact: boolean;
   /** Examples with at least one scored turn that would be cut. */
   overflowing: number;
   dropped: number;
@@ -39,8 +42,10 @@ export interface FitCounts {
 export function fitToCutoff(examples: readonly DatasetExample[], o: FitOptions): { examples: DatasetExample[]; counts: FitCounts } {
   if (!CUTOFF_POLICIES.includes(o.policy)) throw new EpoError('BAD_INPUT', `cutoff policy must be one of ${CUTOFF_POLICIES.join(', ')}`, { where: '--on-cutoff' });
   if (!(o.cutoffLen > 0)) throw new EpoError('BAD_INPUT', `cutoff length must be a positive number of tokens`, { where: '--cutoff-len' });
-  const overhead = TEMPLATE_OVERHEAD[o.template] ?? TEMPLATE_OVERHEAD.default;
-  const counts: FitCounts = { cutoffLen: o.cutoffLen, policy: o.policy, tokenizer: o.tokenizer, template: o.template, overflowing: 0, dropped: 0, trimmed: 0, turnsRemoved: 0, keptTruncated: 0, maxTokens: 0 };
+  // exact when the counter is a model's tokenizer.json and the template's strings are known; else content + overhead
+  const layout = o.countTokens?.parsesSpecials ? TEMPLATE_LAYOUTS[o.template] : undefined;
+  const overhead = layout ? layoutPairLengths(layout, o.countTokens!) : TEMPLATE_OVERHEAD[o.template] ?? TEMPLATE_OVERHEAD.default;
+  const counts: FitCounts = { cutoffLen: o.cutoffLen, policy: o.policy, tokenizer: o.tokenizer, template: o.template, exact: layout !== undefined && !!o.countTokens, overflowing: 0, dropped: 0, trimmed: 0, turnsRemoved: 0, keptTruncated: 0, maxTokens: 0 };
   const out: DatasetExample[] = [];
   for (const ex of examples) {
     const r = checkCutoff(ex.messages, ex.system, o.cutoffLen, o.countTokens, overhead);

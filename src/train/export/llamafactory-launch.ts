@@ -44,8 +44,8 @@ export const INSTALL_HINT = [
   '  cd LLaMA-Factory && pip install -e ".[torch,metrics,deepspeed]"',
   '  pip install "transformers<=4.45.2" "datasets<=2.21.0" "deepspeed<=0.14.4"',
   'The fork\'s compute_loss lacks the num_items_in_batch argument, so transformers ≥ 4.46 fails; the stock',
-  'LLaMA-Factory ignores the per-turn "score" and would train plain SFT. Run from the LLaMA-Factory folder (the YAML',
-  'refers to examples/deepspeed/ds_z3_config.json there).',
+  'LLaMA-Factory ignores the per-turn "score" and would train plain SFT. The YAML names its files by absolute paths',
+  '(the data, dataset_info.json, the DeepSpeed ZeRO-3 config written beside them, the base model).',
 ].join('\n');
 
 /** Run LLaMA-Factory; resolves with its exit code. */

@@ -4,7 +4,9 @@
  * human and ending with gpt, every gpt turn with its weight as a string; `dataset_info.json` registering the train
  * (and validation) file; and a training YAML with the reference hyper-parameters (§1.F), minus its defects: no
  * `resume_from_checkpoint: true` on a fresh output dir, no silent `max_samples` truncation, no hard-coded `../LLMs`
- * paths; the validation file is registered as `<name>_val` and wired in as `eval_dataset` on request.
+ * paths, no DeepSpeed config that exists only inside a LLaMA-Factory checkout (a ZeRO-3 config is written beside the
+ * data and named by its absolute path, so every file the YAML names exists wherever `llamafactory-cli` runs); the
+ * validation file is registered as `<name>_val` and wired in as `eval_dataset` on request.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -39,7 +41,7 @@ export interface LlamaFactoryOptions {
   cutoffLen: number;
   /** output_dir in the YAML. */
   outputDir?: string;
-  /** Path of LLaMA-Factory's DeepSpeed ZeRO-3 config, relative to where llamafactory-cli runs. */
+  /** Path of a DeepSpeed config; default: the ZeRO-3 config written beside the data (`ds_z3_config.json`). */
   deepspeed?: string;
   /**
    * Evaluate on the validation file during training. Off by default: the reference YAMLs never evaluate, and the
@@ -55,7 +57,7 @@ export function trainingConfig(dir: string, o: LlamaFactoryOptions, hasVal: bool
     stage: 'sft',
     do_train: true,
     finetuning_type: 'full',
-    deepspeed: o.deepspeed ?? 'examples/deepspeed/ds_z3_config.json',
+    deepspeed: o.deepspeed ?? resolve(dir, DEEPSPEED_FILE),
     dataset: o.name,
     dataset_dir: resolve(dir),
     template: o.template,
@@ -80,11 +82,33 @@ export function trainingConfig(dir: string, o: LlamaFactoryOptions, hasVal: bool
   return cfg;
 }
 
+export const DEEPSPEED_FILE = 'ds_z3_config.json';
+
+/**
+ * DeepSpeed ZeRO-3 as the reference trains (bf16, overlapped communication, 16-bit weights gathered on save so the
+ * checkpoint loads without DeepSpeed); "auto" lets the HF Trainer fill batch sizes, clipping and precision.
+ */
+export const ZERO3_CONFIG = {
+  train_batch_size: 'auto',
+  train_micro_batch_size_per_gpu: 'auto',
+  gradient_accumulation_steps: 'auto',
+  gradient_clipping: 'auto',
+  zero_allow_untested_optimizer: true,
+  bf16: { enabled: 'auto' },
+  fp16: { enabled: 'auto', loss_scale: 0, loss_scale_window: 1000, initial_scale_power: 16, hysteresis: 2, min_loss_scale: 1 },
+  zero_optimization: {
+    stage: 3, overlap_comm: true, contiguous_gradients: true, sub_group_size: 1e9, reduce_bucket_size: 'auto',
+    stage3_prefetch_bucket_size: 'auto', stage3_param_persistence_threshold: 'auto', stage3_max_live_parameters: 1e9,
+    stage3_max_reuse_distance: 1e9, stage3_gather_16bit_weights_on_model_save: true,
+  },
+};
+
 export interface LlamaFactoryFiles {
   train: string;
   val?: string;
   datasetInfo: string;
   config: string;
+  deepspeed?: string;
 }
 
 export function writeLlamaFactory(dir: string, examples: readonly DatasetExample[], o: LlamaFactoryOptions): LlamaFactoryFiles {
@@ -105,6 +129,10 @@ export function writeLlamaFactory(dir: string, examples: readonly DatasetExample
     info[`${o.name}_val`] = entry(`${o.name}_val.json`);
   } else rmSync(join(dir, `${o.name}_val.json`), { force: true }); // no stale split from an earlier build
   writeFileSync(files.datasetInfo, JSON.stringify(info, null, 2) + '\n');
+  if (o.deepspeed === undefined) {
+    files.deepspeed = join(dir, DEEPSPEED_FILE);
+    writeFileSync(files.deepspeed, JSON.stringify(ZERO3_CONFIG, null, 2) + '\n');
+  }
   const header = '# EPO strategist training for the EPO fork of LLaMA-Factory (reward-weighted loss reads each gpt turn\'s "score").\n'
     + '# Written by `epo dataset build`; run with `epo train --engine llamafactory --dataset <this folder>`.\n';
   writeFileSync(files.config, header + stringify(trainingConfig(dir, o, val.length > 0)));
