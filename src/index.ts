@@ -122,3 +122,7 @@ export { abReport, formatAbReport, newcombeDiff, type AbReport, type ArmReport }
 export { sotopiaProtocol, referenceSotopia, loadReferenceTemplates, EPO_SOTOPIA, type SotopiaProtocol } from './rollout/sotopia-protocol.js';
 export { REFERENCE_RULES } from './envs/sotopia/episode-rules.js';
 export { referenceJudgeEpisode, referenceJudgeRequest, shareGptRecord } from './rewards/judge/reference.js';
+
+// plug-in adapters (epo/ai-sdk, epo/langchain are subpath exports): recording agent sessions as episodes
+export { SessionLog, type SessionLogOptions, type SessionOutcome } from './plugin/session-log.js';
+export { sessionEpisodes, PLUGIN_ENV, type SessionCall, type SessionMeta } from './plugin/session-episode.js';

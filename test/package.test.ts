@@ -65,6 +65,16 @@ describe('the installed package', () => {
     expect(out.iterations).toEqual([0, 1]);
     expect(out.trained).toMatch(/^local:/);
   }, 300_000);
+
+  it('imports the AI SDK adapter by its subpath without `ai` installed; the main entry holds no adapter', async () => {
+    writeFileSync(join(project, 'adapters.mjs'), ADAPTERS);
+    const r = await run(process.execPath, ['adapters.mjs']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout.trim())).toEqual({
+      spec: 'v3', hooks: ['specificationVersion', 'transformParams', 'wrapGenerate', 'wrapStream'], inMain: false, langchain: 'ERR_MODULE_NOT_FOUND',
+    });
+  });
 });
 
 /** A user's script: a counter environment (reach the target by `inc`), defined with the public API only. */
@@ -110,4 +120,14 @@ console.log(JSON.stringify({
   check: { ok: check.ok, errors: check.errors }, evalSuccess: summary.metrics.success.mean,
   iterations: r.state.iterations.map((it) => it.iteration), trained: r.state.iterations[1].strategist,
 }));
+`;
+
+/** The adapters as an application without the frameworks sees them: optional peers are not installed. */
+const ADAPTERS = `
+import { epoStrategist } from 'epo/ai-sdk';
+import * as epo from 'epo';
+const m = epoStrategist({ strategist: 'scripted:echo' });
+let langchain = 'loaded';
+try { await import('epo/langchain'); } catch (e) { langchain = e.code; }
+console.log(JSON.stringify({ spec: m.specificationVersion, hooks: Object.keys(m).sort(), inMain: 'epoStrategist' in epo || 'withStrategist' in epo, langchain }));
 `;
