@@ -27,3 +27,12 @@ export function parseNext(flags: readonly string[]): Record<number, string> {
   }
   return next;
 }
+
+/** The bearer token clients must send, read from the environment variable `--token-env` names (never from a flag,
+ *  so it stays out of shell history and process lists); undefined when no variable is named. */
+export function tokenFromEnv(variable: string | undefined): string | undefined {
+  if (!variable) return undefined;
+  const token = process.env[variable];
+  if (!token) throw new EpoError('BAD_CONFIG', `environment variable ${variable} is not set`, { where: '--token-env' });
+  return token;
+}

@@ -4,9 +4,10 @@
  * `proxy`), ready for `epo label`, `epo dataset build` and `epo train`. SIGHUP re-reads the strategists' specs (from
  * --config when given) and hot-swaps them; SIGINT/SIGTERM stop it, storing the sessions still open.
  */
+import { tokenFromEnv } from '../shared.js';
 import type { Command } from 'commander';
 import { proxyConfig } from '../../config/commands/proxy.js';
-import { describeError, EpoError } from '../../core/errors.js';
+import { describeError } from '../../core/errors.js';
 import { createLogger } from '../../core/log.js';
 import { createModel } from '../../llm/create.js';
 import { publicSpec } from '../../llm/spec.js';
@@ -27,11 +28,7 @@ export function registerProxy(program: Command): void {
     const c = commandConfig(cmd, proxyConfig, 'epo proxy');
     if (c.printOnly) return;
     const f = c.config;
-    let token: string | undefined;
-    if (f.tokenEnv) {
-      token = process.env[f.tokenEnv];
-      if (!token) throw new EpoError('BAD_CONFIG', `environment variable ${f.tokenEnv} is not set`, { where: '--token-env' });
-    }
+    const token = tokenFromEnv(f.tokenEnv);
     const upstream = upstreamFromSpec(f.upstream); // a wrong upstream stops here, before the run folder is made
     const dir = ensureRunDir(f.run);
     const log = createLogger({ file: dir.log }, { run: f.run });

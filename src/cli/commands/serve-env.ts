@@ -1,6 +1,6 @@
 /** `epo serve env`: an environment behind AgentGym's HTTP protocol and epo's native /v1/envs routes. */
+import { tokenFromEnv } from '../shared.js';
 import type { Command } from 'commander';
-import { EpoError } from '../../core/errors.js';
 import { createLogger } from '../../core/log.js';
 import { checkHost, checkPort } from '../../serve/listen.js';
 import { loadServedEnv } from '../../serve/env/load.js';
@@ -31,11 +31,7 @@ export function registerServeEnv(serve: Command): void {
       const maxInstances = parseNumber('--max-instances', o.maxInstances, { integer: true, min: 1, max: 1_000_000 })!;
       const idleTimeoutS = parseNumber('--idle-timeout', o.idleTimeout, { min: 0, max: 1e7 })!;
       const maxBodyBytes = parseNumber('--max-body-bytes', o.maxBodyBytes, { integer: true, min: 1, max: 2 ** 30 })!;
-      let token: string | undefined;
-      if (o.tokenEnv) {
-        token = process.env[o.tokenEnv];
-        if (!token) throw new EpoError('BAD_CONFIG', `environment variable ${o.tokenEnv} is not set`, { where: '--token-env' });
-      }
+      const token = tokenFromEnv(o.tokenEnv);
       const logger = createLogger();
       const served = await loadServedEnv(o.env, { data: o.data, split: o.split, onProgress: (m) => logger.info(m) });
       const server = await startEnvServer({ served, host, port, token, maxInstances, idleTimeoutS, maxBodyBytes, logger, names: { host: '--host', port: '--port' } });

@@ -1,4 +1,5 @@
 /** `epo serve`: put any model (built-in checkpoint, scripted, or another endpoint) behind an OpenAI-compatible API. */
+import { tokenFromEnv } from '../shared.js';
 import type { Command } from 'commander';
 import { EpoError } from '../../core/errors.js';
 import { createLogger } from '../../core/log.js';
@@ -28,11 +29,7 @@ export function registerServe(program: Command): void {
       const host = checkHost(o.host, '--host');
       const port = checkPort(o.port, '--port');
       const maxBodyBytes = parseNumber('--max-body-bytes', o.maxBodyBytes, { integer: true, min: 1, max: 2 ** 30 })!;
-      let token: string | undefined;
-      if (o.tokenEnv) {
-        token = process.env[o.tokenEnv];
-        if (!token) throw new EpoError('BAD_CONFIG', `environment variable ${o.tokenEnv} is not set`, { where: '--token-env' });
-      }
+      const token = tokenFromEnv(o.tokenEnv);
       const logger = createLogger();
       const model = createModel(o.model, { logger });
       const name = o.name ?? servedName(o.model);
