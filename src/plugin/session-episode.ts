@@ -70,7 +70,7 @@ export function addedSince(next: AgentMessage[]): AgentMessage[] {
 }
 
 /** The user's goal as the first user message says it (the session's task). */
-const firstUserText = (messages: AgentMessage[]): string => contentText(messages.find((m) => m.role === 'user')?.content ?? '');
+export const firstUserText = (messages: AgentMessage[]): string => contentText(messages.find((m) => m.role === 'user')?.content ?? '');
 
 /** Whether `later` extends the chat `earlier` ended with (its input and output): the turn-by-turn rule. */
 const extendsCall = (earlier: Call, later: Call): boolean => {

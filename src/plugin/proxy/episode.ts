@@ -1,38 +1,21 @@
 /**
  * A proxy session as an Episode (env `proxy`): one turn per request the agent sent, with the strategist's exact chat
  * (`strategist`), the request as forwarded (`actor`, rendered), the answer (`action`) and what the agent sent back
- * next (`observation`). Pure: the session table calls these as requests come and go.
+ * next (`observation`): the shape of src/plugin/session-episode.ts, whose message rules it shares, so proxy and
+ * adapter sessions label and train alike. Pure: the session table calls these as requests come and go.
  */
 import type { Call, Episode, ModelRef, Outcome, Turn } from '../../core/episode.js';
-import type { ChatMessage } from '../../core/messages.js';
-import { contentText, renderMessage, renderMessages, type AgentMessage } from '../conversation.js';
+import { renderMessages, type AgentMessage } from '../conversation.js';
+import { addedSince, asChatMessage, PLUGIN_ENV } from '../session-episode.js';
 import type { Strategizing } from '../strategize.js';
 import { renderAnswer, type Answer } from './answer.js';
-import { lastAssistant } from './session-key.js';
 import type { Arm } from './strategists.js';
 
-export const PROXY_ENV = 'proxy';
-
-/** The forwarded messages as the store's chat messages: roles it knows, content as the strategist would read it. */
-export function asChatMessages(messages: AgentMessage[]): ChatMessage[] {
-  return messages.map((m) => {
-    const role = m.role === 'system' || m.role === 'developer' ? 'system' : m.role === 'assistant' ? 'assistant' : 'user';
-    const plain = role !== 'user' || m.role === 'user';
-    const text = plain && !m.tool_calls?.length ? contentText(m.content) : renderMessage(m);
-    return { role, content: text };
-  });
-}
+/** Proxy runs are plug-in runs: one environment name for sessions from the proxy and the adapters. */
+export const PROXY_ENV = PLUGIN_ENV;
 
 /** What the agent sent after the previous answer: the messages after its last assistant message. */
-export function observationOf(messages: AgentMessage[]): string {
-  return renderMessages(messages.slice(lastAssistant(messages) + 1));
-}
-
-/** The user's goal as the first user message says it (the session's task). */
-export function firstUserText(messages: AgentMessage[]): string {
-  const m = messages.find((x) => x.role === 'user');
-  return m ? contentText(m.content) : '';
-}
+export const observationOf = (messages: AgentMessage[]): string => renderMessages(addedSince(messages));
 
 export interface TurnInput {
   index: number;
@@ -52,7 +35,7 @@ export function proxyTurn(t: TurnInput): Turn {
     input: s.input, output: s.result.text, usage: s.result.usage, ms: t.strategistMs, ...(s.result.finishReason === 'length' ? { truncated: true } : {}),
   };
   const action = renderAnswer(t.answer);
-  const actor: Call = { input: asChatMessages(t.forwarded), output: action, ...(t.answer.usage ? { usage: t.answer.usage } : {}), ms: t.upstreamMs };
+  const actor: Call = { input: t.forwarded.map(asChatMessage), output: action, ...(t.answer.usage ? { usage: t.answer.usage } : {}), ms: t.upstreamMs };
   const info: Record<string, unknown> = { stream: t.stream };
   if (t.strategistSpec) info.strategist = t.strategistSpec;
   if (t.strategistError) info.strategistError = t.strategistError;

@@ -9,7 +9,8 @@ import type { Episode, ModelRef, Outcome, Turn } from '../../core/episode.js';
 import { renderMessages, type AgentMessage } from '../conversation.js';
 import type { StrategistState } from '../strategize.js';
 import { answerMessage, type Answer } from './answer.js';
-import { firstUserText, sessionEpisode } from './episode.js';
+import { firstUserText } from '../session-episode.js';
+import { sessionEpisode } from './episode.js';
 import { ContinuationIndex, continuationKey, conversationKey } from './session-key.js';
 import type { Arm } from './strategists.js';
 
