@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -90,8 +90,13 @@ describe('epo proxy: A/B', () => {
     const rep = abReport(episodes);
     expect(rep.arms.map((a) => [a.arm, a.sessions])).toEqual([['A', 40 - nB], ['B', nB]]);
     expect(rep.successDiff!.mean).toBeGreaterThan(0.3);
-    const out = await epo(['runs', 'report', '--run', 'ab']);
+    const summaryFile = join(runs, 'ab-summary.json');
+    const out = await epo(['runs', 'report', '--run', 'ab', '--summary', summaryFile]);
     expect(out.code).toBe(0);
+    const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
+    expect(summary).toMatchObject({ run: 'ab', kind: 'proxy' });
+    expect(summary.arms.map((a: { arm: string; sessions: number }) => [a.arm, a.sessions])).toEqual([['A', 40 - nB], ['B', nB]]);
+    expect(summary.successDiff.mean).toBeCloseTo(rep.successDiff!.mean, 12);
     expect(out.out).toContain('B − A success rate:');
     expect(out.out).toMatch(/^B\s+\d+\s+\d+\s+[\d.]+ \[/m);
     delete process.env.EPO_RUNS_DIR;

@@ -54,7 +54,10 @@ export function registerRuns(program: Command): void {
       if (sp) { process.stdout.write(describeSelfPlayRun(o.run, runDir(o.run).dir, sp)); return; }
       const skipped = skippedDamage(o.run);
       const proxy = proxyRunReport(o.run, skipped.onDamaged); // a proxy run: per-strategist outcomes, not an evaluation
-      if (proxy !== undefined) process.stdout.write(proxy);
+      if (proxy !== undefined) {
+        process.stdout.write(proxy.text);
+        if (o.summary) writeOutputFile(o.summary, `${JSON.stringify(proxy.summary, null, 2)}\n`, '--summary');
+      }
       else printSummary(summariseRun(o.run, undefined, skipped.onDamaged), o.summary);
       skipped.report(runDir(o.run).store);
     });
