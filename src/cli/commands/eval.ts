@@ -3,6 +3,7 @@
  * run, print the results table and write the summary JSON. Flags come from the eval config schema
  * (src/config/commands/eval.ts), so `--config run.yaml` and `--print-config` work as for every long command.
  */
+import { createLineProgress } from '../../core/progress.js';
 import type { Command } from 'commander';
 import { evalConfig } from '../../config/commands/eval.js';
 import type { ConfigOf } from '../../config/schema.js';
@@ -97,19 +98,15 @@ async function runEval(env: string, f: EvalConfig, yaml: string, given: (key: st
   const actor = mode === 'single' ? strategist! : role(f.actor!, 'actor');
 
   const stop = interruptible();
-  const tty = process.stderr.isTTY && !process.env.CI && !f.quiet;
-  let lastLogged = 0;
+  const progress = createLineProgress({ say: (l) => log.info(l), quiet: f.quiet });
   log.info(`eval ${name} ${suite.split}: ${suite.tasks.length} tasks${shard ? `, shard ${f.shard}` : ''}, protocol ${suite.protocol ?? 'epo'}, mode ${mode}, concurrency ${f.concurrency}, run ${runName}`);
   try {
     const { summary, stats } = await evaluate({
       suite, run: runName, mode, strategist, actor, concurrency: f.concurrency, shard, seed: f.seed, log, signal: stop.signal,
       maxSteps: f.maxSteps, trials: f.trials, timeoutMs: f.timeout * 1000, showAdmissible: f.showAdmissible, systemRole: f.systemRole, config: yaml,
-      onProgress(line, done, total) {
-        if (tty) process.stderr.write(`\r${line}\x1b[K`);
-        else if (!f.quiet && (done === total || done - lastLogged >= Math.max(1, Math.ceil(total / 10)))) { lastLogged = done; log.info(line); }
-      },
+      onProgress: (line, done, total) => progress.update('', line, done, total),
     });
-    if (tty) process.stderr.write('\n');
+    progress.end();
     if (stats.failed) {
       const msg = failureLine(stats);
       log.warn(msg);
