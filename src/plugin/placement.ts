@@ -1,9 +1,20 @@
 /**
- * Where a strategy goes in a message list, as data, for adapters whose messages are not plain OpenAI objects (the
- * AI SDK prompt, LangChain messages): they apply the placement in their own shape and keep every other field. It
- * decides exactly what `injectStrategy` (inject.ts) does on OpenAI messages; a test holds the two together.
+ * Where a strategy goes in a message list, decided once, as data: `injectStrategy` (inject.ts) applies it to OpenAI
+ * messages, and the adapters whose messages are not plain OpenAI objects (the AI SDK prompt, LangChain messages)
+ * apply it in their own shape, keeping every other field.
+ *
+ *   system            appended to the agent's first system (or developer) message; a system message is added at the
+ *                     top when there is none
+ *   user              appended to the last message when it is the user's; otherwise a user message is added at the end
+ *   assistant-prefix  an assistant message at the end that the model continues (servers that continue a final
+ *                     assistant message: vLLM, SGLang, llama.cpp; the EPO reference's layout for ALFWorld and WebShop)
  */
-import { strategyNote, type InjectMode } from './inject.js';
+
+export const INJECT_MODES = ['system', 'user', 'assistant-prefix'] as const;
+export type InjectMode = (typeof INJECT_MODES)[number];
+
+/** The words around the strategy for the system and user places; the assistant prefix is the strategy alone. */
+export const strategyNote = (strategy: string): string => `Strategy for your next step (from your planner): ${strategy}`;
 
 export type Placement =
   /** Append `text` to the message at `index` (after a blank line when it has text already). */
