@@ -8,9 +8,6 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { Outcome, Turn } from '../src/core/episode.js';
-import type { StepResult, Task, TextEnv } from '../src/core/env.js';
-import type { Suite } from '../src/eval/suite.js';
 import { ruleActor } from '../src/agents/rule-actor.js';
 import { scriptedModel } from '../src/llm/scripted.js';
 import { modelRef } from '../src/llm/spec.js';
@@ -20,23 +17,9 @@ import { MODEL_FOLDER_FILES, resolveBaseModel } from '../src/train/export/base-m
 import { writeDataset } from '../src/train/export/export-dataset.js';
 import type { Dataset } from '../src/train/dataset.js';
 import { baseModelFolder } from './helpers/base-model.js';
+import { doorsSuite } from './helpers/doors.js';
 
-class DoorsEnv implements TextEnv<Task> {
-  readonly name = 'doors';
-  reset(): string { return 'Two doors: left and right. Your task is to: pick the door.'; }
-  step(action: string): StepResult {
-    const won = action === 'go right';
-    return { observation: won ? 'You win.' : 'You lose.', reward: won ? 1 : 0, done: true, info: { won, progress: won ? 1 : 0 } };
-  }
-  admissibleActions(): string[] { return ['go left', 'go right']; }
-}
-const prompts = { env: 'doors', strategist: 'Pick a door.', actor: 'Act.', solo: 'Act.', normaliseAction: (s: string) => s.trim().toLowerCase() || undefined, invalidAnswer: 'No action.' };
-const suite = (split: string, n: number): Suite<Task> => ({
-  env: 'doors', split, dataVersion: `doors-${split}`, tasks: Array.from({ length: n }, (_, i) => ({ id: `${split}-${i}`, env: 'doors' })),
-  prompts, maxSteps: 1, exampleName: 'none', makeEnv: () => new DoorsEnv(),
-  outcome: (turns: Turn[], reason: string): Outcome => ({ success: !!turns.at(-1)?.info?.won, reward: turns.at(-1)?.reward ?? 0, reason }),
-  taskRecord: (t) => ({ id: t.id }),
-});
+const suite = doorsSuite;
 
 function options(root: string, extra: Partial<SelfPlayOptions>): SelfPlayOptions {
   const actor = ruleActor();

@@ -6,9 +6,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Outcome, Turn } from '../src/core/episode.js';
-import type { StepResult, Task, TextEnv } from '../src/core/env.js';
-import type { Suite } from '../src/eval/suite.js';
 import { ruleActor } from '../src/agents/rule-actor.js';
 import { scriptedModel } from '../src/llm/scripted.js';
 import { modelRef } from '../src/llm/spec.js';
@@ -16,24 +13,9 @@ import { makeRule } from '../src/rewards/returns.js';
 import { selfPlay, type SelfPlayOptions } from '../src/selfplay/selfplay.js';
 import { folderBytes } from './helpers/output.js';
 import { baseModelFolder } from './helpers/base-model.js';
+import { doorsSuite } from './helpers/doors.js';
 
-class DoorsEnv implements TextEnv<Task> {
-  readonly name = 'doors';
-  reset(): string { return 'Two doors: left and right. Your task is to: pick the door.'; }
-  step(action: string): StepResult {
-    const won = action === 'go right';
-    return { observation: won ? 'You win.' : 'You lose.', reward: won ? 1 : 0, done: true, info: { won, progress: won ? 1 : 0 } };
-  }
-  admissibleActions(): string[] { return ['go left', 'go right']; }
-}
-
-const prompts = { env: 'doors', strategist: 'Pick a door.', actor: 'Act.', solo: 'Act.', normaliseAction: (s: string) => s.trim().toLowerCase() || undefined, invalidAnswer: 'No action.' };
-const suite = (split: string, n: number): Suite<Task> => ({
-  env: 'doors', split, dataVersion: `doors-${split}`, tasks: Array.from({ length: n }, (_, i) => ({ id: `${split}-${i}`, env: 'doors' })),
-  prompts, maxSteps: 1, exampleName: 'none', makeEnv: () => new DoorsEnv(),
-  outcome: (turns: Turn[], reason: string): Outcome => ({ success: !!turns.at(-1)?.info?.won, reward: turns.at(-1)?.reward ?? 0, reason }),
-  taskRecord: (t) => ({ id: t.id }),
-});
+const suite = doorsSuite;
 
 describe('self-play with inline secrets in strategist specs', () => {
   it('calls with the real specs, stores only public ones, and needs the spec again to go on', async () => {

@@ -6,8 +6,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Outcome, Turn } from '../src/core/episode.js';
-import type { StepResult, Task, TextEnv } from '../src/core/env.js';
+import type { Task } from '../src/core/env.js';
 import type { Suite } from '../src/eval/suite.js';
 import { ruleActor } from '../src/agents/rule-actor.js';
 import { initBackend, initModel, LocalChatModel, loadCheckpoint, makeConfig, saveCheckpoint, SPECIAL, SPECIAL_TOKENS, trainBpe } from '../src/model/index.js';
@@ -15,25 +14,9 @@ import { makeRule } from '../src/rewards/returns.js';
 import { RunStore } from '../src/store/run-store.js';
 import { selfPlay, STAGES, type SelfPlayOptions, type Stage } from '../src/selfplay/selfplay.js';
 import { trainEpo } from '../src/train/trainer.js';
+import { doorsSuite } from './helpers/doors.js';
 
-/** A one-step toy: two doors, only "go right" wins. */
-class DoorsEnv implements TextEnv<Task> {
-  readonly name = 'doors';
-  reset(): string { return 'Two doors: left and right. Your task is to: pick the door.'; }
-  step(action: string): StepResult {
-    const won = action === 'go right';
-    return { observation: won ? 'You win.' : 'You lose.', reward: won ? 1 : 0, done: true, info: { won, progress: won ? 1 : 0 } };
-  }
-  admissibleActions(): string[] { return ['go left', 'go right']; }
-}
-
-const prompts = { env: 'doors', strategist: 'Pick a door.', actor: 'Act.', solo: 'Act.', normaliseAction: (s: string) => s.trim().toLowerCase() || undefined, invalidAnswer: 'No action.' };
-const suite = (split: string, n: number): Suite<Task> => ({
-  env: 'doors', split, dataVersion: `doors-${split}-${n}`, tasks: Array.from({ length: n }, (_, i) => ({ id: `${split}-${i}`, env: 'doors' })),
-  prompts, maxSteps: 1, exampleName: 'none', makeEnv: () => new DoorsEnv(),
-  outcome: (turns: Turn[], reason: string): Outcome => ({ success: !!turns.at(-1)?.info?.won, reward: turns.at(-1)?.reward ?? 0, reason }),
-  taskRecord: (t) => ({ id: t.id }),
-});
+const suite = (split: string, n: number): Suite<Task> => doorsSuite(split, n, `doors-${split}-${n}`);
 
 let root: string;
 let start: string;
