@@ -5,7 +5,7 @@
  */
 import type { Episode } from '../core/episode.js';
 import type { Label } from '../core/label.js';
-import { outcomeReward, strategistSeats, strategistTurnIndexes } from './outcome.js';
+import { outcomeReward, seatLabel, strategistSeats, strategistTurnIndexes } from './outcome.js';
 import { assignWeights, type ReturnRule, type TrajectoryRewards } from './returns.js';
 
 export interface SeatWeights {
@@ -21,19 +21,12 @@ export function episodeWeights(episodes: Iterable<Episode>, label: (id: string) 
   const items: (TrajectoryRewards & { id: string; seat?: number; turnIndexes: number[] })[] = [];
   for (const e of episodes) {
     const l = label(e.id);
-    const all = strategistTurnIndexes(e);
-    if (!l || l.rewards.length !== all.length) continue;
-    const position = new Map(all.map((turn, k) => [turn, k]));
-    const critical = new Set(l.critical ?? []);
+    if (!l || l.rewards.length !== strategistTurnIndexes(e).length) continue;
     for (const seat of strategistSeats(e)) {
       let outcome: number;
       try { outcome = outcomeReward(e, seat); } catch { continue; }
-      const mine = strategistTurnIndexes(e, seat);
-      const ks = mine.map((t) => position.get(t)!);
-      items.push({
-        id: e.id, seat, turnIndexes: mine, outcome, group: `${e.env}|${e.taskId}|${seat ?? ''}`,
-        process: ks.map((k) => l.rewards[k] ?? 0), critical: ks.flatMap((k, t) => (critical.has(k) ? [t] : [])),
-      });
+      const part = seatLabel(e, l, seat);
+      items.push({ id: e.id, seat, ...part, outcome, group: `${e.env}|${e.taskId}|${seat ?? ''}` });
     }
   }
   const weighted = assignWeights(rule, items);

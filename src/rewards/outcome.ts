@@ -9,6 +9,7 @@
  * evaluation failed (`evaluation.ok === false`) has no outcome: it is an error, so datasets skip it.
  */
 import type { Episode } from '../core/episode.js';
+import type { Label } from '../core/label.js';
 import { EpoError } from '../core/errors.js';
 
 export type EnvFamily = 'alfworld' | 'webshop' | 'sotopia' | 'other';
@@ -77,4 +78,17 @@ export function strategistTurnIndexes(e: Episode, seat?: number): number[] {
   const out: number[] = [];
   e.turns.forEach((t, i) => { if (t.strategist && (seat === undefined || t.seat === seat)) out.push(i); });
   return out;
+}
+
+/**
+ * One seat's part of an episode's label (its rewards are per strategist turn over all seats, in turn order): the
+ * seat's strategist turns (indexes into `e.turns`), their process rewards, and which of them (positions within the
+ * seat) are critical. Without a label the rewards are 0 and nothing is critical. Pure.
+ */
+export function seatLabel(e: Episode, label: Pick<Label, 'rewards' | 'critical'> | undefined, seat?: number): { turnIndexes: number[]; process: number[]; critical: number[] } {
+  const position = new Map(strategistTurnIndexes(e).map((turn, k) => [turn, k]));
+  const critical = new Set(label?.critical ?? []);
+  const turnIndexes = strategistTurnIndexes(e, seat);
+  const ks = turnIndexes.map((t) => position.get(t)!);
+  return { turnIndexes, process: ks.map((k) => label?.rewards[k] ?? 0), critical: ks.flatMap((k, t) => (critical.has(k) ? [t] : [])) };
 }

@@ -12,7 +12,7 @@ import { describeError } from '../core/errors.js';
 import type { ChatMessage } from '../core/messages.js';
 import { createRng, deriveSeed } from '../core/random.js';
 import { codeVersion } from '../core/version.js';
-import { outcomeReward, strategistSeats, strategistTurnIndexes } from '../rewards/outcome.js';
+import { outcomeReward, seatLabel, strategistSeats, strategistTurnIndexes } from '../rewards/outcome.js';
 import { assignWeights, type ReturnRule, type TrajectoryRewards } from '../rewards/returns.js';
 import type { Label } from '../core/label.js';
 
@@ -140,8 +140,6 @@ export function buildDataset(sources: readonly DatasetSource[], opts: BuildOptio
         skip('label_mismatch', where, `${label.rewards.length} rewards for ${allTurns.length} strategist turns`);
         continue;
       }
-      const position = new Map(allTurns.map((turn, k) => [turn, k]));
-      const critical = new Set(label?.critical ?? []);
       for (const seat of strategistSeats(e)) {
         const id = seat === undefined ? where : `${where}@seat${seat}`;
         let chat: ChatMessage[];
@@ -150,10 +148,10 @@ export function buildDataset(sources: readonly DatasetSource[], opts: BuildOptio
         if (typeof norm === 'string') { skip('bad_chat', id, norm); continue; }
         let outcome: number;
         try { outcome = outcomeReward(e, seat); } catch (err) { skip('no_outcome', id, describeError(err)); continue; }
-        const mine = strategistTurnIndexes(e, seat).map((t) => position.get(t)!);
+        const { process, critical } = seatLabel(e, label, seat);
         pending.push({
-          process: mine.map((k) => label?.rewards[k] ?? 0),
-          critical: mine.flatMap((k, t) => (critical.has(k) ? [t] : [])),
+          process,
+          critical,
           outcome,
           group: `${e.env}|${e.taskId}|${seat ?? ''}`,
           base: { id, run: src.name, episodeId: e.id, env: e.env, taskId: e.taskId, ...(seat === undefined ? {} : { seat }), ...(norm.system === undefined ? {} : { system: norm.system }), messages: norm.messages, outcome },

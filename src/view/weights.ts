@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Episode } from '../core/episode.js';
 import type { Label } from '../core/label.js';
-import { envFamily, outcomeReward, strategistSeats, strategistTurnIndexes } from '../rewards/outcome.js';
+import { envFamily, outcomeReward, seatLabel, strategistSeats, strategistTurnIndexes } from '../rewards/outcome.js';
 import { makeRule, trajectoryWeights, type GroupStats, type ReturnRule, type TrajectoryWeights } from '../rewards/returns.js';
 import type { RunRef } from './catalog.js';
 import type { Db } from './run-db.js';
@@ -83,19 +83,14 @@ export interface TurnWeight {
 /** Per strategist turn of an episode: the label's reward, the return and the training weight (per seat in SOTOPIA). */
 export function episodeTurnWeights(e: Episode, label: Label | undefined, rule: ReturnRule, group: (seat?: number) => GroupStats | undefined): TurnWeight[] {
   if (!label) return [];
-  const all = strategistTurnIndexes(e);
-  if (label.rewards.length !== all.length) return [];
-  const position = new Map(all.map((t, k) => [t, k]));
-  const critical = new Set(label.critical ?? []);
+  if (label.rewards.length !== strategistTurnIndexes(e).length) return [];
   const out: TurnWeight[] = [];
   for (const seat of strategistSeats(e)) {
     let outcome: number;
     try { outcome = outcomeReward(e, seat); } catch { continue; }
-    const mine = strategistTurnIndexes(e, seat);
-    const ks = mine.map((t) => position.get(t)!);
-    const w = trajectoryWeights(rule, { process: ks.map((k) => label.rewards[k]), critical: ks.flatMap((k, t) => (critical.has(k) ? [t] : [])), outcome },
-      group(seat) ?? { n: 1, mean: outcome, std: 0 });
-    mine.forEach((turn, t) => out.push({ turn, ...(seat === undefined ? {} : { seat }), processReward: label.rewards[ks[t]], critical: critical.has(ks[t]), return: w.returns[t], weight: w.weights[t] }));
+    const { turnIndexes, process, critical } = seatLabel(e, label, seat);
+    const w = trajectoryWeights(rule, { process, critical, outcome }, group(seat) ?? { n: 1, mean: outcome, std: 0 });
+    turnIndexes.forEach((turn, t) => out.push({ turn, ...(seat === undefined ? {} : { seat }), processReward: process[t], critical: critical.includes(t), return: w.returns[t], weight: w.weights[t] }));
   }
   return out.sort((a, b) => a.turn - b.turn);
 }
