@@ -1,11 +1,13 @@
 /**
  * `epo demo`: the whole EPO loop offline on the built-in model, in minutes on a laptop CPU.
- *   1. generate household games (training and held-out sets; "put X on/in Y", few places, all open);
+ *   1. generate household games (training and held-out sets; three task types: put, clean then put, examine under a
+ *      lamp; few places, all open);
  *   2. the starting strategist: the micro built-in model pretrained to imitate a noisy teacher (shipped in
  *      assets/demo/strategist-0, or built on the spot with `pretrain`; see start.ts);
  *   3. self-play: rollouts with the current strategist and the rule-based actor → environment-grounded process
  *      rewards → per-turn weights → EPO training in process → held-out evaluation, for N iterations;
- *   4. a table and an HTML chart of held-out success per iteration with Wilson 95% intervals, and summary.json.
+ *   4. a table and an HTML chart of held-out success per iteration with Wilson 95% intervals, success per task type,
+ *      and summary.json.
  * Every step resumes: games are skipped when present, pretraining resumes from its checkpoint, self-play resumes per
  * stage. With --strategist/--actor specs, the same loop runs on real models.
  */
@@ -28,11 +30,14 @@ import { ensureRunDir } from '../store/run-dir.js';
 import { ruleActor } from '../agents/rule-actor.js';
 import { selfPlay, type SelfPlayOptions, type SelfPlayState } from '../selfplay/selfplay.js';
 import type { Tracker } from '../track/tracker.js';
-import { demoSuite, GAME_KNOBS } from './suite.js';
+import { DEMO_TYPES, demoSuite, GAME_KNOBS } from './suite.js';
 import { buildStartingStrategist, SHIPPED_STRATEGIST, START_DEFAULTS } from './start.js';
 import { DEMO_DEFAULTS as CONFIG_DEMO_DEFAULTS } from '../config/commands/demo.js';
 import { renderReport } from './report.js';
 import { summariseSelfPlay } from '../selfplay/summary.js';
+import { RunStore } from '../store/run-store.js';
+import { SIZES, type ModelSize } from '../model/index.js';
+import { formatByType, successByType, typeLabel, type TypeCount } from './by-type.js';
 
 export interface DemoOptions {
   run: string;
@@ -44,6 +49,8 @@ export interface DemoOptions {
   trainTasks: number;
   /** Build the starting strategist here (teacher corpus + imitation) instead of using the shipped one. */
   pretrain: boolean;
+  /** Size of the built-in strategist that `pretrain` builds (micro, tiny). */
+  size: string;
   /** A starting checkpoint folder other than the shipped one. */
   start?: string;
   corpusEpisodes: number;
@@ -80,7 +87,11 @@ export interface DemoOptions {
 
 export const DEMO_DEFAULTS: Omit<DemoOptions, 'log' | 'signal' | 'onLine' | 'onProgress' | 'tracker' | 'samples' | 'strategist' | 'actor' | 'start' | 'config'> = CONFIG_DEMO_DEFAULTS;
 
-export interface DemoRow { iteration: number; strategist: string; successes: number; episodes: number; rate: Estimate; trainSeconds: number; wallSeconds: number }
+export interface DemoRow {
+  iteration: number; strategist: string; successes: number; episodes: number; rate: Estimate; trainSeconds: number; wallSeconds: number;
+  /** Held-out successes per task type (from the stored evaluation episodes). */
+  byType?: Record<string, TypeCount>;
+}
 
 export interface DemoSummary {
   run: string;
@@ -135,7 +146,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
     for (const w of warnings) say(`warning: ${w}`);
   }
   const maxSteps = sampling ? trainSuite.maxSteps : o.maxSteps;
-  say(`games: ${trainSuite.tasks.length} training, ${evalSuite.tasks.length} held-out (put X on/in Y, 4-6 places)${sampling ? ', protocol reference' : ''}`);
+  say(`games: ${trainSuite.tasks.length} training, ${evalSuite.tasks.length} held-out (${DEMO_TYPES.map(typeLabel).join(', ')}; 4-6 places)${sampling ? ', protocol reference' : ''}`);
 
   const actor = o.actor ? createModel(o.actor) : ruleActor();
   const actorRef: ModelRef = sampling ? { spec: actor.spec, ...sampling.actor, maxTokens: sampling.maxTokens } : { spec: actor.spec, temperature: 0, maxTokens: 32 };
@@ -145,7 +156,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   let startDir: string | undefined;
   if (!strategist) {
     startDir = o.pretrain
-      ? await timed('pretrain', () => buildStartingStrategist({ ...START_DEFAULTS, dir: dir.dir, corpusEpisodes: o.corpusEpisodes, noise: o.noise, maxSteps, seed: o.seed, actor, actorRef, log, signal: o.signal, say }))
+      ? await timed('pretrain', () => buildStartingStrategist({ ...START_DEFAULTS, size: modelSize(o.size), dir: dir.dir, corpusEpisodes: o.corpusEpisodes, noise: o.noise, maxSteps, seed: o.seed, actor, actorRef, log, signal: o.signal, say }))
       : o.start ?? SHIPPED_STRATEGIST;
     if (!existsSync(join(startDir, 'model.safetensors'))) {
       throw new EpoError('NOT_FOUND', `no starting strategist checkpoint in ${startDir}; run with --pretrain to build one`, { where: startDir });
@@ -188,6 +199,10 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   // 4. summary, table, chart
   const wallSeconds = (Date.now() - t0) / 1000;
   const summary = summarise(o, sp.state, strategist, actor.spec, setup, wallSeconds, trainSuite.dataVersion, evalSuite.dataVersion, sp.waiting);
+  for (const r of summary.rows) {
+    const db = join(dir.dir, `it${r.iteration}-eval`, 'epo.sqlite');
+    if (existsSync(db)) r.byType = successIn(db);
+  }
   if (startDir) summary.start = { checkpoint: startDir, sha256: createHash('sha256').update(readFileSync(join(startDir, 'model.safetensors'))).digest('hex') };
   writeFileSync(join(dir.dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   writeFileSync(join(dir.dir, 'report.html'), renderReport(summary, summariseSelfPlay(sp.state, { run: o.run, env: 'demo', waiting: sp.waiting, strategist })));
@@ -210,6 +225,16 @@ function summarise(o: DemoOptions, state: SelfPlayState, strategist: string, act
   };
 }
 
+function modelSize(size: string): ModelSize {
+  if (!(size in SIZES)) throw new EpoError('BAD_INPUT', `unknown built-in model size "${size}": use ${Object.keys(SIZES).join(', ')}`, { where: '--size' });
+  return size as ModelSize;
+}
+
+function successIn(db: string): Record<string, TypeCount> {
+  const store = RunStore.open(db);
+  try { return successByType(store.episodes()); } finally { store.close(); }
+}
+
 /** Difference of two proportions with Newcombe's hybrid score interval (method 10), from Wilson intervals. */
 export function newcombe(k1: number, n1: number, k2: number, n2: number): DemoSummary['improvement'] {
   const a = wilson(k1, n1), b = wilson(k2, n2);
@@ -226,6 +251,7 @@ export function formatDemoTable(s: DemoSummary): string {
     lines.push(`${String(r.iteration).padEnd(9)}  ${`${pct(r.rate.mean)} (${r.successes}/${r.episodes})`.padEnd(19)}  ${`[${pct(r.rate.lo)}, ${pct(r.rate.hi)}]`.padEnd(18)}  ${r.wallSeconds.toFixed(0)} s`);
   }
   const i = s.improvement;
+  lines.push(...formatByType(s.rows));
   lines.push('', `improvement: ${i.difference >= 0 ? '+' : ''}${(i.difference * 100).toFixed(1)} points (95% CI [${(i.lo * 100).toFixed(1)}, ${(i.hi * 100).toFixed(1)}]), total wall time ${s.wallSeconds.toFixed(0)} s`);
   return lines.join('\n');
 }

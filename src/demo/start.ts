@@ -1,5 +1,5 @@
 /**
- * The demo's starting strategist: the micro built-in model (src/model, ~0.13 M parameters) trained from scratch to
+ * The demo's starting strategist: a built-in model (src/model; `micro`, ~0.13 M parameters, by default) trained from scratch to
  * imitate a noisy teacher's strategist chats, so it starts as a weak, imperfect imitation and self-play has room to
  * improve it. `buildStartingStrategist` makes it (teacher corpus on generated games → BPE tokenizer → imitation on the
  * strategist's tokens only, i.e. the EPO loss with every weight 1); the repository ships the result in
@@ -20,7 +20,7 @@ import type { ChatModel } from '../llm/model.js';
 import { runEpisode } from '../rollout/episode.js';
 import { runEpisodes } from '../rollout/scheduler.js';
 import { RunStore } from '../store/run-store.js';
-import { initBackend, initModel, makeConfig, saveCheckpoint, SIZES, SPECIAL, SPECIAL_TOKENS, trainBpe } from '../model/index.js';
+import { initBackend, initModel, makeConfig, saveCheckpoint, SIZES, SPECIAL, SPECIAL_TOKENS, trainBpe, type ModelSize } from '../model/index.js';
 import { normaliseChat } from '../train/dataset.js';
 import { trainEpo, type TrainExample } from '../train/trainer.js';
 import { demoSuite, GAME_KNOBS } from './suite.js';
@@ -37,6 +37,9 @@ export interface StartOptions {
   noise: number;
   epochs: number;
   lr: number;
+  /** The built-in model's size (src/model/config.ts) and BPE vocabulary: a faster trainer affords a larger one. */
+  size?: ModelSize;
+  vocab?: number;
   maxSteps: number;
   seed: number;
   actor: ChatModel;
@@ -46,12 +49,13 @@ export interface StartOptions {
   say?(line: string): void;
 }
 
-export const START_DEFAULTS = { corpusEpisodes: DEMO_DEFAULTS.corpusEpisodes, noise: DEMO_DEFAULTS.noise, epochs: 3, lr: 5e-3 };
+export const START_DEFAULTS = { corpusEpisodes: DEMO_DEFAULTS.corpusEpisodes, noise: DEMO_DEFAULTS.noise, epochs: 3, lr: 5e-3, size: DEMO_DEFAULTS.size as ModelSize, vocab: 512 };
 
 /** Build the starting strategist under `dir`; returns its checkpoint folder. */
 export async function buildStartingStrategist(o: StartOptions): Promise<string> {
   const log = o.log ?? silentLogger;
   const say = o.say ?? (() => {});
+  const size = o.size ?? START_DEFAULTS.size;
   const corpus = join(o.dir, 'corpus.jsonl');
   if (!existsSync(corpus)) {
     const games = join(o.dir, 'games', 'corpus');
@@ -76,13 +80,13 @@ export async function buildStartingStrategist(o: StartOptions): Promise<string> 
   const init = join(o.dir, 'strategist-init');
   if (!existsSync(join(init, 'model.safetensors'))) {
     await initBackend();
-    const tok = trainBpe(examples.flatMap((e) => [e.system ?? '', ...e.messages.map((m) => m.content)]), 512, SPECIAL_TOKENS);
-    const model = initModel(makeConfig({ vocab_size: tok.vocabSize, ...SIZES.micro }, { bos: tok.special(SPECIAL.bos), eos: [tok.special(SPECIAL.eot), tok.special(SPECIAL.eos)], pad: tok.special(SPECIAL.pad) }), o.seed);
+    const tok = trainBpe(examples.flatMap((e) => [e.system ?? '', ...e.messages.map((m) => m.content)]), o.vocab ?? START_DEFAULTS.vocab, SPECIAL_TOKENS);
+    const model = initModel(makeConfig({ vocab_size: tok.vocabSize, ...SIZES[size] }, { bos: tok.special(SPECIAL.bos), eos: [tok.special(SPECIAL.eot), tok.special(SPECIAL.eos)], pad: tok.special(SPECIAL.pad) }), o.seed);
     saveCheckpoint(init, { model, tokenizer: tok });
     for (const v of model.params.values()) v.dispose();
   }
   const out = join(o.dir, 'strategist-0');
-  say(`imitation pretraining of the micro built-in strategist on ${examples.length} teacher chats (${o.epochs} epochs)…`);
+  say(`imitation pretraining of the ${size} built-in strategist on ${examples.length} teacher chats (${o.epochs} epochs)…`);
   const r = await trainEpo({
     init, out, examples, epochs: o.epochs, lr: o.lr, warmupRatio: 0.05, minLrRatio: 0.1, batchSize: 8, accum: 1, clip: 1, weightDecay: 0.1,
     klCoef: 0, advantages: 'signed', maxLen: 1024, seed: o.seed, saveEvery: 25, log: log.child({ stage: 'pretrain' }), signal: o.signal,

@@ -1,6 +1,7 @@
 /**
- * The demo's household suite: generated "put X on/in Y" games played by the project's ALFWorld engine, with short
- * prompts (the built-in strategist is a ~1 M-parameter model with a 1,024-token context) and no one-shot example.
+ * The demo's household suite: generated games of three ALFWorld task types (put X on/in Y; clean X and put it in Y;
+ * examine X under a lamp) played by the project's ALFWorld engine, with short prompts (the built-in strategist is a
+ * small model with a 1,024-token context) and no one-shot example.
  */
 import type { EnvPrompts } from '../agents/roles.js';
 import { normaliseAlfworldAction } from '../agents/prompts/alfworld.js';
@@ -9,8 +10,11 @@ import { alfworldOutcome } from '../eval/alfworld.js';
 import type { Suite } from '../eval/suite.js';
 import { AlfworldEnv, loadAlfworldTasks, type AlfworldTask } from '../envs/alfworld/index.js';
 
-/** The demo's games: "put X on/in Y" only, 4-6 places, no extra objects, every receptacle open. */
-export const GAME_KNOBS = { types: { pick_and_place_simple: 1 }, receptacles: [4, 6] as [number, number], distractors: 0, closedShare: 0 };
+/** The demo's task types, in equal shares (the teacher, src/demo/teacher.ts, can express their sub-goals). */
+export const DEMO_TYPES = ['pick_and_place_simple', 'pick_clean_then_place_in_recep', 'look_at_obj_in_light'] as const;
+
+/** The demo's games: the three types above, 4-6 places, no extra objects, every receptacle open. */
+export const GAME_KNOBS = { types: Object.fromEntries(DEMO_TYPES.map((t) => [t, 1])), receptacles: [4, 6] as [number, number], distractors: 0, closedShare: 0 };
 
 export const demoPrompts: EnvPrompts = {
   env: 'alfworld',

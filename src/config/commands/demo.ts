@@ -5,7 +5,7 @@ import { next, protocol, reportTo, samples } from './common.js';
 
 export const DEMO_DEFAULTS = {
   run: 'demo', iterations: 3, episodes: 64, evalTasks: 100, trainTasks: 300, pretrain: false,
-  corpusEpisodes: 1200, noise: 0.3, gamma: 0.5, epochs: 4, lr: 3e-3, maxSteps: 10, concurrency: 16, workers: 2, seed: 1,
+  corpusEpisodes: 1200, noise: 0.3, gamma: 0.5, epochs: 4, lr: 3e-3, maxSteps: 12, concurrency: 16, workers: 2, seed: 1, size: 'micro',
 };
 
 const d = DEMO_DEFAULTS;
@@ -20,6 +20,7 @@ export const demoConfig = {
   },
   strategist: {
     pretrain: bool('build the starting strategist here (teacher corpus + imitation, ~7 min on 2 cores) instead of using the shipped assets/demo/strategist-0', { default: false }),
+    size: str('size of the built-in strategist built by --pretrain (micro 0.13 M, tiny 1.05 M parameters)', { choices: ['micro', 'tiny'], default: d.size }),
     start: str('another starting checkpoint folder for the built-in strategist', { arg: '<dir>' }),
     workers: int('worker threads for the built-in strategist (one core each)', { ...RULES.workers, default: d.workers }),
     strategist: str('a real strategist instead of the built-in one (e.g. http://127.0.0.1:8000/v1#m or local:DIR)', { arg: '<spec>' }),
