@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Rebuild the demo's shipped starting strategist (assets/demo/strategist-0): teacher corpus on generated games,
 # BPE tokenizer, imitation pretraining of the micro built-in model (src/demo/start.ts). Deterministic in the
-# seed; about 8 minutes on 2 cores. `epo demo --pretrain` does the same inside a demo run.
+# seed; about 10-15 minutes on 2 cores. `epo demo --pretrain` does the same inside a demo run. Further arguments go to
+# `epo demo` (e.g. `--size tiny`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 run="${1:-demo-start}"
-npm run -s epo -- demo --pretrain --iterations 0 --run "$run"
+npm run -s epo -- demo --pretrain --iterations 0 --run "$run" "${@:2}"
 rm -rf assets/demo/strategist-0
 mkdir -p assets/demo/strategist-0
 for f in config.json model.safetensors tokenizer.json tokenizer_config.json special_tokens_map.json generation_config.json train_done.json; do
