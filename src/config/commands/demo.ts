@@ -5,7 +5,7 @@ import { next, protocol, reportTo, samples } from './common.js';
 
 export const DEMO_DEFAULTS = {
   run: 'demo', iterations: 3, episodes: 64, evalTasks: 100, trainTasks: 300, pretrain: false,
-  corpusEpisodes: 1200, noise: 0.3, gamma: 0.5, epochs: 4, lr: 3e-3, maxSteps: 12, concurrency: 16, workers: 2, seed: 1, size: 'micro',
+  corpusEpisodes: 1200, noise: 0.3, gamma: 0.5, epochs: 5, lr: 6e-3, maxSteps: 12, concurrency: 16, workers: 2, seed: 1, size: 'micro',
 };
 
 const d = DEMO_DEFAULTS;
