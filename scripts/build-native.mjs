@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global process, console */
 // Builds the native engine (native/) with node-gyp when epo is installed. The build needs a C++17 compiler, make and
 // python3, the same tools better-sqlite3 needs to build from source. It never fails the install: without it the
 // built-in model runs on TensorFlow.js (slower; `epo model info` and the benches say which engine runs).

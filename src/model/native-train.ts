@@ -36,7 +36,7 @@ export function nativeSequenceLogProbs(k: NativeKernels, model: LlamaModel, ids:
   const vars = [...model.params.values()];
   const cfg = nativeConfig(model.config);
   const views = () => vars.map(tensorView);
-  const op = tf.customGrad(((...args: unknown[]) => {
+  const op = tf.customGrad(((..._vars: unknown[]) => {
     const logp = new Float32Array(B * (T - 1));
     const handle = k.trainForward(cfg, views(), inputs, targets, B, T - 1, logp, recording());
     return {
