@@ -71,7 +71,16 @@ Weights weights(napi_env env, napi_value arr, const Config& c) {
 }
 
 struct Handle { virtual ~Handle() = default; };
-struct SavedHandle : Handle { Activations a; };
+
+// The activations of the last finished backward pass, handed to the next forward pass: training steps of one shape
+// then reuse the same memory instead of faulting in fresh pages every step.
+thread_local std::unique_ptr<Activations> spare;
+
+struct SavedHandle : Handle {
+  Activations a;
+  SavedHandle() { if (spare) { a = std::move(*spare); spare.reset(); } }
+  void recycle() { spare = std::make_unique<Activations>(std::move(a)); }
+};
 struct DecoderHandle : Handle { std::unique_ptr<Decoder> d; };
 struct Box { Handle* h; };
 
@@ -150,6 +159,7 @@ napi_value TrainBackward(napi_env env, napi_value* a, size_t) {
   const float* d = typed<float>(env, a[2], napi_float32_array, (size_t)h->a.B * h->a.T, "dlogp");
   const std::vector<float*> g = floatList(env, a[3], c, "grads");
   train_backward(h->a, w, d, g);
+  h->recycle();
   delete box->h; box->h = nullptr;
   return undef(env);
 }

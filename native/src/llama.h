@@ -36,6 +36,9 @@ struct Activations {
   struct Layer { std::vector<float> xin, h1, r1, q, k, v, p, ctx, xmid, h2, r2, gate, up, act; };
   std::vector<Layer> layers;
   std::vector<float> xf, hf, rf, probs;
+  // Scratch of both passes, kept with the activations so a reused Activations allocates nothing (fresh pages
+  // cost a tenth of a small model's step).
+  std::vector<float> x, cs, sn, dh, dx, dact, dgate, dup, dh2, dctx, dq, dk, dv, dp;
 };
 
 // log p(targets[n] | inputs[..n]) for every position n of the B×T batch (positions 0..T-1, causal attention).

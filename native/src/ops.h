@@ -65,12 +65,91 @@ inline void rope_apply(float* x, int heads, int hd, const float* cs, const float
 
 inline float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
 
+// exp on 16 lanes: 2^n · p(r) with x = n·ln2 + r, |r| ≤ ln2/2, and a degree-6 polynomial (relative error ~2e-7).
+// The loops below spend most of their time in exp, which libm computes one lane at a time.
+typedef float v16f __attribute__((vector_size(64)));
+typedef int32_t v16i __attribute__((vector_size(64)));
+
+inline v16f vexp(v16f x) {
+  x = x < -87.0f ? -87.0f : x;
+  x = x > 88.0f ? 88.0f : x;
+  const v16f t = x * 1.44269504088896341f + 0.5f;
+  v16f f = __builtin_convertvector(__builtin_convertvector(t, v16i), v16f);
+  f = f > t ? f - 1.0f : f;  // floor
+  const v16f r = x - f * 0.693359375f + f * 2.12194440e-4f;
+  v16f y = v16f{} + 1.9875691500e-4f;
+  y = y * r + 1.3981999507e-3f;
+  y = y * r + 8.3334519073e-3f;
+  y = y * r + 4.1665795894e-2f;
+  y = y * r + 1.6666665459e-1f;
+  y = y * r + 5.0000001201e-1f;
+  y = y * r * r + r + 1.0f;
+  const v16i e = (__builtin_convertvector(f, v16i) + 127) << 23;
+  v16f scale;
+  __builtin_memcpy(&scale, &e, sizeof scale);
+  return y * scale;
+}
+
+// x[i] = exp(x[i] − shift) for i < n; returns the sum.
+inline float exp_shifted(float* x, int n, float shift) {
+  int i = 0;
+  v16f acc = {};
+  for (; i + 16 <= n; i += 16) {
+    v16f v;
+    __builtin_memcpy(&v, x + i, sizeof v);
+    v = vexp(v - shift);
+    __builtin_memcpy(x + i, &v, sizeof v);
+    acc += v;
+  }
+  float s = 0;
+  for (int j = 0; j < 16; j++) s += acc[j];
+  if (i < n) {
+    v16f v = {};
+    for (int j = 0; i + j < n; j++) v[j] = x[i + j] - shift;
+    v = vexp(v);
+    for (int j = 0; i + j < n; j++) { x[i + j] = v[j]; s += v[j]; }
+  }
+  return s;
+}
+
+// out[i] = silu(g[i]) · u[i] = g·sigmoid(g)·u, and sg[i] = sigmoid(g[i]) when asked (for the gradient).
+inline void swiglu(const float* g, const float* u, float* out, size_t n) {
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    v16f gv, uv;
+    __builtin_memcpy(&gv, g + i, sizeof gv);
+    __builtin_memcpy(&uv, u + i, sizeof uv);
+    const v16f o = gv / (1.0f + vexp(-gv)) * uv;
+    __builtin_memcpy(out + i, &o, sizeof o);
+  }
+  for (; i < n; i++) out[i] = g[i] * sigmoid(g[i]) * u[i];
+}
+
+// The gradient of out = g·sigmoid(g)·u: dg = d·u·s·(1 + g·(1 − s)), du = d·g·s with s = sigmoid(g).
+inline void swiglu_backward(const float* g, const float* u, const float* d, float* dg, float* du, size_t n) {
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    v16f gv, uv, dv;
+    __builtin_memcpy(&gv, g + i, sizeof gv);
+    __builtin_memcpy(&uv, u + i, sizeof uv);
+    __builtin_memcpy(&dv, d + i, sizeof dv);
+    const v16f sg = 1.0f / (1.0f + vexp(-gv));
+    const v16f a = dv * uv * sg * (1.0f + gv * (1.0f - sg)), b = dv * gv * sg;
+    __builtin_memcpy(dg + i, &a, sizeof a);
+    __builtin_memcpy(du + i, &b, sizeof b);
+  }
+  for (; i < n; i++) {
+    const float sg = sigmoid(g[i]);
+    dg[i] = d[i] * u[i] * sg * (1 + g[i] * (1 - sg));
+    du[i] = d[i] * g[i] * sg;
+  }
+}
+
 // Softmax of row[0..n) in place (entries past n are set to 0).
 inline void softmax_prefix(float* row, int n, int len) {
   float m = -INFINITY;
   for (int j = 0; j < n; j++) m = row[j] > m ? row[j] : m;
-  float s = 0;
-  for (int j = 0; j < n; j++) { row[j] = std::exp(row[j] - m); s += row[j]; }
+  const float s = exp_shifted(row, n, m);
   const float inv = s > 0 ? 1.0f / s : 0.0f;
   for (int j = 0; j < n; j++) row[j] *= inv;
   for (int j = n; j < len; j++) row[j] = 0;
