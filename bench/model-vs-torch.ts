@@ -53,6 +53,7 @@ for (const size of args.sizes) {
       const t = child(`torch ${size} ${threads} thread(s)`, found.python, [join(dir, 'torch_llama.py'), JSON.stringify(torchSpec(size, threads, args.quick))], process.env);
       if (!t) continue;
       runs.push(t);
+      console.log(`${size}: torch at ${t.threads} thread(s): train ${t.train_tokens_per_s.toFixed(0)} tok/s, gen b=1 ${t.gen_b1_tokens_per_s.toFixed(1)}, b=32 ${t.gen_b32_tokens_per_s.toFixed(1)}, train RSS ${t.train_rss_MiB} MiB, matmul ${t.matmul_gflops} GFLOP/s`);
       const w = blasWarning(t);
       if (w && !warned.has(w)) { warned.add(w); console.warn(`warning: ${w}`); }
     }
