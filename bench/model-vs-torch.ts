@@ -70,7 +70,7 @@ console.log('');
 console.log(formatTable(rows));
 for (const c of targetChecks(rows)) console.log(`target ${c.what}: ${c.value} ${c.met ? 'met' : 'NOT met'}`);
 const blas = rows.find((r) => r.torch)?.torch;
-if (blas) console.log(`PyTorch ${blas.torch}, BLAS ${blas.blas}, 1024x1024 matmul ${blas.matmul_gflops} GFLOP/s`);
+if (blas) console.log(`PyTorch ${blas.torch}, BLAS ${blas.blas}, 1024x1024 matmul ${blas.matmul_gflops} GFLOP/s at ${blas.threads} thread(s), OMP_WAIT_POLICY ${blas.omp_wait_policy ?? 'unset'}`);
 console.log(`load average at end ${loadEnd}`);
 
 const figures: Record<string, number | string | boolean> = {

@@ -65,6 +65,7 @@ export interface SideFigures {
   torch?: string;
   blas?: string;
   matmul_gflops?: number;
+  omp_wait_policy?: string;
   backend?: string;
 }
 
