@@ -6,6 +6,7 @@
 import { initBackend } from '../../src/model/backend.js';
 import { makeConfig, type ModelSize, SIZES } from '../../src/model/config.js';
 import { initModel } from '../../src/model/llama.js';
+import { nativeStatus } from '../../src/model/native.js';
 import { benchTokenizer, genSpeed, genTokens, trainShape, trainSpeed, VOCAB } from './speed.js';
 
 const argv = process.argv;
@@ -23,6 +24,6 @@ const tok = benchTokenizer(VOCAB[size]);
 const gen1 = await genSpeed(model, tok, 1, genTokens(quick).b1);
 const gen32 = await genSpeed(model, tok, 32, genTokens(quick).b32);
 console.log(JSON.stringify({
-  side: 'epo', size, backend, threads: process.env.EPO_THREADS ?? '', train_tokens_per_s: train, gen_b1_tokens_per_s: gen1,
+  side: 'epo', size, backend, engine: nativeStatus(), threads: process.env.EPO_THREADS ?? '', train_tokens_per_s: train, gen_b1_tokens_per_s: gen1,
   gen_b32_tokens_per_s: gen32, train_rss_MiB: trainRss, peak_rss_MiB: maxRssMiB(),
 }));

@@ -1,5 +1,5 @@
-// Packed, register-blocked sgemm (the GotoBLAS loop order): B is packed in KC×NR column strips, A in MR×KC row strips,
-// and a micro-kernel keeps an MR×NR tile of C in vector registers. Written with GCC vector extensions so the compiler
+// Register-blocked sgemm in the GotoBLAS loop order: B is packed in KC×NR column strips, A is read in place, and a
+// micro-kernel keeps an MR×NR tile of C in vector registers. Written with GCC vector extensions so the compiler
 // emits AVX-512, AVX2+FMA or NEON for the machine it is built on (the addon is compiled at install time).
 #include "gemm.h"
 
@@ -39,35 +39,39 @@ static int g_threads = 1;
 void set_threads(int n) { g_threads = std::max(1, n); }
 int threads() { return g_threads; }
 
-// C[0..mr, 0..nr] (+)= Ap (kc×MR, packed) · Bp (kc×NR, packed).
-static void kernel(int kc, const float* __restrict a, const float* __restrict b, float* c, int ldc, int mr, int nr,
-                   bool acc) {
+// C[0..mr, 0..nr] (+)= A (mr rows read in place: element (i, k) at a[i·rs + k·ks]) · Bp (kc×NR, packed). Reading A
+// in place instead of packing it saves a pass over the left operand, which costs as much as the product itself when
+// the output is only 64-128 columns wide (the small models' projections). Rows past mr repeat the last row.
+static void kernel(int kc, const float* a, size_t rs, size_t ks, const float* __restrict b, float* c, int ldc, int mr,
+                   int nr, bool acc) {
+  const float* row[MR];
+  for (int i = 0; i < MR; i++) row[i] = a + (size_t)std::min(i, mr - 1) * rs;
   vf c0[MR], c1[MR];
   for (int i = 0; i < MR; i++) { c0[i] = vf{}; c1[i] = vf{}; }
   for (int k = 0; k < kc; k++) {
     const vf b0 = load(b), b1 = load(b + VL);
+    const size_t o = (size_t)k * ks;
 #pragma GCC unroll 8
     for (int i = 0; i < MR; i++) {
-      const vf ai = splat(a[i]);
+      const vf ai = splat(row[i][o]);
       c0[i] += ai * b0;
       c1[i] += ai * b1;
     }
-    a += MR;
     b += NR;
   }
   if (mr == MR && nr == NR) {
     for (int i = 0; i < MR; i++) {
-      float* row = c + (size_t)i * ldc;
-      if (acc) { store(row, load(row) + c0[i]); store(row + VL, load(row + VL) + c1[i]); }
-      else { store(row, c0[i]); store(row + VL, c1[i]); }
+      float* r = c + (size_t)i * ldc;
+      if (acc) { store(r, load(r) + c0[i]); store(r + VL, load(r + VL) + c1[i]); }
+      else { store(r, c0[i]); store(r + VL, c1[i]); }
     }
     return;
   }
   alignas(64) float tile[MR * NR];
   for (int i = 0; i < MR; i++) { store(tile + i * NR, c0[i]); store(tile + i * NR + VL, c1[i]); }
   for (int i = 0; i < mr; i++) {
-    float* row = c + (size_t)i * ldc;
-    for (int j = 0; j < nr; j++) row[j] = acc ? row[j] + tile[i * NR + j] : tile[i * NR + j];
+    float* r = c + (size_t)i * ldc;
+    for (int j = 0; j < nr; j++) r[j] = acc ? r[j] + tile[i * NR + j] : tile[i * NR + j];
   }
 }
 
@@ -90,22 +94,15 @@ static void packB(bool transB, const float* B, int ldb, int k0, int kc, int j0, 
   }
 }
 
-// Pack op(A)[i0..i0+mc, k0..k0+kc] into strips of MR rows (zero-padded).
+// Pack op(A)[i0..i0+mc, k0..k0+kc] into strips of MR rows (zero-padded): element (i, k) of a strip at k·MR + i.
 static void packA(bool transA, const float* A, int lda, int i0, int mc, int k0, int kc, float* out) {
   for (int is = 0; is < mc; is += MR) {
     const int mr = std::min(MR, mc - is);
     float* dst = out + (size_t)is * kc;
-    if (transA) {
-      for (int k = 0; k < kc; k++) {
-        const float* src = A + (size_t)(k0 + k) * lda + i0 + is;
-        for (int i = 0; i < mr; i++) dst[k * MR + i] = src[i];
-        for (int i = mr; i < MR; i++) dst[k * MR + i] = 0;
-      }
-    } else {
+    for (int k = 0; k < kc; k++) {
       for (int i = 0; i < MR; i++) {
-        if (i >= mr) { for (int k = 0; k < kc; k++) dst[k * MR + i] = 0; continue; }
-        const float* src = A + (size_t)(i0 + is + i) * lda + k0;
-        for (int k = 0; k < kc; k++) dst[k * MR + i] = src[k];
+        const int r = i0 + is + std::min(i, mr - 1);
+        dst[k * MR + i] = transA ? A[(size_t)(k0 + k) * lda + r] : A[(size_t)r * lda + k0 + k];
       }
     }
   }
@@ -126,8 +123,11 @@ void gemm_serial(bool transA, bool transB, int M, int N, int K, const float* A, 
     return;
   }
   thread_local std::vector<float> bufA, bufB;
-  float* Ap = scratch(bufA, (size_t)MC * KC);
   float* Bp = scratch(bufB, (size_t)KC * (NC + NR));
+  float* Ap = scratch(bufA, (size_t)MC * KC);
+  // Pack A only where a strip meets enough strips of B to repay the copy (wide outputs).
+  const bool pack = N >= 8 * NR;
+  const size_t rs = transA ? 1 : lda, ks = transA ? lda : 1;
   for (int j0 = 0; j0 < N; j0 += NC) {
     const int nc = std::min(NC, N - j0);
     for (int k0 = 0; k0 < K; k0 += KC) {
@@ -136,10 +136,16 @@ void gemm_serial(bool transA, bool transB, int M, int N, int K, const float* A, 
       packB(transB, B, ldb, k0, kc, j0, nc, Bp);
       for (int i0 = 0; i0 < M; i0 += MC) {
         const int mc = std::min(MC, M - i0);
-        packA(transA, A, lda, i0, mc, k0, kc, Ap);
+        if (pack) packA(transA, A, lda, i0, mc, k0, kc, Ap);
         for (int js = 0; js < nc; js += NR) {
           for (int is = 0; is < mc; is += MR) {
-            kernel(kc, Ap + (size_t)is * kc, Bp + (size_t)js * kc, C + (size_t)(i0 + is) * ldc + j0 + js, ldc,
+            if (pack) {
+              kernel(kc, Ap + (size_t)is * kc, 1, MR, Bp + (size_t)js * kc, C + (size_t)(i0 + is) * ldc + j0 + js, ldc,
+                     std::min(MR, mc - is), std::min(NR, nc - js), acc);
+              continue;
+            }
+            const float* a = A + (size_t)(i0 + is) * rs + (size_t)k0 * ks;
+            kernel(kc, a, rs, ks, Bp + (size_t)js * kc, C + (size_t)(i0 + is) * ldc + j0 + js, ldc,
                    std::min(MR, mc - is), std::min(NR, nc - js), acc);
           }
         }
