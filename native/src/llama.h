@@ -33,12 +33,14 @@ struct Activations {
   Config c;
   int B = 0, T = 0;
   std::vector<int32_t> inputs, targets;
-  struct Layer { std::vector<float> xin, h1, r1, q, k, v, p, ctx, xmid, h2, r2, gate, up, act; };
+  // Per layer; the normalised inputs and the SwiGLU output are recomputed by the backward pass (cheap, and a fifth
+  // of the memory).
+  struct Layer { std::vector<float> xin, r1, q, k, v, p, ctx, xmid, r2, gate, up; };
   std::vector<Layer> layers;
   std::vector<float> xf, hf, rf, probs;
   // Scratch of both passes, kept with the activations so a reused Activations allocates nothing (fresh pages
   // cost a tenth of a small model's step).
-  std::vector<float> x, cs, sn, dh, dx, dact, dgate, dup, dh2, dctx, dq, dk, dv, dp;
+  std::vector<float> x, h, act, cs, sn, dh, dx, dact, dgate, dup, dh2, dctx, dq, dk, dv, dp;
 };
 
 // log p(targets[n] | inputs[..n]) for every position n of the B×T batch (positions 0..T-1, causal attention).

@@ -84,17 +84,21 @@ void train_forward(const Config& c, const Weights& w, const int32_t* inputs, con
 
   std::vector<float>& x = a.x;
   x.resize((size_t)N * H);
+  a.h.resize((size_t)N * H);
+  a.act.resize((size_t)N * I);
+  float* hn = a.h.data();
+  float* act = a.act.data();
   for (int n = 0; n < N; n++) std::memcpy(&x[(size_t)n * H], w.emb() + (size_t)inputs[n] * H, H * sizeof(float));
 
   for (int l = 0; l < c.L; l++) {
     auto& s = a.layers[saved ? l : 0];
     s.xin.assign(x.begin(), x.end());
-    s.h1.resize((size_t)N * H); s.r1.resize(N);
-    rmsnorm(x.data(), w.layer(l, LN1), s.h1.data(), s.r1.data(), N, H, c.eps);
+    s.r1.resize(N);
+    rmsnorm(x.data(), w.layer(l, LN1), hn, s.r1.data(), N, H, c.eps);
     s.q.resize((size_t)N * QD); s.k.resize((size_t)N * KD); s.v.resize((size_t)N * KD);
-    linear(s.h1.data(), w.layer(l, WQ), s.q.data(), N, H, QD);
-    linear(s.h1.data(), w.layer(l, WK), s.k.data(), N, H, KD);
-    linear(s.h1.data(), w.layer(l, WV), s.v.data(), N, H, KD);
+    linear(hn, w.layer(l, WQ), s.q.data(), N, H, QD);
+    linear(hn, w.layer(l, WK), s.k.data(), N, H, KD);
+    linear(hn, w.layer(l, WV), s.v.data(), N, H, KD);
     for (int n = 0; n < N; n++) {
       const size_t t = n % T;
       rope_apply(&s.q[(size_t)n * QD], c.nH, hd, cs + t * hd / 2, sn + t * hd / 2, false);
@@ -110,13 +114,13 @@ void train_forward(const Config& c, const Weights& w, const int32_t* inputs, con
     }
     linear(s.ctx.data(), w.layer(l, WO), x.data(), N, QD, H, true);  // residual: x += ctx·Wo
     s.xmid.assign(x.begin(), x.end());
-    s.h2.resize((size_t)N * H); s.r2.resize(N);
-    rmsnorm(x.data(), w.layer(l, LN2), s.h2.data(), s.r2.data(), N, H, c.eps);
-    s.gate.resize((size_t)N * I); s.up.resize((size_t)N * I); s.act.resize((size_t)N * I);
-    linear(s.h2.data(), w.layer(l, WG), s.gate.data(), N, H, I);
-    linear(s.h2.data(), w.layer(l, WU), s.up.data(), N, H, I);
-    swiglu(s.gate.data(), s.up.data(), s.act.data(), (size_t)N * I);
-    linear(s.act.data(), w.layer(l, WD), x.data(), N, I, H, true);  // residual: x += act·Wd
+    s.r2.resize(N);
+    rmsnorm(x.data(), w.layer(l, LN2), hn, s.r2.data(), N, H, c.eps);
+    s.gate.resize((size_t)N * I); s.up.resize((size_t)N * I);
+    linear(hn, w.layer(l, WG), s.gate.data(), N, H, I);
+    linear(hn, w.layer(l, WU), s.up.data(), N, H, I);
+    swiglu(s.gate.data(), s.up.data(), act, (size_t)N * I);
+    linear(act, w.layer(l, WD), x.data(), N, I, H, true);  // residual: x += act·Wd
   }
   a.xf.assign(x.begin(), x.end());
   a.hf.resize((size_t)N * H); a.rf.resize(N);
@@ -179,14 +183,23 @@ void train_backward(Activations& a, const Weights& w, const float* dlogp, const 
   a.dp.resize((size_t)QB * T);
   float *dact = a.dact.data(), *dgate = a.dgate.data(), *dup = a.dup.data(), *dh2 = a.dh2.data();
   float *dctx = a.dctx.data(), *dq = a.dq.data(), *dk = a.dk.data(), *dv = a.dv.data();
+  float* hn = a.h.data();
+  float* act = a.act.data();
+  // x·r·w again from the saved x and r (the forward pass kept only those).
+  auto renorm = [&](const float* x, const float* r, const float* wn) {
+    for (int n = 0; n < N; n++)
+      for (int j = 0; j < H; j++) hn[(size_t)n * H + j] = x[(size_t)n * H + j] * r[n] * wn[j];
+  };
   for (int l = c.L - 1; l >= 0; l--) {
     auto& s = a.layers[l];
     // MLP: x = xmid + act·Wd, act = silu(gate)·up
-    gemm(true, false, I, H, N, s.act.data(), I, dx, H, G(l, WD), H, false);
+    swiglu(s.gate.data(), s.up.data(), act, (size_t)N * I);
+    renorm(s.xmid.data(), s.r2.data(), w.layer(l, LN2));
+    gemm(true, false, I, H, N, act, I, dx, H, G(l, WD), H, false);
     gemm(false, true, N, I, H, dx, H, w.layer(l, WD), H, dact, I, false);
     swiglu_backward(s.gate.data(), s.up.data(), dact, dgate, dup, (size_t)N * I);
-    gemm(true, false, H, I, N, s.h2.data(), H, dgate, I, G(l, WG), I, false);
-    gemm(true, false, H, I, N, s.h2.data(), H, dup, I, G(l, WU), I, false);
+    gemm(true, false, H, I, N, hn, H, dgate, I, G(l, WG), I, false);
+    gemm(true, false, H, I, N, hn, H, dup, I, G(l, WU), I, false);
     gemm(false, true, N, H, I, dgate, I, w.layer(l, WG), I, dh2, H, false);
     gemm(false, true, N, H, I, dup, I, w.layer(l, WU), I, dh2, H, true);
     zero(G(l, LN2), H);
@@ -210,9 +223,10 @@ void train_backward(Activations& a, const Weights& w, const float* dlogp, const 
       rope_apply(&dq[(size_t)n * QD], c.nH, hd, cs + t * hd / 2, sn + t * hd / 2, true);
       rope_apply(&dk[(size_t)n * KD], c.nKV, hd, cs + t * hd / 2, sn + t * hd / 2, true);
     }
-    gemm(true, false, H, QD, N, s.h1.data(), H, dq, QD, G(l, WQ), QD, false);
-    gemm(true, false, H, KD, N, s.h1.data(), H, dk, KD, G(l, WK), KD, false);
-    gemm(true, false, H, KD, N, s.h1.data(), H, dv, KD, G(l, WV), KD, false);
+    renorm(s.xin.data(), s.r1.data(), w.layer(l, LN1));
+    gemm(true, false, H, QD, N, hn, H, dq, QD, G(l, WQ), QD, false);
+    gemm(true, false, H, KD, N, hn, H, dk, KD, G(l, WK), KD, false);
+    gemm(true, false, H, KD, N, hn, H, dv, KD, G(l, WV), KD, false);
     gemm(false, true, N, H, QD, dq, QD, w.layer(l, WQ), QD, dh2, H, false);
     gemm(false, true, N, H, KD, dk, KD, w.layer(l, WK), KD, dh2, H, true);
     gemm(false, true, N, H, KD, dv, KD, w.layer(l, WV), KD, dh2, H, true);

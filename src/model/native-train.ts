@@ -9,6 +9,11 @@ import { type Handle, nativeConfig, type NativeKernels } from './native.js';
 
 /** A Float32Array over a tensor's own memory (the wasm heap or the cpu backend's array); a copy only elsewhere. */
 export function tensorView(t: tf.Tensor): Float32Array {
+  return ownView(t) ?? (t.dataSync() as Float32Array);
+}
+
+/** The tensor's own memory, or undefined on backends that do not expose it (a write would then be lost). */
+function ownView(t: tf.Tensor): Float32Array | undefined {
   const b = tf.backend() as unknown as {
     wasm?: { HEAPU8: Uint8Array }; dataIdMap?: { get(id: object): { memoryOffset: number } | undefined };
     data?: { get(id: object): { values?: unknown } | undefined };
@@ -19,7 +24,7 @@ export function tensorView(t: tf.Tensor): Float32Array {
   }
   const values = b.data?.get(t.dataId)?.values;
   if (values instanceof Float32Array && values.length === t.size) return values;
-  return t.dataSync() as Float32Array;
+  return undefined;
 }
 
 /** Is a gradient being recorded (inside tf.variableGrads)? Only then are activations worth keeping. */
@@ -43,8 +48,15 @@ export function nativeSequenceLogProbs(k: NativeKernels, model: LlamaModel, ids:
       value: tf.tensor2d(logp, [B, T - 1]),
       gradFunc: (dy: tf.Tensor) => {
         if (!handle) throw new Error('native forward pass ran without saving activations');
-        const grads = vars.map((v) => new Float32Array(v.size));
-        k.trainBackward(handle, views(), dy.dataSync() as Float32Array, grads);
+        const d = dy.dataSync() as Float32Array;
+        // Gradients are written straight into new tensors' memory where the backend exposes it (no copy of the
+        // model's size through JS). Views are taken after every allocation: a growing wasm heap moves its buffer.
+        const out = vars.map((v) => tf.zeros(v.shape, 'float32'));
+        const inPlace = out.every((t) => ownView(t) !== undefined);
+        const grads = inPlace ? out.map((t) => ownView(t)!) : vars.map((v) => new Float32Array(v.size));
+        k.trainBackward(handle, views(), d, grads);
+        if (inPlace) return out;
+        out.forEach((t) => t.dispose());
         return grads.map((g, i) => tf.tensor(g, vars[i].shape, 'float32'));
       },
     };
