@@ -28,6 +28,7 @@ constexpr int NR = 2 * VL;
 constexpr int KC = 256;
 constexpr int MC = MR * 16;
 constexpr int NC = NR * 64;
+constexpr int FEW_ROWS = 32;
 
 typedef float vf __attribute__((vector_size(VL * 4)));
 
@@ -42,8 +43,8 @@ int threads() { return g_threads; }
 // C[0..mr, 0..nr] (+)= A (mr rows read in place: element (i, k) at a[i·rs + k·ks]) · Bp (kc×NR, packed). Reading A
 // in place instead of packing it saves a pass over the left operand, which costs as much as the product itself when
 // the output is only 64-128 columns wide (the small models' projections). Rows past mr repeat the last row.
-static void kernel(int kc, const float* a, size_t rs, size_t ks, const float* __restrict b, float* c, int ldc, int mr,
-                   int nr, bool acc) {
+static void kernel(int kc, const float* a, size_t rs, size_t ks, const float* __restrict b, size_t bs, float* c, int ldc,
+                   int mr, int nr, bool acc) {
   const float* row[MR];
   for (int i = 0; i < MR; i++) row[i] = a + (size_t)std::min(i, mr - 1) * rs;
   vf c0[MR], c1[MR];
@@ -57,7 +58,7 @@ static void kernel(int kc, const float* a, size_t rs, size_t ks, const float* __
       c0[i] += ai * b0;
       c1[i] += ai * b1;
     }
-    b += NR;
+    b += bs;
   }
   if (mr == MR && nr == NR) {
     for (int i = 0; i < MR; i++) {
@@ -115,6 +116,68 @@ static float* scratch(std::vector<float>& v, size_t n) {
   return reinterpret_cast<float*>((p + 63) & ~uintptr_t(63));
 }
 
+// Few rows (decoding one token per sequence): packing B would cost as much as the product, so B is read in place,
+// or, when it is transposed, the product is computed as Cᵀ = B·op(A)ᵀ, whose right operand is the small one.
+static void gemm_few_rows(bool transA, bool transB, int M, int N, int K, const float* A, int lda, const float* B,
+                          int ldb, float* C, int ldc, bool accumulate) {
+  if (M == 1 && transB) {  // one row against B's rows: N dot products
+    for (int j = 0; j < N; j++) {
+      const float* b = B + (size_t)j * ldb;
+      vf acc = {};
+      int k = 0;
+      for (; k + VL <= K; k += VL) {
+        vf av;
+        if (transA) { for (int t = 0; t < VL; t++) av[t] = A[(size_t)(k + t) * lda]; }
+        else av = load(A + k);
+        acc += av * load(b + k);
+      }
+      float sum = 0;
+      for (int t = 0; t < VL; t++) sum += acc[t];
+      for (; k < K; k++) sum += A[transA ? (size_t)k * lda : k] * b[k];
+      C[j] = accumulate ? C[j] + sum : sum;
+    }
+    return;
+  }
+  if (M == 1) {  // one row: C += a_k · B[k, :] over k
+    if (!accumulate) std::memset(C, 0, N * sizeof(float));
+    for (int k = 0; k < K; k++) {
+      const float a = A[transA ? (size_t)k * lda : k];
+      const float* b = B + (size_t)k * ldb;
+      int j = 0;
+      for (; j + VL <= N; j += VL) store(C + j, load(C + j) + splat(a) * load(b + j));
+      for (; j < N; j++) C[j] += a * b[j];
+    }
+    return;
+  }
+  if (transB) {
+    thread_local std::vector<float> bufT;
+    float* Ct = scratch(bufT, (size_t)N * M);
+    gemm_serial(false, !transA, N, M, K, B, ldb, A, lda, Ct, M, false);
+    for (int i = 0; i < M; i++) {
+      float* row = C + (size_t)i * ldc;
+      for (int j = 0; j < N; j++) row[j] = accumulate ? row[j] + Ct[(size_t)j * M + i] : Ct[(size_t)j * M + i];
+    }
+    return;
+  }
+  thread_local std::vector<float> bufB;
+  float* Bp = scratch(bufB, (size_t)KC * NR);
+  const size_t rs = transA ? 1 : lda, ks = transA ? lda : 1;
+  for (int k0 = 0; k0 < K; k0 += KC) {
+    const int kc = std::min(KC, K - k0);
+    const bool acc = accumulate || k0 > 0;
+    for (int js = 0; js < N; js += NR) {
+      const int nr = std::min(NR, N - js);
+      const float* b = B + (size_t)k0 * ldb + js;
+      size_t bs = ldb;
+      if (nr < NR) { packB(false, B, ldb, k0, kc, js, nr, Bp); b = Bp; bs = NR; }  // never read past column N
+      for (int is = 0; is < M; is += MR) {
+        kernel(kc, A + (size_t)is * rs + (size_t)k0 * ks, rs, ks, b, bs, C + (size_t)is * ldc + js, ldc,
+               std::min(MR, M - is), nr, acc);
+      }
+    }
+  }
+}
+
 void gemm_serial(bool transA, bool transB, int M, int N, int K, const float* A, int lda, const float* B, int ldb,
                  float* C, int ldc, bool accumulate) {
   if (M <= 0 || N <= 0) return;
@@ -122,6 +185,7 @@ void gemm_serial(bool transA, bool transB, int M, int N, int K, const float* A, 
     if (!accumulate) for (int i = 0; i < M; i++) std::memset(C + (size_t)i * ldc, 0, N * sizeof(float));
     return;
   }
+  if (M <= FEW_ROWS && N > 4 * M) { gemm_few_rows(transA, transB, M, N, K, A, lda, B, ldb, C, ldc, accumulate); return; }
   thread_local std::vector<float> bufA, bufB;
   float* Bp = scratch(bufB, (size_t)KC * (NC + NR));
   float* Ap = scratch(bufA, (size_t)MC * KC);
@@ -140,12 +204,12 @@ void gemm_serial(bool transA, bool transB, int M, int N, int K, const float* A, 
         for (int js = 0; js < nc; js += NR) {
           for (int is = 0; is < mc; is += MR) {
             if (pack) {
-              kernel(kc, Ap + (size_t)is * kc, 1, MR, Bp + (size_t)js * kc, C + (size_t)(i0 + is) * ldc + j0 + js, ldc,
+              kernel(kc, Ap + (size_t)is * kc, 1, MR, Bp + (size_t)js * kc, NR, C + (size_t)(i0 + is) * ldc + j0 + js, ldc,
                      std::min(MR, mc - is), std::min(NR, nc - js), acc);
               continue;
             }
             const float* a = A + (size_t)(i0 + is) * rs + (size_t)k0 * ks;
-            kernel(kc, a, rs, ks, Bp + (size_t)js * kc, C + (size_t)(i0 + is) * ldc + j0 + js, ldc,
+            kernel(kc, a, rs, ks, Bp + (size_t)js * kc, NR, C + (size_t)(i0 + is) * ldc + j0 + js, ldc,
                    std::min(MR, mc - is), std::min(NR, nc - js), acc);
           }
         }

@@ -1,4 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createRng } from '../core/random.js';
 import { initBackend, tf } from './backend.js';
 import { makeConfig } from './config.js';
 import { generate } from './generate.js';
@@ -42,6 +43,21 @@ describe.runIf(built)('the native engine', () => {
     expect([...C]).toEqual([5, 11, 14, 26]);
     k.gemm(true, false, 2, 2, 3, A, 2, B, 2, C, 2, false); // [[1,3,5],[2,4,6]]·[[1,0],[0,1],[1,1]]
     expect([...C]).toEqual([6, 8, 8, 10]);
+  });
+
+  it.each([[1], [5], [37]])('matches a plain triple loop with %i rows (the one-row, few-row and blocked paths), every transpose', (M) => {
+    const k = nativeKernels()!;
+    const rng = createRng(M);
+    const N = 300, K = 70;
+    const A = Float32Array.from({ length: M * K }, () => rng.next() - 0.5);
+    const B = Float32Array.from({ length: K * N }, () => rng.next() - 0.5);
+    for (const [ta, tb] of [[false, false], [false, true], [true, false], [true, true]]) {
+      const want = new Float32Array(M * N).fill(1);
+      for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) for (let q = 0; q < K; q++) want[i * N + j] += (ta ? A[q * M + i] : A[i * K + q]) * (tb ? B[j * K + q] : B[q * N + j]);
+      const C = new Float32Array(M * N).fill(1);
+      k.gemm(ta, tb, M, N, K, A, ta ? M : K, B, tb ? K : N, C, N, true);
+      for (let i = 0; i < C.length; i++) expect(Math.abs(C[i] - want[i]), `transA ${ta} transB ${tb} at ${i}`).toBeLessThan(1e-4);
+    }
   });
 
   it.each([[true], [false]])('gives the TensorFlow.js graph\'s log-probabilities and gradients (tied head: %s)', (tie) => {
