@@ -36,6 +36,9 @@ let loaded: { kernels?: NativeKernels; why?: string } | undefined;
 
 function load(): { kernels?: NativeKernels; why?: string } {
   if (!existsSync(NATIVE_BUILD)) return { why: `not built (${NATIVE_BUILD} is missing: run "npm run build:native")` };
+  // OpenMP's threads (EPO_THREADS > 1) otherwise spin between products and take the cores from everything else;
+  // read by the OpenMP runtime when the addon loads it.
+  process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
   try {
     return { kernels: createRequire(import.meta.url)(NATIVE_BUILD) as NativeKernels };
   } catch (e) {
