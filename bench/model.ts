@@ -1,11 +1,12 @@
 /**
  * Built-in model speed and memory: training tokens/s (forward + backward + AdamW) and generation tokens/s at batch
- * 1 and 32 (KV cache, 32-token prompts), for each size; plus the wasm vs cpu backend comparison that picks the
- * default. `npm run -s bench -- model [--quick]`. Figures depend on the machine's load: run it on an idle machine.
+ * 1 and 32 (KV cache, 32-token prompts), for each size; plus the engine comparison that picks the default (the
+ * native engine, TensorFlow.js on wasm, TensorFlow.js on the plain-JS cpu backend). `npm run -s bench -- model [--quick]`. Figures depend on the machine's load: run it on an idle machine.
  */
 import { initBackend, tf, useBackend, type BackendName } from '../src/model/backend.js';
 import { countParams, makeConfig, type ModelSize, SIZES } from '../src/model/config.js';
 import { disposeModel, initModel } from '../src/model/llama.js';
+import { nativeStatus } from '../src/model/native.js';
 import { benchTokenizer, genSpeed, genTokens, trainShape, trainSpeed, VOCAB } from './model/speed.js';
 
 const quick = process.argv.includes('--quick');
@@ -14,7 +15,8 @@ const mb = (b: number) => Math.round(b / 2 ** 20);
 const figures: Record<string, number | string> = {};
 const backend = await initBackend();
 figures.backend = backend;
-console.log(`backend ${backend}; load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+figures.engine = nativeStatus();
+console.log(`engine ${figures.engine}, TensorFlow.js backend ${backend}; load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 // A tokenizer as large as the biggest vocabulary.
 const tok = benchTokenizer(VOCAB.small);
 for (const size of ['micro', 'tiny', 'small'] as ModelSize[]) {
@@ -37,13 +39,16 @@ for (const size of ['micro', 'tiny', 'small'] as ModelSize[]) {
   });
   disposeModel(model);
 }
-// Backend choice: one tiny training measurement per available backend.
-for (const name of ['wasm', 'cpu'] as BackendName[]) {
+// Engine choice: one tiny training measurement per engine (the native one when built, then TensorFlow.js).
+const engines: [string, string, BackendName][] = [['native', 'native', 'wasm'], ['tfjs-wasm', 'tfjs', 'wasm'], ['tfjs-cpu', 'tfjs', 'cpu']];
+for (const [label, engine, name] of engines) {
+  if (engine === 'native' && !nativeStatus().startsWith('native')) continue;
+  process.env.EPO_ENGINE = engine;
   await useBackend(name);
   const model = initModel(makeConfig({ vocab_size: VOCAB.tiny, ...SIZES.tiny }, { bos: 0, eos: 1, pad: 2 }), 1);
   const t = trainSpeed(model, 4, 128, 1);
-  console.log(`backend ${name}: tiny train ${t.toFixed(0)} tok/s (batch 4×128)`);
-  figures[`${name}_tiny_train_tokens_per_s`] = Math.round(t);
+  console.log(`${label}: tiny train ${t.toFixed(0)} tok/s (batch 4×128)`);
+  figures[`${label.replace('-', '_')}_tiny_train_tokens_per_s`] = Math.round(t);
   disposeModel(model);
 }
 console.log(JSON.stringify(figures));
