@@ -2,6 +2,7 @@
 // of saved activations and decoders are externals freed by release() or by the garbage collector.
 #include <node_api.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -202,6 +203,29 @@ napi_value DecoderKeep(napi_env env, napi_value* a, size_t) {
   return undef(env);
 }
 
+// adamw(p, g, m, v, hyper): one AdamW step in place, hyper = [lr, beta1, beta2, 1 − beta1^t, 1 − beta2^t, eps, decay]
+// where decay multiplies p first (1 − lr·weight decay for matrices, 1 for norms). The arithmetic is
+// src/model/optim/adamw.ts's, element by element.
+napi_value Adamw(napi_env env, napi_value* a, size_t) {
+  const float* __restrict g = typed<float>(env, a[1], napi_float32_array, 0, "grad");
+  size_t n; { napi_typedarray_type t; void* d; napi_value ab; size_t off; napi_get_typedarray_info(env, a[1], &t, &n, &d, &ab, &off); }
+  float* __restrict p = typed<float>(env, a[0], napi_float32_array, n, "param");
+  float* __restrict m = typed<float>(env, a[2], napi_float32_array, n, "exp_avg");
+  float* __restrict v = typed<float>(env, a[3], napi_float32_array, n, "exp_avg_sq");
+  const double* h = typed<double>(env, a[4], napi_float64_array, 7, "hyper");
+  const float lr = (float)h[0], b1 = (float)h[1], b2 = (float)h[2], c1 = (float)h[3], c2 = (float)h[4], eps = (float)h[5], decay = (float)h[6];
+  const float ob1 = (float)(1 - h[1]), ob2 = (float)(1 - h[2]);
+  for (size_t i = 0; i < n; i++) {
+    const float m2 = m[i] * b1 + g[i] * ob1;
+    const float v2 = v[i] * b2 + g[i] * g[i] * ob2;
+    const float update = (m2 / c1) / (std::sqrt(v2 / c2) + eps);
+    m[i] = m2;
+    v[i] = v2;
+    p[i] = p[i] * decay - update * lr;
+  }
+  return undef(env);
+}
+
 napi_value Release(napi_env env, napi_value* a, size_t) {
   Box* b = unwrap(env, a[0]);
   delete b->h; b->h = nullptr;
@@ -220,6 +244,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"decoderCreate", nullptr, call<DecoderCreate>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"decoderStep", nullptr, call<DecoderStep>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"decoderKeep", nullptr, call<DecoderKeep>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"adamw", nullptr, call<Adamw>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"release", nullptr, call<Release>, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof *props, props);

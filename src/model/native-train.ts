@@ -12,18 +12,25 @@ export function tensorView(t: tf.Tensor): Float32Array {
   return ownView(t) ?? (t.dataSync() as Float32Array);
 }
 
-/** The tensor's own memory, or undefined on backends that do not expose it (a write would then be lost). */
-function ownView(t: tf.Tensor): Float32Array | undefined {
-  const b = tf.backend() as unknown as {
-    wasm?: { HEAPU8: Uint8Array }; dataIdMap?: { get(id: object): { memoryOffset: number } | undefined };
-    data?: { get(id: object): { values?: unknown } | undefined };
-  };
+interface ExposedBackend {
+  wasm?: { HEAPU8: Uint8Array }; dataIdMap?: { get(id: object): { memoryOffset: number; refCount: number } | undefined };
+  data?: { get(id: object): { values?: unknown; refCount: number } | undefined };
+}
+
+/**
+ * The tensor's own memory, or undefined on backends that do not expose it (a write would then be lost). With
+ * `alone`, only memory no other tensor shares (tfjs shares it between a tensor and its reshapes), so that writing
+ * in place changes this tensor only.
+ */
+export function ownView(t: tf.Tensor, alone = false): Float32Array | undefined {
+  const b = tf.backend() as unknown as ExposedBackend;
   if (b.wasm && b.dataIdMap) {
     const d = b.dataIdMap.get(t.dataId);
-    if (d && d.memoryOffset != null) return new Float32Array(b.wasm.HEAPU8.buffer, d.memoryOffset, t.size);
+    if (d && d.memoryOffset != null && (!alone || d.refCount === 1)) return new Float32Array(b.wasm.HEAPU8.buffer, d.memoryOffset, t.size);
+    return undefined;
   }
-  const values = b.data?.get(t.dataId)?.values;
-  if (values instanceof Float32Array && values.length === t.size) return values;
+  const d = b.data?.get(t.dataId);
+  if (d && d.values instanceof Float32Array && d.values.length === t.size && (!alone || d.refCount === 1)) return d.values;
   return undefined;
 }
 

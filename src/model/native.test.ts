@@ -6,6 +6,7 @@ import { generate } from './generate.js';
 import { disposeModel, initModel, type LlamaModel } from './llama.js';
 import { maskedNll, packBatch, scoreSequences, sequenceLogProbs, valueAndGrad } from './logprobs.js';
 import { nativeConfig, nativeKernels, nativeStatus } from './native.js';
+import { AdamW } from './optim/adamw.js';
 import { trainBpe } from './tokenizer/bpe.js';
 import { SPECIAL_TOKENS } from './tokenizer/chat.js';
 
@@ -94,6 +95,30 @@ describe.runIf(built)('the native engine', () => {
     expect(n.map((r) => r.ids)).toEqual(t.map((r) => r.ids));
     expect(n.map((r) => r.ids.length)).toEqual([9, 3, 6]);
     disposeModel(model);
+  });
+
+  it('takes the same AdamW steps in place as the TensorFlow.js update (weight decay on matrices only)', () => {
+    const run = (engine: 'native' | 'tfjs') => withEngine(engine, () => {
+      const model = scaled(true, 4);
+      const opt = new AdamW(model.params, { weightDecay: 0.1 });
+      const batch = packBatch([[0, 5, 9, 5, 5, 11, 3]], 2);
+      for (let step = 0; step < 3; step++) {
+        const { grads } = valueAndGrad(model, () => maskedNll(sequenceLogProbs(model, batch.ids), batch.mask));
+        opt.apply(grads, 0.01);
+      }
+      const out = new Map([...model.params].map(([n, v]) => [n, Float32Array.from(v.dataSync())]));
+      disposeModel(model);
+      return out;
+    });
+    const a = run('native'), b = run('tfjs');
+    for (const [name, x] of a) {
+      const y = b.get(name)!;
+      for (let i = 0; i < x.length; i++) expect(Math.abs(x[i] - y[i]), `${name}[${i}]`).toBeLessThan(1e-4);
+    }
+    // The update moved the weights (a test that could not fail would compare two unchanged models).
+    const fresh = scaled(true, 4);
+    expect(Math.abs(a.get('model.norm.weight')![0] - fresh.params.get('model.norm.weight')!.dataSync()[0])).toBeGreaterThan(1e-3);
+    disposeModel(fresh);
   });
 
   it('refuses token ids outside the vocabulary and weights of the wrong size, naming them', () => {

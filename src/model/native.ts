@@ -26,6 +26,7 @@ export interface NativeKernels {
   decoderCreate(config: Float64Array, rows: number, maxKeys: number): Handle;
   decoderStep(handle: Handle, weights: Float32Array[], ids: Int32Array, T: number, positions: Int32Array, keyMask: Uint8Array, logits: Float32Array): void;
   decoderKeep(handle: Handle, rows: Int32Array): void;
+  adamw(param: Float32Array, grad: Float32Array, expAvg: Float32Array, expAvgSq: Float32Array, hyper: Float64Array): void;
   release(handle: Handle): void;
 }
 
