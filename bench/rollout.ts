@@ -4,7 +4,7 @@
  * run store). Each step is two calls (strategist, actor), so the ideal is concurrency / (2 × delay) steps per second.
  * Reports throughput as a share of that ideal at 1, 16, 64 and 256 episodes in flight, and CPU time per step.
  *
- *   npm run -s bench -- rollout [--delay-ms 200] [--steps 5] [--levels 1,16,64,256]
+ *   npm run -s bench -- rollout [--delay-ms 200] [--steps 5] [--levels 1,16,64,256] [--transports http,in-process]
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -29,6 +29,7 @@ const arg = (name: string, dflt: string) => {
 const delayMs = Number(arg('delay-ms', '200'));
 const steps = Number(arg('steps', '5'));
 const levels = arg('levels', '1,16,64,256').split(',').map(Number);
+const transports = arg('transports', 'http,in-process').split(',');
 let dir = '';
 const ANSWER = 'Thought: the key should be on shelf 1.\nAction: go to shelf 1';
 
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
       ['http', () => createModel(spec, { concurrency: false })],
       ['in-process', () => scriptedModel([ANSWER], { cycle: true, delayMs, spec: 'scripted:bench' })],
     ] as const) {
+      if (!transports.includes(transport)) continue;
       for (const c of levels) {
         const r = await level(make(), spec, c, transport);
         console.log(`${transport.padEnd(10)}  ${String(c).padStart(9)}   ${String(r.n).padStart(8)}   ${r.rate.toFixed(1).padStart(7)}   ${r.ideal.toFixed(1).padStart(7)}   ${(100 * r.rate / r.ideal).toFixed(1).padStart(7)}%   ${r.cpuMs.toFixed(3)} ms`);
