@@ -50,12 +50,15 @@ export function chatPoster(o: ChatPostOptions): ChatPoster {
   const target = {
     protocol: url.protocol, hostname: url.hostname.replace(/^\[|\]$/g, ''), port: url.port || undefined,
     path: url.pathname + url.search, method: 'POST', agent,
-    ...(url.username || url.password ? { auth: `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` } : {}),
   };
+  // Headers as a flat [name, value, …] list, built once: node:http then writes them as given instead of validating
+  // and merging each one per request. It adds no Host header to such a list, so it is part of it, as node would
+  // write it (brackets around IPv6, no default port).
+  const headerList = Object.entries({ host: url.host, ...o.headers }).flat();
 
   const post = (body: string, signal?: AbortSignal): Promise<PostedAnswer> => new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new PostCancelled('signal'));
-    const req = lib.request({ ...target, headers: { ...o.headers, 'content-length': Buffer.byteLength(body) } });
+    const req = lib.request({ ...target, headers: [...headerList, 'content-length', String(Buffer.byteLength(body))] });
     let settled = false;
     const settle = (err: Error | undefined, answer?: PostedAnswer) => {
       if (settled) return;

@@ -48,7 +48,10 @@ describe('plain chat call on the wire', () => {
     expect(s.seen).toHaveLength(1);
     expect(s.seen[0]).toMatchObject({ method: 'POST', url: '/v1/chat/completions' });
     expect(JSON.parse(s.seen[0].body)).toEqual({ model: 'm', messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: 'where?' }], temperature: 0, stop: ['\n'], seed: 3, stream: false });
-    expect(s.seen[0].headers).toMatchObject({ authorization: 'Bearer sk-test-123456', 'content-type': 'application/json', accept: 'application/json', 'x-team': 'epo' });
+    expect(s.seen[0].headers).toMatchObject({
+      host: new URL(s.spec()).host, connection: 'keep-alive',
+      authorization: 'Bearer sk-test-123456', 'content-type': 'application/json', accept: 'application/json', 'x-team': 'epo',
+    });
     expect(s.seen[0].headers['content-length']).toBe(String(Buffer.byteLength(s.seen[0].body)));
   });
 
