@@ -31,7 +31,7 @@ void Decoder::step(const Weights& w, const int32_t* ids, int T, const int32_t* p
   for (int n = 0; n < N; n++) rope_angles(positions[n], hd, c.theta, &cs[(size_t)n * hd / 2], &sn[(size_t)n * hd / 2]);
 
   std::vector<float> x((size_t)N * H), h((size_t)N * H), q((size_t)N * QD), kn((size_t)N * KD), vn((size_t)N * KD);
-  std::vector<float> ctx((size_t)N * QD), gate((size_t)N * I), up((size_t)N * I), p((size_t)T * S1);
+  std::vector<float> ctx((size_t)N * QD), gate((size_t)N * I), up((size_t)N * I);
   for (int n = 0; n < N; n++) std::memcpy(&x[(size_t)n * H], w.emb() + (size_t)ids[n] * H, H * sizeof(float));
   for (int l = 0; l < c.L; l++) {
     rmsnorm(x.data(), w.layer(l, LN1), h.data(), nullptr, N, H, c.eps);
@@ -50,7 +50,10 @@ void Decoder::step(const Weights& w, const int32_t* ids, int T, const int32_t* p
           std::memcpy(&k[l][dst], &kn[src], hd * sizeof(float));
           std::memcpy(&v[l][dst], &vn[src], hd * sizeof(float));
         }
+#pragma omp parallel for num_threads(threads()) schedule(static) if (threads() > 1 && B > 1)
     for (int b = 0; b < B; b++) {
+      thread_local std::vector<float> p;
+      p.resize((size_t)T * S1);
       const uint8_t* m = &mask[(size_t)b * Smax];
       for (int hh = 0; hh < c.nH; hh++) {
         const int g = hh / rep;

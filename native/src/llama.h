@@ -40,7 +40,7 @@ struct Activations {
   std::vector<float> xf, hf, rf, probs;
   // Scratch of both passes, kept with the activations so a reused Activations allocates nothing (fresh pages
   // cost a tenth of a small model's step).
-  std::vector<float> x, h, act, cs, sn, dh, dx, dact, dgate, dup, dh2, dctx, dq, dk, dv, dp;
+  std::vector<float> x, h, act, cs, sn, dh, dx, dact, dgate, dup, dh2, dctx, dq, dk, dv;
 };
 
 // log p(targets[n] | inputs[..n]) for every position n of the B×T batch (positions 0..T-1, causal attention).

@@ -99,12 +99,14 @@ void train_forward(const Config& c, const Weights& w, const int32_t* inputs, con
     linear(hn, w.layer(l, WQ), s.q.data(), N, H, QD);
     linear(hn, w.layer(l, WK), s.k.data(), N, H, KD);
     linear(hn, w.layer(l, WV), s.v.data(), N, H, KD);
+#pragma omp parallel for num_threads(threads()) schedule(static) if (threads() > 1)
     for (int n = 0; n < N; n++) {
       const size_t t = n % T;
       rope_apply(&s.q[(size_t)n * QD], c.nH, hd, cs + t * hd / 2, sn + t * hd / 2, false);
       rope_apply(&s.k[(size_t)n * KD], c.nKV, hd, cs + t * hd / 2, sn + t * hd / 2, false);
     }
     s.p.resize((size_t)B * c.nH * T * T); s.ctx.resize((size_t)N * QD);
+#pragma omp parallel for collapse(2) num_threads(threads()) schedule(static) if (threads() > 1)
     for (int b = 0; b < B; b++) {
       for (int h = 0; h < c.nH; h++) {
         const int g = h / rep;
@@ -134,6 +136,7 @@ void train_forward(const Config& c, const Weights& w, const int32_t* inputs, con
     float* lg = saved ? &a.probs[(size_t)n0 * V] : a.probs.data();
     if (c.tie) gemm(false, true, nb, V, H, &a.hf[(size_t)n0 * H], H, w.emb(), H, lg, V, false);
     else gemm(false, false, nb, V, H, &a.hf[(size_t)n0 * H], H, w.head(c.L), V, lg, V, false);
+#pragma omp parallel for num_threads(threads()) schedule(static) if (threads() > 1)
     for (int i = 0; i < nb; i++) {
       float* row = lg + (size_t)i * V;
       float m = -INFINITY;
@@ -157,6 +160,7 @@ void train_backward(Activations& a, const Weights& w, const float* dlogp, const 
 
   // d logp[n] / d logits[n, j] = 1[j = target] − p[j]
   float* dl = a.probs.data();
+#pragma omp parallel for num_threads(threads()) schedule(static) if (threads() > 1)
   for (int n = 0; n < N; n++) {
     float* row = dl + (size_t)n * V;
     const float g = dlogp[n];
@@ -180,7 +184,6 @@ void train_backward(Activations& a, const Weights& w, const float* dlogp, const 
 
   a.dact.resize((size_t)N * I); a.dgate.resize((size_t)N * I); a.dup.resize((size_t)N * I); a.dh2.resize((size_t)N * H);
   a.dctx.resize((size_t)N * QD); a.dq.resize((size_t)N * QD); a.dk.resize((size_t)N * KD); a.dv.resize((size_t)N * KD);
-  a.dp.resize((size_t)QB * T);
   float *dact = a.dact.data(), *dgate = a.dgate.data(), *dup = a.dup.data(), *dh2 = a.dh2.data();
   float *dctx = a.dctx.data(), *dq = a.dq.data(), *dk = a.dk.data(), *dv = a.dv.data();
   float* hn = a.h.data();
@@ -209,15 +212,21 @@ void train_backward(Activations& a, const Weights& w, const float* dlogp, const 
     gemm(false, true, N, QD, H, dx, H, w.layer(l, WO), H, dctx, QD, false);
     zero(dk, (size_t)N * KD);
     zero(dv, (size_t)N * KD);
+    // By (row, kv head): the query heads of one kv head add into the same dk and dv, so they stay on one thread.
+#pragma omp parallel for collapse(2) num_threads(threads()) schedule(static) if (threads() > 1)
     for (int b = 0; b < B; b++) {
-      for (int h = 0; h < c.nH; h++) {
-        const int g = h / rep;
-        attend_backward(&s.q[(size_t)b * T * QD + h * hd], &s.k[(size_t)b * T * KD + g * hd],
-                        &s.v[(size_t)b * T * KD + g * hd], &s.p[((size_t)b * c.nH + h) * T * T],
-                        &dctx[(size_t)b * T * QD + h * hd], a.dp.data(), &dq[(size_t)b * T * QD + h * hd],
-                        &dk[(size_t)b * T * KD + g * hd], &dv[(size_t)b * T * KD + g * hd], T, hd, QD, KD, scale);
+      for (int g = 0; g < c.nKV; g++) {
+        thread_local std::vector<float> dp;
+        dp.resize((size_t)QB * T);
+        for (int h = g * rep; h < (g + 1) * rep; h++) {
+          attend_backward(&s.q[(size_t)b * T * QD + h * hd], &s.k[(size_t)b * T * KD + g * hd],
+                          &s.v[(size_t)b * T * KD + g * hd], &s.p[((size_t)b * c.nH + h) * T * T],
+                          &dctx[(size_t)b * T * QD + h * hd], dp.data(), &dq[(size_t)b * T * QD + h * hd],
+                          &dk[(size_t)b * T * KD + g * hd], &dv[(size_t)b * T * KD + g * hd], T, hd, QD, KD, scale);
+        }
       }
     }
+#pragma omp parallel for num_threads(threads()) schedule(static) if (threads() > 1)
     for (int n = 0; n < N; n++) {
       const size_t t = n % T;
       rope_apply(&dq[(size_t)n * QD], c.nH, hd, cs + t * hd / 2, sn + t * hd / 2, true);

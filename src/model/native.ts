@@ -6,12 +6,15 @@
  * wasm heap or the cpu backend's arrays), never copied. Why, and the figures: docs/model.md.
  *
  * `EPO_ENGINE=tfjs` turns it off (the TensorFlow.js graph then computes the same values); `EPO_ENGINE=native`
- * makes a missing build an error instead of a fallback; `EPO_THREADS=N` sets its threads (default 1).
+ * makes a missing build an error instead of a fallback; `EPO_THREADS=N` sets its threads (default: every core in the
+ * main thread, one in a worker thread).
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 import { EpoError } from '../core/errors.js';
 import type { LlamaConfig } from './config.js';
 
@@ -41,7 +44,11 @@ function load(): { kernels?: NativeKernels; why?: string } {
   // read by the OpenMP runtime when the addon loads it.
   process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
   try {
-    return { kernels: createRequire(import.meta.url)(NATIVE_BUILD) as NativeKernels };
+    const kernels = createRequire(import.meta.url)(NATIVE_BUILD) as NativeKernels;
+    // Every core for the main thread's products (training, in-process serving); one per worker thread, whose
+    // pool already spreads requests over the cores.
+    if (!process.env.EPO_THREADS) kernels.setThreads(isMainThread ? Math.min(availableParallelism(), 8) : 1);
+    return { kernels };
   } catch (e) {
     return { why: `could not load ${NATIVE_BUILD}: ${(e as Error).message}` };
   }
