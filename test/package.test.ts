@@ -52,6 +52,9 @@ describe('the installed package', () => {
     expect(r.stderr).not.toMatch(/error/);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/success %\s+100\.0 .*6\/6/);
+    // The install built the native engine (needs only the compiler that better-sqlite3 needs too).
+    const info = await epo(['model', 'info', '--model', 'local:node_modules/epo/assets/demo/strategist-0']);
+    expect(JSON.parse(info.stdout).engine).toMatch(/^native \(\d+ threads?\)$/);
   });
 
   it('runs a script on the public API: its own environment, checkTextEnv, evaluate, one self-play iteration', async () => {

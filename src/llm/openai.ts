@@ -1,12 +1,15 @@
 /**
- * The OpenAI-compatible backend, through the official SDK: OpenAI's API and any server speaking its chat completions
- * protocol (vLLM, SGLang, Ollama, llama.cpp, `epo serve`). The SDK's own retries are off; the retry middleware owns
- * that policy. Errors become EpoErrors naming the URL and model, with status and Retry-After kept in `details`.
+ * The OpenAI-compatible backend: OpenAI's API and any server speaking its chat completions protocol (vLLM, SGLang,
+ * Ollama, llama.cpp, `epo serve`). Streams go through the official SDK; plain calls, the rollout's hot path, are one
+ * JSON POST over a keep-alive agent (chat-post.ts) whose failures are turned into the SDK's errors, so both paths
+ * report alike. The SDK's own retries are off; the retry middleware owns that policy. Errors become EpoErrors naming
+ * the URL and model, with status and Retry-After kept in `details`.
  */
 import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsBase } from 'openai/resources/chat/completions';
 import { EpoError } from '../core/errors.js';
 import { redact, secretValues } from '../core/secrets.js';
+import { chatPoster, PostCancelled, type PostedAnswer } from './chat-post.js';
 import { createNodeFetch, ResponseTooLarge } from './node-fetch.js';
 import { estimateTokens, type ChatModel, type CompletionRequest, type CompletionResult } from './model.js';
 import { parseRetryAfter } from './retry.js';
@@ -116,8 +119,50 @@ export function capText(text: string, max: number): { text: string; truncated: b
   return { text: text.slice(0, end), truncated: true };
 }
 
+/** The endpoint of chat completions under a base URL, joined as the SDK joins it. */
+export const chatURL = (baseURL: string): string => (baseURL.endsWith('/') ? `${baseURL}chat/completions` : `${baseURL}/chat/completions`);
+
+/** Headers of a plain call: JSON both ways, the bearer key, then the spec's own headers (which win, any case). */
+function plainHeaders(o: OpenAIBackendOptions): Record<string, string> {
+  const h: Record<string, string> = { accept: 'application/json', 'content-type': 'application/json', 'user-agent': 'epo', authorization: `Bearer ${o.apiKey}` };
+  for (const [k, v] of Object.entries(o.headers ?? {})) h[k.toLowerCase()] = v;
+  return h;
+}
+
+/** The parsed answer of a plain call, read as the SDK reads it: JSON by content type, else text; a failed status
+ *  becomes the SDK's status error (its message from the body's `error.message`, the body, or the status alone). */
+export function answerBody(a: PostedAnswer): unknown {
+  const text = () => { const t = a.body.toString('utf8'); return t.charCodeAt(0) === 0xfeff ? t.slice(1) : t; };
+  if (a.status < 200 || a.status > 299) {
+    const errText = text();
+    let errJSON: unknown;
+    try { errJSON = JSON.parse(errText); } catch { errJSON = undefined; }
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(a.headers)) for (const x of Array.isArray(v) ? v : v === undefined ? [] : [v]) headers.append(k, x);
+    throw OpenAI.APIError.generate(a.status, errJSON as object | undefined, errJSON ? undefined : errText, headers);
+  }
+  if (a.status === 204) return null;
+  const type = String(a.headers['content-type'] ?? '').split(';')[0].trim();
+  if (!type.includes('application/json') && !type.endsWith('+json')) return text();
+  if (a.headers['content-length'] === '0') return undefined;
+  return JSON.parse(text()) as unknown;
+}
+
+/** A failed post as the SDK reports a failed fetch: cancelled by the caller, timed out, or a connection error. */
+function postFailure(e: unknown, signal: AbortSignal | undefined): unknown {
+  if (e instanceof ResponseTooLarge) return e;
+  if (signal?.aborted || (e instanceof PostCancelled && e.by === 'signal')) return new OpenAI.APIUserAbortError();
+  const err = e instanceof Error ? e : new Error(String(e));
+  if (e instanceof PostCancelled || /timed? ?out/i.test(String(err) + ('cause' in err ? String(err.cause) : ''))) return new OpenAI.APIConnectionTimeoutError();
+  return new OpenAI.APIConnectionError({ cause: err });
+}
+
+type Completion = Partial<Pick<OpenAI.ChatCompletion, 'choices' | 'usage' | 'model'>> | null | undefined;
+
 export function openAIModel(o: OpenAIBackendOptions): ChatModel {
   const maxChars = o.maxResponseChars ?? DEFAULT_MAX_RESPONSE_CHARS;
+  // plain calls go straight over node:http (see chat-post.ts); streams go through the SDK
+  const poster = chatPoster({ url: chatURL(o.baseURL), headers: plainHeaders(o), timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_S * 1000, maxBodyBytes: maxBodyBytes(maxChars) });
   const client = new OpenAI({
     apiKey: o.apiKey,
     baseURL: o.baseURL,
@@ -146,21 +191,22 @@ export function openAIModel(o: OpenAIBackendOptions): ChatModel {
   return {
     spec: o.spec,
     async complete(req): Promise<CompletionResult> {
-      let resp;
+      let resp: Completion;
       try {
-        resp = await client.chat.completions.create({ ...params(req), stream: false }, { signal: req.signal });
+        const answer = await poster.post(JSON.stringify({ ...params(req), stream: false }), req.signal).catch((e: unknown) => { throw postFailure(e, req.signal); });
+        resp = answerBody(answer) as Completion;
       } catch (e) {
         throw mapOpenAIError(e, o);
       }
-      const choice = resp.choices?.[0];
+      const choice = resp?.choices?.[0];
       if (!choice) throw new EpoError('MODEL_OUTPUT', 'the server answered without any choice', { where: `${o.baseURL} (model ${o.model})` });
       const { text, truncated } = capText(choice.message?.content ?? '', maxChars);
-      const prompt = resp.usage?.prompt_tokens ?? req.messages.reduce((n, m) => n + estimateTokens(m.content) + 4, 0);
+      const prompt = resp?.usage?.prompt_tokens ?? req.messages.reduce((n, m) => n + estimateTokens(m.content) + 4, 0);
       return {
         text,
-        usage: { promptTokens: prompt, completionTokens: resp.usage?.completion_tokens ?? estimateTokens(text) },
+        usage: { promptTokens: prompt, completionTokens: resp?.usage?.completion_tokens ?? estimateTokens(text) },
         finishReason: truncated ? 'length' : choice.finish_reason ?? 'stop',
-        model: resp.model ?? o.model,
+        model: resp?.model ?? o.model,
         ...(truncated ? { truncated } : {}),
       };
     },

@@ -5,9 +5,9 @@
  */
 import { EpoError } from '../core/errors.js';
 import { createRng } from '../core/random.js';
-import { tf } from './backend.js';
 import { eosIds } from './config.js';
-import { forward, type KvCache, lmHead, type LlamaModel } from './llama.js';
+import { createDecoder } from './decoder.js';
+import type { LlamaModel } from './llama.js';
 import { sampleToken, type SamplingParams } from './sampling.js';
 import type { BpeTokenizer } from './tokenizer/bpe.js';
 
@@ -71,25 +71,14 @@ export async function generate(model: LlamaModel, tok: BpeTokenizer, requests: G
   let active = rows.map((_, i) => i);
   const T = Math.max(...rows.map((r) => r.req.prompt.length));
   const padded = rows.flatMap((r) => [...Array(T - r.req.prompt.length).fill(pad), ...r.req.prompt]);
-  let keyMask = rows.map((r) => [...Array(T - r.req.prompt.length).fill(0), ...Array(r.req.prompt.length).fill(1)]);
+  const keyMask = rows.map((r) => [...Array(T - r.req.prompt.length).fill(0), ...Array(r.req.prompt.length).fill(1)]);
   const positions = rows.map((r) => [...Array(T - r.req.prompt.length).fill(0), ...r.req.prompt.map((_, t) => t)]);
 
-  const head = tf.tidy(() => lmHead(model));
-  const tied = model.config.tie_word_embeddings;
-  let cache: KvCache | undefined;
-  let logits: tf.Tensor2D;
-  {
-    const ids = tf.tensor2d(padded, [rows.length, T], 'int32');
-    const out = tf.tidy(() => forward(model, ids, { positions, keyMask, lastOnly: true, returnCache: true, lmHead: head }) as unknown as tf.TensorContainer) as unknown as { logits: tf.Tensor2D; cache: KvCache };
-    ids.dispose();
-    logits = out.logits;
-    cache = out.cache;
-  }
+  const decoder = createDecoder(model, rows.length, T + Math.max(...rows.map((r) => Math.min(Math.max(1, r.req.maxTokens ?? 256), ctx - 1))));
   try {
+    let logits = decoder.step(rows.map((_, b) => padded.slice(b * T, (b + 1) * T)), positions, keyMask);
     while (active.length > 0) {
       if (opts.signal?.aborted) break;
-      const data = logits.dataSync() as Float32Array;
-      logits.dispose();
       const V = c.vocab_size;
       const next: number[] = [];
       const stillActive: number[] = [];
@@ -98,7 +87,7 @@ export async function generate(model: LlamaModel, tok: BpeTokenizer, requests: G
         const r = rows[ri];
         if (r.req.signal?.aborted) { r.done = 'abort'; return; }
         // Only ids the tokenizer knows (a checkpoint may pad its embedding beyond the vocabulary).
-        const id = sampleToken(data.subarray(j * V, j * V + Math.min(V, tok.vocabSize)), r.req, r.rng);
+        const id = sampleToken(logits.subarray(j * V, j * V + Math.min(V, tok.vocabSize)), r.req, r.rng);
         if (eos.has(id)) { r.done = 'stop'; r.eos = true; }
         else {
           r.ids.push(id);
@@ -114,29 +103,13 @@ export async function generate(model: LlamaModel, tok: BpeTokenizer, requests: G
         if (!r.done) { stillActive.push(ri); keep.push(j); next.push(id); }
       });
       if (stillActive.length === 0) break;
-      const prevCache: KvCache = cache!;
-      if (keep.length < active.length) {
-        const idx = tf.tensor1d(keep, 'int32');
-        cache = { k: prevCache.k.map((t) => tf.gather(t, idx, 0)), v: prevCache.v.map((t) => tf.gather(t, idx, 0)) };
-        idx.dispose();
-        for (const t of [...prevCache.k, ...prevCache.v]) t.dispose();
-        keyMask = keep.map((j) => keyMask[j]);
-      }
+      if (keep.length < active.length) decoder.keep(keep);
       active = stillActive;
-      keyMask = keyMask.map((m) => [...m, 1]);
-      const step = tf.tensor2d(next, [next.length, 1], 'int32');
-      const before: KvCache = cache!;
-      const out = tf.tidy(() => forward(model, step, { positions: active.map((ri) => [rows[ri].length - 1]), keyMask, cache: before, lastOnly: true, returnCache: true, lmHead: head }) as unknown as tf.TensorContainer) as unknown as { logits: tf.Tensor2D; cache: KvCache };
-      step.dispose();
-      for (const t of [...before.k, ...before.v]) t.dispose();
-      logits = out.logits;
-      cache = out.cache;
+      logits = decoder.step(next.map((id) => [id]), active.map((ri) => [rows[ri].length - 1]), active.map(() => [1]));
       if (opts.yieldEvery !== false) await new Promise((r) => setImmediate(r));
     }
   } finally {
-    if (tied) head.dispose();
-    if (!logits!.isDisposed) logits!.dispose();
-    if (cache) for (const t of [...cache.k, ...cache.v]) if (!t.isDisposed) t.dispose();
+    decoder.dispose();
   }
   return rows.map((r) => ({
     ids: r.ids,

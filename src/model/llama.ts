@@ -75,7 +75,10 @@ export function modelFromValues(config: LlamaConfig, values: (name: string, shap
   const id = ++modelCounter;
   const params = new Map<string, tf.Variable>();
   for (const [name, shape] of paramShapes(config)) {
-    params.set(name, tf.variable(tf.tensor(values(name, shape), shape, 'float32'), true, `m${id}/${name}`));
+    const init = tf.tensor(values(name, shape), shape, 'float32');
+    params.set(name, tf.variable(init, true, `m${id}/${name}`));
+    init.dispose(); // the variable alone holds its memory
+
   }
   return { config, params };
 }

@@ -5,6 +5,8 @@
 import { EpoError } from '../core/errors.js';
 import { tf } from './backend.js';
 import { forward, type LlamaModel } from './llama.js';
+import { nativeKernels } from './native.js';
+import { nativeSequenceLogProbs } from './native-train.js';
 
 /** A right-padded batch of token sequences. */
 export interface TokenBatch {
@@ -35,6 +37,8 @@ export function packBatch(seqs: readonly (readonly number[])[], padId: number, p
  * to the model's variables. Positions past a row's end hold meaningless values: multiply by the batch mask.
  */
 export function sequenceLogProbs(model: LlamaModel, ids: tf.Tensor2D): tf.Tensor2D {
+  const native = nativeKernels();
+  if (native) return nativeSequenceLogProbs(native, model, ids);
   const [B, T] = ids.shape;
   const V = model.config.vocab_size;
   const inputs = tf.slice(ids, [0, 0], [B, T - 1]);

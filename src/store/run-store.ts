@@ -122,7 +122,7 @@ export class RunStore {
   }
 
   private insert(e: Episode, verb: 'INSERT' | 'INSERT OR REPLACE'): void {
-    this.db.prepare(`${verb} INTO episodes
+    this.stmt(`${verb} INTO episodes
       (id, run, env, task_id, trial, seed, reward, success, reason, turns, finished_at, data, task_type, prompt_tokens, completion_tokens, cost_usd)
       VALUES (@id, @run, @env, @taskId, @trial, @seed, @reward, @success, @reason, @turns, @finishedAt, @data, @taskType, @promptTokens, @completionTokens, @costUsd)`)
       .run({

@@ -14,8 +14,9 @@ async function openLocal(spec: string) {
   const { initBackend } = await import('../../model/backend.js');
   const { loadCheckpoint } = await import('../../model/checkpoint.js');
   const { dir, opts } = localOptionsFromSpec(spec);
+  const { nativeStatus } = await import('../../model/native.js');
   const backend = await initBackend();
-  return { ...loadCheckpoint(dir), opts, backend };
+  return { ...loadCheckpoint(dir), opts, backend, engine: nativeStatus() };
 }
 
 export function registerModel(program: Command): void {
@@ -92,13 +93,13 @@ export function registerModel(program: Command): void {
     });
 
   cmd.command('info')
-    .description('print a checkpoint\'s configuration, parameter count and training state')
+    .description('print a checkpoint\'s configuration, parameter count and training state, and the engine that runs it')
     .requiredOption('--model <spec>', 'local:<checkpoint dir>')
     .action(async (o: { model: string }) => {
-      const { model, tokenizer, trainerState, backend } = await openLocal(o.model);
+      const { model, tokenizer, trainerState, backend, engine } = await openLocal(o.model);
       const { countParams } = await import('../../model/config.js');
       const { history: _h, options: _o, ...state } = trainerState ?? { step: 0 };
-      process.stdout.write(JSON.stringify({ config: model.config, params: countParams(model.config), vocab: tokenizer.vocabSize, backend, trainerState: state }, null, 2) + '\n');
+      process.stdout.write(JSON.stringify({ config: model.config, params: countParams(model.config), vocab: tokenizer.vocabSize, backend, engine, trainerState: state }, null, 2) + '\n');
     });
 
   cmd.command('corpus')

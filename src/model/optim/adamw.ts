@@ -5,6 +5,8 @@
  */
 import { tf } from '../backend.js';
 import { EpoError } from '../../core/errors.js';
+import { nativeKernels } from '../native.js';
+import { ownView } from '../native-train.js';
 
 export interface AdamWOptions {
   beta1: number;
@@ -53,6 +55,16 @@ export class GradAccumulator {
   }
 }
 
+/** The native engine's fused step, in place, when it is built and every tensor's memory is its own. */
+function nativeStep(p: tf.Variable, g: tf.Tensor, m: tf.Variable, v: tf.Variable, hyper: number[]): boolean {
+  const k = nativeKernels();
+  if (!k) return false;
+  const pv = ownView(p, true), mv = ownView(m, true), vv = ownView(v, true), gv = ownView(g);
+  if (!pv || !mv || !vv || !gv) return false;
+  k.adamw(pv, gv, mv, vv, Float64Array.from(hyper));
+  return true;
+}
+
 export class AdamW {
   readonly opts: AdamWOptions;
   step = 0;
@@ -65,11 +77,16 @@ export class AdamW {
 
   private moment(store: Map<string, tf.Variable>, name: string, like: tf.Tensor): tf.Variable {
     let m = store.get(name);
-    if (!m) { m = tf.variable(tf.zerosLike(like), false); store.set(name, m); }
+    if (!m) {
+      const zeros = tf.zerosLike(like);
+      m = tf.variable(zeros, false);
+      zeros.dispose(); // the variable alone holds the memory (so the native step may update it in place)
+      store.set(name, m);
+    }
     return m;
   }
 
-  /** One update with learning rate lr; the gradients are disposed. */
+  /** One update with learning rate lr; the gradients are disposed. In place on the native engine, else a tf graph. */
   apply(grads: Map<string, tf.Tensor>, lr: number): void {
     this.step++;
     const { beta1, beta2, eps, weightDecay } = this.opts;
@@ -78,6 +95,8 @@ export class AdamW {
       const p = this.params.get(name);
       if (!p) throw new EpoError('INTERNAL', `gradient for unknown parameter ${name}`, { where: 'AdamW.apply' });
       const m = this.moment(this.m, name, p), v = this.moment(this.v, name, p);
+      const decay = p.shape.length > 1 && weightDecay > 0 ? 1 - lr * weightDecay : 1;
+      if (nativeStep(p, g, m, v, [lr, beta1, beta2, c1, c2, eps, decay])) { g.dispose(); continue; }
       tf.tidy(() => {
         const m2 = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
         const v2 = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2));
@@ -108,7 +127,9 @@ export class AdamW {
       const prefix = key.slice(0, dot), name = key.slice(dot + 1);
       const p = this.params.get(name);
       if (!p) throw new EpoError('BAD_DATA', `optimizer state names unknown parameter ${name}`, { where: 'optimizer.safetensors' });
-      (prefix === 'exp_avg' ? this.m : this.v).set(name, tf.variable(tf.tensor(t.data, t.shape), false));
+      const init = tf.tensor(t.data, t.shape);
+      (prefix === 'exp_avg' ? this.m : this.v).set(name, tf.variable(init, false));
+      init.dispose();
     }
   }
 
