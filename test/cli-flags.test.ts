@@ -64,6 +64,7 @@ describe('every numeric flag is checked before any work', () => {
     await expect(cli(registerDemo, ['demo', '--run', 'd', '--episodes', '1e3'])).rejects.toThrow(/--episodes must be a whole number from 1 to 100000, got "1e3"/);
     await expect(cli(registerDemo, ['demo', '--run', 'd', '--workers', '1000'])).rejects.toThrow(/--workers must be a whole number from 1 to 256/);
     await expect(cli(registerDemo, ['demo', '--run', 'd', '--concurrency', '1e9'])).rejects.toThrow(/--concurrency must be a whole number from 1 to 4096/);
+    await expect(cli(registerDemo, ['demo', '--run', 'd', '--size', 'huge'])).rejects.toThrow(/--size must be one of micro, tiny, got "huge"/);
     expect(existsSync(join(runs, 'd'))).toBe(false);
   });
 

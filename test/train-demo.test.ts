@@ -54,12 +54,20 @@ describe('epo demo', () => {
     expect(s.rows[1].wallSeconds).toBeGreaterThan(s.rows[0].wallSeconds);
     expect(s.improvement.difference).toBeCloseTo((s.rows[1].successes - s.rows[0].successes) / 8, 10);
     expect(s.start?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    // held-out success per task type adds up to each row's total, and is printed and reported
+    for (const r of s.rows) {
+      const counts = Object.values(r.byType ?? {});
+      expect(counts.reduce((a, c) => a + c.episodes, 0)).toBe(8);
+      expect(counts.reduce((a, c) => a + c.successes, 0)).toBe(r.successes);
+    }
+    expect(formatDemoTable(s)).toContain('success per task type:');
     expect(s.models).toEqual({ strategist: `local:${SHIPPED_STRATEGIST}`, actor: 'scripted:rule-actor' });
     const dir = join(root, 'small');
     const onDisk = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as DemoSummary;
     expect(onDisk.rows).toEqual(s.rows);
     expect(onDisk.codeVersion).toBe(s.codeVersion);
     expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('<svg');
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('success per task type:');
     expect(formatDemoTable(s)).toMatch(/^iteration {2}held-out success/);
     expect(episodesIn(join(dir, 'it1-rollouts', 'epo.sqlite'))).toBe(8);
 

@@ -3,6 +3,7 @@
 import { renderSelfPlayReport } from '../selfplay/report.js';
 import type { SelfPlaySummary } from '../selfplay/summary.js';
 import type { DemoSummary } from './run-demo.js';
+import { formatByType } from './by-type.js';
 
 export function renderReport(s: DemoSummary, more: Pick<SelfPlaySummary, 'rows'> = { rows: [] }): string {
   const extra = new Map(more.rows.map((r) => [r.iteration, r]));
@@ -11,6 +12,6 @@ export function renderReport(s: DemoSummary, more: Pick<SelfPlaySummary, 'rows'>
     models: { strategist: s.models.strategist, actor: s.models.actor },
     rows: s.rows.map((r) => ({ ...r, rollouts: extra.get(r.iteration)?.rollouts, weights: extra.get(r.iteration)?.weights, finalLoss: extra.get(r.iteration)?.train?.finalLoss })),
     improvement: s.improvement,
-    footer: `Total wall time ${s.wallSeconds.toFixed(0)} s. Code ${s.codeVersion}.`,
+    footer: [`Total wall time ${s.wallSeconds.toFixed(0)} s.`, ...formatByType(s.rows).map((l) => l.trim()), `Code ${s.codeVersion}.`].join(' '),
   });
 }

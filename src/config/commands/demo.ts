@@ -19,7 +19,7 @@ export const demoConfig = {
     seed: int('seed', { ...RULES.seed, default: d.seed }),
   },
   strategist: {
-    pretrain: bool('build the starting strategist here (teacher corpus + imitation, ~7 min on 2 cores) instead of using the shipped assets/demo/strategist-0', { default: false }),
+    pretrain: bool('build the starting strategist here (teacher corpus + imitation, ~15 min on 2 cores) instead of using the shipped assets/demo/strategist-0', { default: false }),
     size: str('size of the built-in strategist built by --pretrain (micro 0.13 M, tiny 1.05 M parameters)', { choices: ['micro', 'tiny'], default: d.size }),
     start: str('another starting checkpoint folder for the built-in strategist', { arg: '<dir>' }),
     workers: int('worker threads for the built-in strategist (one core each)', { ...RULES.workers, default: d.workers }),
