@@ -4,6 +4,7 @@
 #include "gemm.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <cstdint>
 #include <cstring>
@@ -29,6 +30,7 @@ constexpr int KC = 256;
 constexpr int MC = MR * 16;
 constexpr int NC = NR * 64;
 constexpr int FEW_ROWS = 32;
+static_assert(MR <= 8, "the kernel is instantiated for up to 8 rows");
 
 typedef float vf __attribute__((vector_size(VL * 4)));
 
@@ -40,39 +42,58 @@ static int g_threads = 1;
 void set_threads(int n) { g_threads = std::max(1, n); }
 int threads() { return g_threads; }
 
-// C[0..mr, 0..nr] (+)= A (mr rows read in place: element (i, k) at a[i·rs + k·ks]) · Bp (kc×NR, packed). Reading A
-// in place instead of packing it saves a pass over the left operand, which costs as much as the product itself when
-// the output is only 64-128 columns wide (the small models' projections). Rows past mr repeat the last row.
+// C[0..R, 0..nr] (+)= A (R rows read in place: element (i, k) at a[i·rs + k·ks]) · Bp (kc×NR, packed, rows bs apart).
+// Reading A in place instead of packing it saves a pass over the left operand, which costs as much as the product
+// itself when the output is only 64-128 columns wide (the small models' projections). Every element of C is summed in
+// the same order whatever R and the path that called it, so a row's result does not depend on the rows beside it
+// (a sequence decoded alone or in a batch gets the same logits, bit for bit).
+template <int R>
 static void kernel(int kc, const float* a, size_t rs, size_t ks, const float* __restrict b, size_t bs, float* c, int ldc,
-                   int mr, int nr, bool acc) {
-  const float* row[MR];
-  for (int i = 0; i < MR; i++) row[i] = a + (size_t)std::min(i, mr - 1) * rs;
-  vf c0[MR], c1[MR];
-  for (int i = 0; i < MR; i++) { c0[i] = vf{}; c1[i] = vf{}; }
+                   int nr, bool acc) {
+  const float* row[R];
+  for (int i = 0; i < R; i++) row[i] = a + (size_t)i * rs;
+  vf c0[R], c1[R];
+  for (int i = 0; i < R; i++) { c0[i] = vf{}; c1[i] = vf{}; }
   for (int k = 0; k < kc; k++) {
     const vf b0 = load(b), b1 = load(b + VL);
     const size_t o = (size_t)k * ks;
 #pragma GCC unroll 8
-    for (int i = 0; i < MR; i++) {
+    for (int i = 0; i < R; i++) {
       const vf ai = splat(row[i][o]);
       c0[i] += ai * b0;
       c1[i] += ai * b1;
     }
     b += bs;
   }
-  if (mr == MR && nr == NR) {
-    for (int i = 0; i < MR; i++) {
+  if (nr == NR) {
+    for (int i = 0; i < R; i++) {
       float* r = c + (size_t)i * ldc;
       if (acc) { store(r, load(r) + c0[i]); store(r + VL, load(r + VL) + c1[i]); }
       else { store(r, c0[i]); store(r + VL, c1[i]); }
     }
     return;
   }
-  alignas(64) float tile[MR * NR];
-  for (int i = 0; i < MR; i++) { store(tile + i * NR, c0[i]); store(tile + i * NR + VL, c1[i]); }
-  for (int i = 0; i < mr; i++) {
+  alignas(64) float tile[R * NR];
+  for (int i = 0; i < R; i++) { store(tile + i * NR, c0[i]); store(tile + i * NR + VL, c1[i]); }
+  for (int i = 0; i < R; i++) {
     float* r = c + (size_t)i * ldc;
     for (int j = 0; j < nr; j++) r[j] = acc ? r[j] + tile[i * NR + j] : tile[i * NR + j];
+  }
+}
+
+// The kernel for the mr (≤ MR) rows of a strip.
+static void kernel(int kc, const float* a, size_t rs, size_t ks, const float* b, size_t bs, float* c, int ldc, int mr,
+                   int nr, bool acc) {
+  switch (mr) {
+    case 1: return kernel<1>(kc, a, rs, ks, b, bs, c, ldc, nr, acc);
+    case 2: return kernel<2>(kc, a, rs, ks, b, bs, c, ldc, nr, acc);
+    case 3: return kernel<3>(kc, a, rs, ks, b, bs, c, ldc, nr, acc);
+    case 4: return kernel<4>(kc, a, rs, ks, b, bs, c, ldc, nr, acc);
+    case 5: return kernel<5>(kc, a, rs, ks, b, bs, c, ldc, nr, acc);
+    case 6: return kernel<6>(kc, a, rs, ks, b, bs, c, ldc, nr, acc);
+    case 7: return kernel<7>(kc, a, rs, ks, b, bs, c, ldc, nr, acc);
+    case 8: return kernel<8>(kc, a, rs, ks, b, bs, c, ldc, nr, acc);
+    default: return;
   }
 }
 
@@ -120,32 +141,16 @@ static float* scratch(std::vector<float>& v, size_t n) {
 // or, when it is transposed, the product is computed as Cᵀ = B·op(A)ᵀ, whose right operand is the small one.
 static void gemm_few_rows(bool transA, bool transB, int M, int N, int K, const float* A, int lda, const float* B,
                           int ldb, float* C, int ldc, bool accumulate) {
-  if (M == 1 && transB) {  // one row against B's rows: N dot products
+  if (M == 1 && transB) {  // one row against B's rows: N dot products, summed in the kernel's order
     for (int j = 0; j < N; j++) {
       const float* b = B + (size_t)j * ldb;
-      vf acc = {};
-      int k = 0;
-      for (; k + VL <= K; k += VL) {
-        vf av;
-        if (transA) { for (int t = 0; t < VL; t++) av[t] = A[(size_t)(k + t) * lda]; }
-        else av = load(A + k);
-        acc += av * load(b + k);
+      float out = accumulate ? C[j] : 0.0f;
+      for (int k0 = 0; k0 < K; k0 += KC) {
+        float sum = 0;
+        for (int k = k0; k < std::min(K, k0 + KC); k++) sum = std::fma(A[transA ? (size_t)k * lda : k], b[k], sum);
+        out = (accumulate || k0 > 0) ? out + sum : sum;
       }
-      float sum = 0;
-      for (int t = 0; t < VL; t++) sum += acc[t];
-      for (; k < K; k++) sum += A[transA ? (size_t)k * lda : k] * b[k];
-      C[j] = accumulate ? C[j] + sum : sum;
-    }
-    return;
-  }
-  if (M == 1) {  // one row: C += a_k · B[k, :] over k
-    if (!accumulate) std::memset(C, 0, N * sizeof(float));
-    for (int k = 0; k < K; k++) {
-      const float a = A[transA ? (size_t)k * lda : k];
-      const float* b = B + (size_t)k * ldb;
-      int j = 0;
-      for (; j + VL <= N; j += VL) store(C + j, load(C + j) + splat(a) * load(b + j));
-      for (; j < N; j++) C[j] += a * b[j];
+      C[j] = out;
     }
     return;
   }

@@ -121,6 +121,22 @@ describe.runIf(built)('the native engine', () => {
     disposeModel(fresh);
   });
 
+  it('gives a sequence the same tokens alone as in a batch (row results do not depend on the rows beside them)', async () => {
+    const tok = trainBpe(['Thought: go to cabinet 1. Observation: a mug is here.'], 300, SPECIAL_TOKENS);
+    const model = initModel(makeConfig({ vocab_size: tok.vocabSize, hidden_size: 64, intermediate_size: 96, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2 }, { bos: 0, eos: 1 }), 9);
+    for (const [name, v] of model.params) if (v.shape.length > 1) v.assign(tf.mul(v, name.includes('embed') ? 40 : 12));
+    const row = { prompt: tok.encode('Thought: go to'), temperature: 1, maxTokens: 40, seed: 5 };
+    const [alone] = await generate(model, tok, [row], { yieldEvery: false });
+    const batch = await generate(model, tok, [
+      { prompt: tok.encode('Observation: a mug is here. Thought: the mug'), temperature: 1, maxTokens: 7, seed: 6 },
+      row,
+      { prompt: tok.encode('a'), temperature: 1, maxTokens: 40, seed: 7 },
+    ], { yieldEvery: false });
+    expect(alone.ids.length).toBe(40);
+    expect(batch[1].ids).toEqual(alone.ids);
+    disposeModel(model);
+  });
+
   it('refuses token ids outside the vocabulary and weights of the wrong size, naming them', () => {
     const k = nativeKernels()!;
     const model = initModel(config(true), 1);
