@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Rebuild the demo's shipped starting strategist (assets/demo/strategist-0): teacher corpus on generated games,
-# BPE tokenizer, imitation pretraining of the micro built-in model (src/demo/start.ts). Deterministic in the
-# seed; about 10-15 minutes on 2 cores. `epo demo --pretrain` does the same inside a demo run. Further arguments go to
-# `epo demo` (e.g. `--size tiny`).
+# BPE tokenizer, imitation pretraining of the tiny built-in model (src/demo/start.ts). Deterministic in the
+# seed; about 8 minutes on 2 cores. `epo demo --pretrain` does the same inside a demo run. Further arguments go to
+# `epo demo` (e.g. `--size micro`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 run="${1:-demo-start}"

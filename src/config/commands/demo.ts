@@ -1,11 +1,11 @@
 /** `epo demo`: the EPO loop end to end, offline, on the built-in model (see docs/demo.md). */
 import { RULES } from '../number.js';
-import { bool, int, str } from '../schema.js';
+import { bool, int, num, str } from '../schema.js';
 import { next, protocol, reportTo, samples } from './common.js';
 
 export const DEMO_DEFAULTS = {
-  run: 'demo', iterations: 3, episodes: 64, evalTasks: 100, trainTasks: 300, pretrain: false,
-  corpusEpisodes: 1200, noise: 0.3, gamma: 0.5, epochs: 5, lr: 6e-3, maxSteps: 12, concurrency: 16, workers: 2, seed: 1, size: 'micro',
+  run: 'demo', iterations: 3, episodes: 96, evalTasks: 100, trainTasks: 300, pretrain: false,
+  corpusEpisodes: 1200, noise: 0.3, gamma: 0.5, epochs: 4, lr: 2e-3, maxSteps: 12, concurrency: 16, workers: 2, seed: 1, size: 'tiny',
 };
 
 const d = DEMO_DEFAULTS;
@@ -15,6 +15,9 @@ export const demoConfig = {
     episodes: int('training episodes per iteration', { ...RULES.episodes, default: d.episodes }),
     evalTasks: int('held-out games per evaluation', { ...RULES.episodes, default: d.evalTasks }),
     trainTasks: int('training games', { ...RULES.episodes, default: d.trainTasks }),
+    epochs: int('training epochs per iteration over its weighted rollouts', { ...RULES.epochs, default: d.epochs }),
+    lr: num('peak learning rate of each iteration\'s training', { ...RULES.learningRate, default: d.lr }),
+    maxSteps: int('environment steps per game (rollouts and evaluation)', { integer: true, min: 1, max: 1000, default: d.maxSteps }),
     concurrency: int('episodes in flight', { ...RULES.concurrency, default: d.concurrency }),
     seed: int('seed', { ...RULES.seed, default: d.seed }),
   },
