@@ -22,7 +22,7 @@ const episodesIn = (path: string) => { const s = RunStore.open(path); try { retu
 describe('epo demo', () => {
   it('ships a starting strategist checkpoint in the Hugging Face layout', () => {
     for (const f of ['config.json', 'model.safetensors', 'tokenizer.json']) expect(existsSync(join(SHIPPED_STRATEGIST, f))).toBe(true);
-    expect(JSON.parse(readFileSync(join(SHIPPED_STRATEGIST, 'config.json'), 'utf8'))).toMatchObject({ model_type: 'llama', hidden_size: 64, num_hidden_layers: 2 });
+    expect(JSON.parse(readFileSync(join(SHIPPED_STRATEGIST, 'config.json'), 'utf8'))).toMatchObject({ model_type: 'llama', hidden_size: 128, num_hidden_layers: 4 });
   });
 
   it('runs evaluation, one self-play iteration and a second evaluation, writes summary.json and report.html, and resumes', async () => {

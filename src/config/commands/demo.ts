@@ -4,7 +4,7 @@ import { bool, int, num, str } from '../schema.js';
 import { next, protocol, reportTo, samples } from './common.js';
 
 export const DEMO_DEFAULTS = {
-  run: 'demo', iterations: 3, episodes: 96, evalTasks: 100, trainTasks: 300, pretrain: false,
+  run: 'demo', iterations: 3, episodes: 96, evalTasks: 150, trainTasks: 300, pretrain: false,
   corpusEpisodes: 1200, noise: 0.3, gamma: 0.5, epochs: 4, lr: 2e-3, maxSteps: 12, concurrency: 16, workers: 2, seed: 1, size: 'tiny',
 };
 
