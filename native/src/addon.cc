@@ -22,7 +22,8 @@ void check(napi_env env, napi_status s, const char* what) {
 }
 
 template <typename T>
-T* typed(napi_env env, napi_value v, napi_typedarray_type want, size_t minLen, const char* what) {
+T* typed(napi_env env, napi_value v, napi_typedarray_type want, size_t minLen, const char* what,
+         size_t* length = nullptr) {
   bool is = false;
   napi_is_typedarray(env, v, &is);
   if (!is) throw Fail{std::string("epo native: ") + what + " must be a typed array"};
@@ -30,6 +31,7 @@ T* typed(napi_env env, napi_value v, napi_typedarray_type want, size_t minLen, c
   check(env, napi_get_typedarray_info(env, v, &type, &len, &data, &ab, &off), what);
   if (type != want) throw Fail{std::string("epo native: ") + what + " has the wrong element type"};
   if (len < minLen) throw Fail{std::string("epo native: ") + what + " is too short (" + std::to_string(len) + " < " + std::to_string(minLen) + ")"};
+  if (length) *length = len;
   return static_cast<T*>(data);
 }
 
@@ -192,11 +194,9 @@ napi_value DecoderStep(napi_env env, napi_value* a, size_t) {
 // decoderKeep(handle, rows)
 napi_value DecoderKeep(napi_env env, napi_value* a, size_t) {
   Decoder& d = *handle<DecoderHandle>(env, a[0], "decoder")->d;
-  bool is = false; napi_is_typedarray(env, a[1], &is);
-  napi_typedarray_type type; size_t len; void* data; napi_value ab; size_t off;
-  check(env, napi_get_typedarray_info(env, a[1], &type, &len, &data, &ab, &off), "rows");
-  if (type != napi_int32_array) throw Fail{"epo native: rows must be an Int32Array"};
-  std::vector<int> rows(static_cast<int32_t*>(data), static_cast<int32_t*>(data) + len);
+  size_t len;
+  const int32_t* data = typed<int32_t>(env, a[1], napi_int32_array, 0, "rows", &len);
+  std::vector<int> rows(data, data + len);
   for (size_t i = 0; i < rows.size(); i++)
     if (rows[i] < (int)i || rows[i] >= d.B || (i && rows[i] <= rows[i - 1])) throw Fail{"epo native: rows must be increasing row numbers"};
   d.keep(rows);
@@ -207,8 +207,8 @@ napi_value DecoderKeep(napi_env env, napi_value* a, size_t) {
 // where decay multiplies p first (1 − lr·weight decay for matrices, 1 for norms). The arithmetic is
 // src/model/optim/adamw.ts's, element by element.
 napi_value Adamw(napi_env env, napi_value* a, size_t) {
-  const float* __restrict g = typed<float>(env, a[1], napi_float32_array, 0, "grad");
-  size_t n; { napi_typedarray_type t; void* d; napi_value ab; size_t off; napi_get_typedarray_info(env, a[1], &t, &n, &d, &ab, &off); }
+  size_t n;
+  const float* __restrict g = typed<float>(env, a[1], napi_float32_array, 0, "grad", &n);
   float* __restrict p = typed<float>(env, a[0], napi_float32_array, n, "param");
   float* __restrict m = typed<float>(env, a[2], napi_float32_array, n, "exp_avg");
   float* __restrict v = typed<float>(env, a[3], napi_float32_array, n, "exp_avg_sq");

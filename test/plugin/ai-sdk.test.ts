@@ -17,21 +17,13 @@ import type { StrategyRecord } from '../../src/plugin/adapters/guide.js';
 import { injectStrategy, type InjectMode } from '../../src/plugin/inject.js';
 import { SessionLog } from '../../src/plugin/session-log.js';
 import { RunStore } from '../../src/store/run-store.js';
-import { startUpstream, type Reply, type Upstream } from './upstream.js';
+import { startUpstream, TRIP_STRATEGIES, tripScript, type Reply, type Upstream } from './upstream.js';
 
 const root = mkdtempSync(join(tmpdir(), 'epo-ai-sdk-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const upstreams: Upstream[] = [];
 afterEach(async () => { await Promise.all(upstreams.splice(0).map((u) => u.close())); });
 
-const STRATEGIES = ['Search trains first.', 'Book the 08:04 TGV.', 'Confirm the booking to the user.'];
-
-/** The agent's tool loop: search, book, then answer. */
-const loopScript = (_b: unknown, n: number): Reply => [
-  { toolCalls: [{ id: 'call_1', name: 'search_trains', arguments: '{"to":"Lyon","day":"Fri"}' }] },
-  { toolCalls: [{ id: 'call_2', name: 'book', arguments: '{"train":"TGV 6601"}' }] },
-  { text: 'Booked: TGV 6601 at 08:04 on Friday.' },
-][n] ?? { text: 'done' };
 
 const tools = {
   search_trains: tool({
@@ -91,25 +83,25 @@ describe('epoStrategist (AI SDK middleware)', () => {
       const run = (m: LanguageModel) => (how === 'generateText'
         ? generateText({ model: m, system, messages, tools, toolChoice: 'auto', stopWhen: stepCountIs(5) }).then((r) => r.text)
         : streamText({ model: m, system, messages, tools, toolChoice: 'auto', stopWhen: stepCountIs(5) }).text);
-      const plain = await model(loopScript);
+      const plain = await model(tripScript);
       expect(await run(plain.model)).toBe('Booked: TGV 6601 at 08:04 on Friday.');
 
-      const strategist = scriptedModel(STRATEGIES);
+      const strategist = scriptedModel(TRIP_STRATEGIES);
       const records: StrategyRecord[] = [];
       const log = new SessionLog({ run: `ai-sdk-${how}`, runsRoot: root });
-      const wrapped = await model(loopScript);
+      const wrapped = await model(tripScript);
       const middleware = epoStrategist({ strategist, inject: 'user', log, onStrategy: (r) => records.push(r) });
       expect(await run(wrapLanguageModel({ model: wrapped.model, middleware }))).toBe('Booked: TGV 6601 at 08:04 on Friday.');
 
       expect(plain.up.requests).toHaveLength(3);
       expect(plain.up.requests[0].tools.map((t: any) => t.function.name)).toEqual(['search_trains', 'book']);
-      expect(wrapped.up.requests).toEqual(plain.up.requests.map((p, k) => guided(p, STRATEGIES[k], 'user')));
+      expect(wrapped.up.requests).toEqual(plain.up.requests.map((p, k) => guided(p, TRIP_STRATEGIES[k], 'user')));
 
       // one session; the strategist's input at call k is its chat at call k-1 plus its answer and a new user message
       expect(new Set(records.map((r) => r.session)).size).toBe(1);
       expect(records.map((r) => r.call)).toEqual([0, 1, 2]);
       for (let k = 1; k < 3; k++) {
-        expect(strategist.calls[k].messages.slice(0, -1)).toEqual([...strategist.calls[k - 1].messages, { role: 'assistant', content: STRATEGIES[k - 1] }]);
+        expect(strategist.calls[k].messages.slice(0, -1)).toEqual([...strategist.calls[k - 1].messages, { role: 'assistant', content: TRIP_STRATEGIES[k - 1] }]);
         expect(strategist.calls[k].messages.at(-1)!.role).toBe('user');
       }
       expect(strategist.calls[1].messages.at(-1)!.content).toContain('Tool result (search_trains): [{"id":"TGV 6601","to":"Lyon","dep":"08:04"}]');
@@ -127,7 +119,7 @@ describe('epoStrategist (AI SDK middleware)', () => {
       expect(e.turns.map((t) => t.action)).toEqual(['calls search_trains({"to":"Lyon","day":"Fri"})', 'calls book({"train":"TGV 6601"})', 'Booked: TGV 6601 at 08:04 on Friday.']);
       expect(e.turns[0].observation).toBe('Tool result (search_trains): [{"id":"TGV 6601","to":"Lyon","dep":"08:04"}]');
       expect(e.turns[2].actor!.input.at(-1)!.content).toBe('Strategy for your next step (from your planner): Confirm the booking to the user.');
-      expect(strategistChat(e)).toEqual([...strategist.calls[2].messages, { role: 'assistant', content: STRATEGIES[2] }]);
+      expect(strategistChat(e)).toEqual([...strategist.calls[2].messages, { role: 'assistant', content: TRIP_STRATEGIES[2] }]);
     });
   }
 

@@ -18,19 +18,13 @@ import { messagesToConversation, withStrategist } from '../../src/plugin/adapter
 import { injectStrategy, type InjectMode } from '../../src/plugin/inject.js';
 import { SessionLog } from '../../src/plugin/session-log.js';
 import { RunStore } from '../../src/store/run-store.js';
-import { startUpstream, type Reply, type Upstream } from './upstream.js';
+import { startUpstream, TRIP_STRATEGIES, tripScript, type Reply, type Upstream } from './upstream.js';
 
 const root = mkdtempSync(join(tmpdir(), 'epo-langchain-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const upstreams: Upstream[] = [];
 afterEach(async () => { await Promise.all(upstreams.splice(0).map((u) => u.close())); });
 
-const STRATEGIES = ['Search trains first.', 'Book the 08:04 TGV.', 'Confirm the booking to the user.'];
-const loopScript = (_b: unknown, n: number): Reply => [
-  { toolCalls: [{ id: 'call_1', name: 'search_trains', arguments: '{"to":"Lyon","day":"Fri"}' }] },
-  { toolCalls: [{ id: 'call_2', name: 'book', arguments: '{"train":"TGV 6601"}' }] },
-  { text: 'Booked: TGV 6601 at 08:04 on Friday.' },
-][n] ?? { text: 'done' };
 
 const tools = [
   { type: 'function', function: { name: 'search_trains', description: 'Search trains', parameters: { type: 'object', properties: { to: { type: 'string' }, day: { type: 'string' } }, required: ['to', 'day'] } } },
@@ -91,24 +85,24 @@ describe('withStrategist (LangChain.js)', () => {
 
   for (const how of ['invoke', 'stream'] as const) {
     it(`bindTools agent loop over three calls (${how}): tools intact, each call guided, the strategist's chat extends, the session is stored`, async () => {
-      const plain = await chat(loopScript);
+      const plain = await chat(tripScript);
       expect(await agentLoop(plain.model.bindTools(tools) as any, how === 'stream')).toBe('Booked: TGV 6601 at 08:04 on Friday.');
 
-      const strategist = scriptedModel(STRATEGIES);
+      const strategist = scriptedModel(TRIP_STRATEGIES);
       const records: StrategyRecord[] = [];
       const run = `langchain-${how}`;
       const log = new SessionLog({ run, runsRoot: root });
-      const wrapped = await chat(loopScript);
+      const wrapped = await chat(tripScript);
       const model = withStrategist(wrapped.model, { strategist, inject: 'user', log, onStrategy: (r) => records.push(r) }).bindTools(tools);
       expect(await agentLoop(model, how === 'stream')).toBe('Booked: TGV 6601 at 08:04 on Friday.');
 
       expect(plain.up.requests).toHaveLength(3);
       expect(plain.up.requests[0].tools.map((t: any) => t.function.name)).toEqual(['search_trains', 'book']);
-      expect(wrapped.up.requests).toEqual(plain.up.requests.map((p, k) => guided(p, STRATEGIES[k], 'user')));
+      expect(wrapped.up.requests).toEqual(plain.up.requests.map((p, k) => guided(p, TRIP_STRATEGIES[k], 'user')));
 
       expect(new Set(records.map((r) => r.session)).size).toBe(1);
       for (let k = 1; k < 3; k++) {
-        expect(strategist.calls[k].messages.slice(0, -1)).toEqual([...strategist.calls[k - 1].messages, { role: 'assistant', content: STRATEGIES[k - 1] }]);
+        expect(strategist.calls[k].messages.slice(0, -1)).toEqual([...strategist.calls[k - 1].messages, { role: 'assistant', content: TRIP_STRATEGIES[k - 1] }]);
       }
       expect(strategist.calls[1].messages.at(-1)!.content).toContain('Agent: calls search_trains({"to":"Lyon","day":"Fri"})\n\nTool result (search_trains): [{"id":"TGV 6601","to":"Lyon","dep":"08:04"}]');
 
@@ -121,7 +115,7 @@ describe('withStrategist (LangChain.js)', () => {
       expect(e.turns.map((t) => t.action)).toEqual(['calls search_trains({"to":"Lyon","day":"Fri"})', 'calls book({"train":"TGV 6601"})', 'Booked: TGV 6601 at 08:04 on Friday.']);
       expect(e.turns[1].observation).toBe('Tool result (book): booked TGV 6601');
       expect(e.models.actor.spec).toBe('langchain:openai:actor-model');
-      expect(strategistChat(e)).toEqual([...strategist.calls[2].messages, { role: 'assistant', content: STRATEGIES[2] }]);
+      expect(strategistChat(e)).toEqual([...strategist.calls[2].messages, { role: 'assistant', content: TRIP_STRATEGIES[2] }]);
     });
   }
 

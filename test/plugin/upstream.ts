@@ -80,3 +80,12 @@ export async function startUpstream(script: (body: Record<string, any>, n: numbe
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }
+
+/** The train-booking agent both adapter tests drive: the strategies the strategist proposes, and the upstream's
+ *  replies to the agent's tool loop (search, book, then answer). */
+export const TRIP_STRATEGIES = ['Search trains first.', 'Book the 08:04 TGV.', 'Confirm the booking to the user.'];
+export const tripScript = (_b: unknown, n: number): Reply => [
+  { toolCalls: [{ id: 'call_1', name: 'search_trains', arguments: '{"to":"Lyon","day":"Fri"}' }] },
+  { toolCalls: [{ id: 'call_2', name: 'book', arguments: '{"train":"TGV 6601"}' }] },
+  { text: 'Booked: TGV 6601 at 08:04 on Friday.' },
+][n] ?? { text: 'done' };
